@@ -1,0 +1,1 @@
+"""Retrieval: embeddings, the Chroma store, ingest and search."""

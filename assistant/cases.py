@@ -1,0 +1,112 @@
+"""Labelled cases (scenarios, plans, retrieval queries) loaded from JSONL with clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant.errors import ValidationFailed
+from assistant.paths import data_folder
+
+Label = Literal["strategy", "execution", "culture", "interpersonal"]
+
+
+class Scenario(BaseModel):
+    """A labelled problem description."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    label: Label | None = None
+    secondary: Label | None = None
+    difficulty: Literal["easy", "medium", "hard"] | None = None
+    split: Literal["train", "dev", "test"] | None = None
+    expected_sops: list[str] = Field(default_factory=list)
+
+
+class PlanCase(BaseModel):
+    """A plan with the expected verdict of rubric checks."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    text: str = Field(min_length=1)
+    split: Literal["train", "dev", "test"] | None = None
+    expected: dict[str, Literal["pass", "fail", "partial", "n/a"]]
+    injection: bool = False
+
+
+class RetrievalQuery(BaseModel):
+    """A query and the SOP it should hit."""
+
+    id: str
+    query: str = Field(min_length=1)
+    expected_sop: str
+    split: Literal["train", "dev", "test"] | None = None
+
+
+def read_jsonl(path: Path, model: type[BaseModel]) -> list:
+    """Read and validate a JSONL file; errors name the file, line and field."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationFailed(f"{path}: cannot be read ({exc})") from exc
+    items, seen = [], set()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValidationFailed(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+        try:
+            item = model.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err["loc"]) or "(line)"
+            raise ValidationFailed(f"{path}:{number}: field '{field}': {err['msg']}") from exc
+        if item.id in seen:
+            raise ValidationFailed(f"{path}:{number}: duplicate id '{item.id}'")
+        seen.add(item.id)
+        items.append(item)
+    return items
+
+
+def evals_dir() -> Path:
+    """The folder with the eval suites."""
+    return data_folder("evals")
+
+
+def load_scenarios(split: str = "all", folder: Path | None = None) -> list[Scenario]:
+    """Labelled scenarios of a split (train, dev, test or all) from evals/scenarios/."""
+    folder = folder or evals_dir() / "scenarios"
+    items: list[Scenario] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        if path.name.startswith("out_of_scope"):
+            continue
+        items.extend(read_jsonl(path, Scenario))
+    if split != "all":
+        items = [s for s in items if s.split == split]
+    return items
+
+
+def load_plans(split: str = "all", folder: Path | None = None) -> list[PlanCase]:
+    """Labelled plans of a split from evals/plans/."""
+    folder = folder or evals_dir() / "plans"
+    items: list[PlanCase] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        items.extend(read_jsonl(path, PlanCase))
+    return items if split == "all" else [p for p in items if p.split == split]
+
+
+def load_queries(split: str = "all", folder: Path | None = None) -> list[RetrievalQuery]:
+    """Retrieval queries of a split from evals/retrieval/."""
+    folder = folder or evals_dir() / "retrieval"
+    items: list[RetrievalQuery] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        items.extend(read_jsonl(path, RetrievalQuery))
+    return items if split == "all" else [q for q in items if q.split == split]

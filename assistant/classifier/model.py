@@ -1,0 +1,202 @@
+"""Train, save and load the root-cause classifier.
+
+Two stacked linear models over the packaged embeddings:
+
+1. a sentence model: every sentence of a training description, labelled with its
+   description's root cause (later sentences weigh more, since the root cause is often
+   stated last), predicts a category per sentence;
+2. a description model over the whole-text vector, late-sentence and max-pooled vectors,
+   cue-prototype similarities, lexical cues and the sentence model's aggregated
+   predictions (out-of-fold during training, so it does not learn from its own fit).
+
+Probabilities are calibrated by a temperature fitted on the dev split. The artifact is a
+small .npz committed in `assistant/models/`, with a fingerprint of the training data; the
+first diagnosis loads it and never trains.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.classifier.features import CATEGORIES, FeatureBuilder, TextEvidence
+from assistant.errors import ConfigError
+
+FEATURE_VERSION = "3"
+ARTIFACT = Path(__file__).resolve().parent.parent / "models" / "classifier.npz"
+SENTENCE_C = 1.0
+DOC_C = 0.03
+AUX_WEIGHT = 0.0
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(-1, keepdims=True)
+
+
+def sentence_aggregate(probs: np.ndarray, ev: TextEvidence) -> np.ndarray:
+    """Summaries of per-sentence category probabilities: mean log, max, late, after-turn, last."""
+    n = len(probs)
+    turn = ev.turn_index if ev.turn_index is not None else 0
+    return np.concatenate(
+        [np.log(probs + 1e-6).mean(0), probs.max(0), probs[n // 2 :].mean(0),
+         probs[turn:].mean(0), probs[-1]]
+    )
+
+
+@dataclass
+class LinearModel:
+    """Standardised multinomial logistic regression, run in numpy."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.scale) @ self.coef.T + self.intercept
+
+    @classmethod
+    def fit(cls, x: np.ndarray, y: np.ndarray, c: float, weights: np.ndarray | None = None) -> LinearModel:
+        from sklearn.linear_model import LogisticRegression
+
+        mean = x.mean(0)
+        scale = x.std(0)
+        scale[scale < 1e-6] = 1.0
+        model = LogisticRegression(C=c, max_iter=5000)
+        model.fit((x - mean) / scale, y, sample_weight=weights)
+        return cls(mean.astype(np.float32), scale.astype(np.float32),
+                   model.coef_.astype(np.float32), model.intercept_.astype(np.float32))
+
+
+class Classifier:
+    """The trained classifier: text evidence -> calibrated category probabilities."""
+
+    def __init__(self, sentence: LinearModel, doc: LinearModel, temperature: float,
+                 fingerprint: str, info: dict) -> None:
+        self.sentence = sentence
+        self.doc = doc
+        self.temperature = temperature
+        self.fingerprint = fingerprint
+        self.info = info
+
+    def sentence_probs(self, ev: TextEvidence) -> np.ndarray:
+        """Per-sentence category probabilities (n, 4)."""
+        return _softmax(self.sentence.logits(ev.vectors))
+
+    def features(self, ev: TextEvidence, text: str) -> np.ndarray:
+        base = FeatureBuilder.vector(ev, text)
+        return np.concatenate([base, sentence_aggregate(self.sentence_probs(ev), ev)])
+
+    def predict(self, ev: TextEvidence, text: str) -> np.ndarray:
+        """Calibrated probabilities over CATEGORIES."""
+        z = self.doc.logits(self.features(ev, text)[None, :])[0]
+        return _softmax(z / self.temperature)
+
+    def save(self, path: Path = ARTIFACT) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        arrays = {f"sentence_{k}": getattr(self.sentence, k) for k in ("mean", "scale", "coef", "intercept")}
+        arrays |= {f"doc_{k}": getattr(self.doc, k) for k in ("mean", "scale", "coef", "intercept")}
+        meta = {"temperature": self.temperature, "fingerprint": self.fingerprint,
+                "feature_version": FEATURE_VERSION, "categories": list(CATEGORIES), **self.info}
+        np.savez_compressed(path, meta=np.array(json.dumps(meta)), **arrays)
+
+    @classmethod
+    def load(cls, path: Path = ARTIFACT) -> Classifier:
+        if not path.exists():
+            raise ConfigError(f"no trained classifier at {path}; run `assistant train`")
+        data = np.load(path, allow_pickle=False)
+        meta = json.loads(str(data["meta"]))
+        if meta.get("feature_version") != FEATURE_VERSION:
+            raise ConfigError(
+                f"the classifier at {path} was built for features v{meta.get('feature_version')}, "
+                f"this code uses v{FEATURE_VERSION}; run `assistant train`"
+            )
+        def linear(prefix: str) -> LinearModel:
+            return LinearModel(*(data[f"{prefix}_{k}"] for k in ("mean", "scale", "coef", "intercept")))
+        info = {k: v for k, v in meta.items() if k not in ("temperature", "fingerprint")}
+        return cls(linear("sentence"), linear("doc"), float(meta["temperature"]), meta["fingerprint"], info)
+
+
+def training_fingerprint(texts: list[str], labels: list[str]) -> str:
+    """Hash of the training data and feature version; changes when the scenarios change."""
+    digest = hashlib.sha256(FEATURE_VERSION.encode())
+    for text, label in sorted(zip(texts, labels, strict=True)):
+        digest.update(f"{label}\x1f{text}\x1e".encode())
+    return digest.hexdigest()[:24]
+
+
+def auxiliary_examples() -> tuple[list[str], list[str]]:
+    """SOP steps (title + action, labelled by the step's category) and the triggers of
+    single-category SOPs, used as extra low-weight training examples."""
+    from assistant.knowledge import library
+
+    texts, labels = [], []
+    for sop in library():
+        for step in sop.steps:
+            texts.append(f"{step.title}. {step.action}")
+            labels.append(step.category)
+        if len(sop.categories) == 1:
+            for trigger in sop.triggers:
+                texts.append(trigger)
+                labels.append(sop.categories[0])
+    return texts, labels
+
+
+def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+    best, best_nll = 1.0, np.inf
+    for t in np.exp(np.linspace(np.log(0.3), np.log(5.0), 60)):
+        p = _softmax(logits / t)
+        nll = -np.log(p[np.arange(len(y)), y] + 1e-12).mean()
+        if nll < best_nll:
+            best, best_nll = float(t), nll
+    return best
+
+
+def train(train_texts: list[str], train_labels: list[str], dev_texts: list[str],
+          dev_labels: list[str], builder: FeatureBuilder, folds: int = 5, seed: int = 0) -> Classifier:
+    """Fit both models on the training texts; fit the temperature on dev."""
+    from sklearn.model_selection import StratifiedKFold
+
+    aux_texts, aux_labels = auxiliary_examples() if AUX_WEIGHT > 0 else ([], [])
+    texts = list(train_texts) + aux_texts
+    y = np.array([CATEGORIES.index(label) for label in list(train_labels) + aux_labels])
+    weights = np.array([1.0] * len(train_texts) + [AUX_WEIGHT] * len(aux_texts))
+    evs = builder.evidence_many(texts)
+
+    def sentence_rows(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        xs, ys, ws = [], [], []
+        for i in idx:
+            n = len(evs[i].sentences)
+            for j in range(n):
+                xs.append(evs[i].vectors[j])
+                ys.append(y[i])
+                ws.append(weights[i] * (0.5 + (j + 1) / n))
+        return np.array(xs), np.array(ys), np.array(ws)
+
+    oof: list[np.ndarray | None] = [None] * len(texts)
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    for fit_idx, held_idx in splitter.split(np.zeros(len(y)), y):
+        model = LinearModel.fit(*sentence_rows(fit_idx)[:2], SENTENCE_C, sentence_rows(fit_idx)[2])
+        for i in held_idx:
+            oof[i] = _softmax(model.logits(evs[i].vectors))
+    sentence = LinearModel.fit(*sentence_rows(np.arange(len(texts)))[:2], SENTENCE_C,
+                               sentence_rows(np.arange(len(texts)))[2])
+    x = np.stack([
+        np.concatenate([FeatureBuilder.vector(ev, t), sentence_aggregate(p, ev)])
+        for ev, t, p in zip(evs, texts, oof, strict=True)
+    ])
+    doc = LinearModel.fit(x, y, DOC_C, weights)
+    clf = Classifier(sentence, doc, 1.0, training_fingerprint(list(train_texts), list(train_labels)),
+                     {"train_size": len(train_texts), "aux_size": len(aux_texts)})
+    if dev_texts:
+        dev_evs = builder.evidence_many(list(dev_texts))
+        logits = np.stack([clf.doc.logits(clf.features(ev, t)[None, :])[0]
+                           for ev, t in zip(dev_evs, dev_texts, strict=True)])
+        clf.temperature = _fit_temperature(logits, np.array([CATEGORIES.index(lb) for lb in dev_labels]))
+    return clf

@@ -1,0 +1,266 @@
+"""Parse a plan into numbered lines with structure: sections, list items, tables, OKR lines.
+
+Line numbers are 1-based positions in ``text.split("\\n")``. Lines holding an embedded
+instruction are left out before parsing (see guard.py), so the structure, and so every
+verdict, is the one of the plan without them; each kept line still carries its original
+number for evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.critique.guard import Screened
+from assistant.critique.patterns import IC, first_names, person_names
+
+TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern, IC)
+    for name, pattern in {
+        "choices": r"choice|choosing|chose\b|betting|\bthe bets?\b|our bets?\b|trade-?offs?|"
+        r"where we play|how we win|\bdirection\b",
+        "exclusions": r"not doing|won'?t do|will not|out of scope|not in scope|outside (?:the )?scope|"
+        r"cut list|say no|saying no|non-?goals|parked|not this|deprioriti|stop doing|"
+        r"off the table|\bnot (?:for|in) |\bno-?go\b|\bnot now\b|\bwon'?t\b",
+        "priorities": r"priorit|matters? most|focus|must-?wins?|\bp0|\btop (?:\d|two|three|four)\b|"
+        r"big bets",
+        "initiatives": r"initiative|workstream|work stream|deliverable|projects?\b|programmes?\b|"
+        r"\bepics?\b|who owns|owners?\b|\broadmap|work ?plan|what we will (?:do|build|deliver)",
+        "owners": r"owner|who owns|\broles?\b|raci|accountab|leadership|who does what|\bdri\b|\bteam\b",
+        "milestones": r"milestone|\bdates?\b|timeline|timing|schedule|roadmap|phases?\b|"
+        r"plan of record|calendar",
+        "dependencies": r"depend|\bdeps\b|needs from|cross-team|interlock|what we need",
+        "metrics": r"success|targets?\b|measure|kpis?\b|metric|outcomes?\b|scorecard|objective|"
+        r"goals?\b|key results?|\bokrs?\b|how we(?:'ll| will)? know|results\b|signals|"
+        r"indicators|what good looks like|north star|dashboard",
+        "cadence": r"cadence|rhythm|review|check-?ins?|meetings?|rituals|reporting|governance|"
+        r"stand-?ups?|\bsyncs?\b",
+        "decisions": r"decision|decides|who decides|approv|governance|raci|escalat|lanes|"
+        r"authority|sign-?offs?",
+        "capacity": r"capacity|resourc|\bpeople\b|staffing|headcount|budget|allocation|\bteam\b|"
+        r"\btime\b",
+        "risks": r"risk|tripwire|watch-?outs?|pre-?mortem|what could go wrong|scenario|contingenc|"
+        r"threat|mitigation|what might|failure modes",
+    }.items()
+}
+
+_LIST_MARKER = re.compile(
+    r"^\s*(?:(?P<bullet>[-*•·▪◦–—+>])|(?P<sub>\d+\.\d+(?:\.\d+)?\.?)|(?P<number>\d{1,2}[.)])|"
+    r"(?P<paren>\(\d{1,2}\)|\([a-z]\))|(?P<letter>[a-z][.)]))\s+"
+)
+_OKR = re.compile(r"^\s*(?:[-*•]\s*)?\**(?P<kind>O\d{1,2}|KR\s?\d{1,2}(?:\.\d{1,2})?|"
+                  r"Objective\s+\d{1,2}|Key result\s+\d{1,2}(?:\.\d{1,2})?)\b", IC)
+_MD_HEADER = re.compile(r"^\s*(#{1,6})\s+(.*?)\s*#*\s*$")
+_WRAPPED = re.compile(r"^\s*(\*\*|__|\*|_)(.+?)\1\s*:?\s*$")
+_LABEL = re.compile(r"^\s*(?:[-*•]\s*)?(?:\*\*|\*|__)?(?P<label>[^:*|]{1,48}?)(?:\*\*|\*|__)?\s*:"
+                    r"(?:\*\*|\*|__)?(?:\s+|$)(?P<body>.*)$")
+_EMPHASIS = re.compile(r"\*\*|__|`|(?<!\w)\*(?!\s)|(?<!\s)\*(?!\w)")
+_SENTENCE_BREAK = re.compile(r"[.;!?]\s|[;!?]$|\d:\d")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def topics_of(text: str) -> frozenset[str]:
+    """The topics a heading or label is about (e.g. 'Risks and tripwires' -> {'risks'})."""
+    return frozenset(name for name, pattern in TOPIC_PATTERNS.items() if pattern.search(text))
+
+
+@dataclass
+class Line:
+    """One kept line of the plan with its structure."""
+
+    number: int  # 1-based line number in the original text
+    raw: str  # the original line
+    text: str  # the line as analysed (removed comments blanked, same length as raw)
+    plain: str = ""  # markdown emphasis, list marker and table pipes removed; stripped
+    kind: str = "text"  # blank | title | header | item | table | text
+    marker: str = ""  # bullet | number | sub | paren | letter | ""
+    okr: str = ""  # "O" | "KR" | ""
+    label: str = ""  # inline "Label:" (lower case), "" if none
+    body: str = ""  # the text after the label, else plain
+    topics: frozenset[str] = frozenset()
+    section: int = 0
+    cells: dict[str, str] = field(default_factory=dict)
+    index: int = 0  # position in Plan.lines
+
+    @property
+    def is_blank(self) -> bool:
+        """True for an empty line."""
+        return self.kind == "blank"
+
+
+@dataclass
+class Section:
+    """A heading and the lines under it (the preamble before any heading is section 0)."""
+
+    index: int
+    title: str
+    topics: frozenset[str]
+    header: Line | None
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """The parsed plan."""
+
+    lines: list[Line]
+    sections: list[Section]
+    injected: list[int]
+    people: list[str]
+    known_first: frozenset[str]
+
+    def content(self) -> list[Line]:
+        """Every non-blank line, headers included."""
+        return [ln for ln in self.lines if not ln.is_blank]
+
+    def body_lines(self) -> list[Line]:
+        """Non-blank lines that are not headings or the title."""
+        return [ln for ln in self.lines if ln.kind in ("item", "table", "text")]
+
+    def with_topic(self, topic: str) -> list[Line]:
+        """Body lines whose section or inline label is about `topic`."""
+        return [ln for ln in self.body_lines() if topic in ln.topics]
+
+    def headers(self, topic: str) -> list[Line]:
+        """Headings (or label lines) about `topic`."""
+        return [
+            ln for ln in self.content()
+            if (ln.kind in ("header", "title") or ln.label) and topic in topics_of(_head(ln))
+        ]
+
+    def next_content(self, line: Line, limit: int = 3) -> list[Line]:
+        """Up to `limit` non-blank lines after `line`."""
+        return [ln for ln in self.lines[line.index + 1 :] if not ln.is_blank][:limit]
+
+
+def _head(line: Line) -> str:
+    return line.label if line.label and line.kind not in ("header", "title") else line.plain
+
+
+def _plain(text: str) -> str:
+    text = _EMPHASIS.sub("", text)
+    text = _LIST_MARKER.sub("", text, count=1)
+    return text.strip().strip("|").strip()
+
+
+def _is_short_heading(line: Line, prev: Line | None, nxt: Line | None) -> bool:
+    text = line.plain
+    if not text or nxt is None or len(text) > 80 or text[-1] in ".!?,;":
+        return False
+    if line.marker in ("bullet", "sub", "paren", "letter") or line.kind == "table" or line.okr:
+        return False
+    if line.label and line.body != line.plain:
+        return False
+    if prev is not None and not prev.is_blank and prev.kind not in ("title", "header"):
+        return False
+    if line.marker == "number":
+        # "1. Project objectives" heads a section only when the next line is not item 2.
+        return not (nxt.marker == "number" and nxt.kind != "header")
+    return len(text.split()) <= 12
+
+
+def _split_cells(text: str) -> list[str]:
+    return [c.strip() for c in text.strip().strip("|").split("|")]
+
+
+def _classify(lines: list[Line]) -> None:
+    for ln in lines:
+        if not ln.text.strip():
+            ln.kind = "blank"
+            continue
+        marker = _LIST_MARKER.match(ln.text)
+        if marker:
+            ln.marker = next(k for k, v in marker.groupdict().items() if v)
+        okr = _OKR.match(ln.text)
+        if okr:
+            ln.okr = "KR" if okr.group("kind").lower().startswith(("kr", "key")) else "O"
+        ln.plain = _plain(ln.text)
+        if ln.text.count("|") >= 2:
+            ln.kind = "table"
+        elif _MD_HEADER.match(ln.text) or _WRAPPED.match(ln.text):
+            ln.kind = "header"
+            ln.plain = _plain(re.sub(r"^\s*#+\s*", "", ln.text)).rstrip(":").strip()
+        else:
+            ln.kind = "item" if ln.marker or ln.okr else "text"
+        unmarked = _LIST_MARKER.sub("", _EMPHASIS.sub("", ln.text), count=1)
+        label = None if ln.kind == "table" else _LABEL.match(unmarked)
+        if label and len(label.group("label").split()) <= 7 and not _SENTENCE_BREAK.search(
+            label.group("label")
+        ):
+            ln.label = label.group("label").strip().lower()
+            ln.body = label.group("body").strip()
+            if not ln.body and ln.kind != "header":
+                ln.kind = "header"
+                ln.plain = ln.plain.rstrip(":").strip()
+        if not ln.body:
+            ln.body = ln.plain
+
+
+def _structure(lines: list[Line]) -> list[Section]:
+    content = [ln for ln in lines if not ln.is_blank]
+    if content and content[0].kind in ("text", "header") and len(content[0].plain) <= 160:
+        content[0].kind = "title"
+    for i, ln in enumerate(lines):
+        if ln.kind not in ("text", "item"):
+            continue
+        prev = lines[i - 1] if i > 0 else None
+        nxt = next((n for n in lines[i + 1 :] if not n.is_blank), None)
+        if ln.label == "" and (ln.plain.isupper() and len(ln.plain) > 3 and nxt is not None):
+            ln.kind = "header"
+        elif _is_short_heading(ln, prev, nxt):
+            ln.kind = "title" if prev is not None and prev.kind == "title" else "header"
+    sections = [Section(0, "", frozenset(), None)]
+    table_header: list[str] | None = None
+    for ln in lines:
+        if ln.kind == "header":
+            topics = topics_of(ln.plain)
+            sections.append(Section(len(sections), ln.plain, topics, ln))
+        current = sections[-1]
+        ln.section = current.index
+        label_topics = topics_of(ln.label) if ln.label else frozenset()
+        if ln.kind == "item" and current.topics:
+            label_topics = frozenset()  # "Firmware team: ..." under Dependencies is a party
+        ln.topics = current.topics | label_topics if ln.kind != "header" else current.topics
+        if ln.kind != "header":
+            current.lines.append(ln)
+        if ln.kind == "table":
+            cells = _split_cells(ln.text)
+            if table_header is None:
+                table_header = [c.lower() for c in cells]
+                ln.cells = {}
+            elif _TABLE_SEPARATOR.match(ln.text):
+                ln.cells = {}
+            else:
+                ln.cells = {
+                    table_header[i] if i < len(table_header) else f"col{i}": c
+                    for i, c in enumerate(cells)
+                }
+        else:
+            table_header = None if not ln.is_blank or table_header is None else table_header
+            if ln.is_blank:
+                table_header = None
+    return sections
+
+
+def parse_plan(screened: Screened) -> Plan:
+    """Build the Plan from screened lines (None = an embedded instruction, left out)."""
+    lines: list[Line] = []
+    for number, text in enumerate(screened.lines, start=1):
+        if text is None:
+            continue
+        raw = screened.original[number - 1].rstrip("\r")
+        lines.append(Line(number=number, raw=raw, text=text.rstrip("\r")))
+    for i, ln in enumerate(lines):
+        ln.index = i
+    _classify(lines)
+    sections = _structure(lines)
+    people: list[str] = []
+    for ln in lines:
+        people.extend(person_names(ln.text))
+    known = first_names(people)
+    return Plan(lines, sections, list(screened.injected), people, known)
+
+
+def table_rows(plan: Plan, line: Line) -> bool:
+    """True if the line is a data row of a table (not its header or separator)."""
+    return line.kind == "table" and bool(line.cells)

@@ -1,0 +1,84 @@
+"""The engine interface and the name -> class registry.
+
+Built-in engines register themselves exactly as a plugin would, with `@register("name")`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+from assistant.errors import ConfigError
+from assistant.retrieval.search import SearchHit
+from assistant.schema import Diagnosis, HistoryMessage
+
+
+@dataclass
+class DiagnoseRequest:
+    """What an engine is asked: the conversation so far, its workspace, retrieved context."""
+
+    text: str
+    history: list[HistoryMessage] = field(default_factory=list)
+    workspace: str = "default"
+    step_hits: list[SearchHit] = field(default_factory=list)
+    plan_hits: list[SearchHit] = field(default_factory=list)
+
+    @property
+    def user_text(self) -> str:
+        """Every user turn of the exchange plus the new text, in order."""
+        turns = [m.content for m in self.history if m.role == "user"]
+        if not turns or turns[-1] != self.text:
+            turns.append(self.text)
+        return "\n".join(turns)
+
+
+class Engine(ABC):
+    """A diagnosis engine. Subclasses implement `diagnose`."""
+
+    name: str = "base"
+
+    @abstractmethod
+    def diagnose(self, request: DiagnoseRequest) -> Diagnosis:
+        """Return a Diagnosis for the request."""
+
+
+_REGISTRY: dict[str, type[Engine]] = {}
+_BUILTINS = {
+    "local": "assistant.engines.local",
+    "llm": "assistant.engines.llm",
+    "fake": "assistant.engines.fake",
+}
+_INSTANCES: dict[str, Engine] = {}
+
+
+def register(name: str):
+    """Class decorator: make an engine available under `name`."""
+
+    def wrap(cls: type[Engine]) -> type[Engine]:
+        cls.name = name
+        _REGISTRY[name] = cls
+        return cls
+
+    return wrap
+
+
+def available_engines() -> list[str]:
+    """Names of the registered and built-in engines."""
+    return sorted(set(_REGISTRY) | set(_BUILTINS))
+
+
+def get_engine(name: str) -> Engine:
+    """The engine instance for `name` (created once per process)."""
+    if name not in _REGISTRY and name in _BUILTINS:
+        importlib.import_module(_BUILTINS[name])
+    if name not in _REGISTRY:
+        raise ConfigError(f"unknown engine '{name}'; choose one of {', '.join(available_engines())}")
+    if name not in _INSTANCES:
+        _INSTANCES[name] = _REGISTRY[name]()
+    return _INSTANCES[name]
+
+
+def reset_engines() -> None:
+    """Forget engine instances (tests)."""
+    _INSTANCES.clear()

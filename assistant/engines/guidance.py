@@ -1,0 +1,58 @@
+"""Fixed guidance per category: band-aids to avoid, separating questions, what would change
+the diagnosis. Written from the SOP library (is-it-really-execution, culture-habits,
+interpersonal-root-causes); no facts about the case are invented here."""
+
+from __future__ import annotations
+
+MEANING = {
+    "strategy": "the direction itself is missing, unclear, not shared or in conflict",
+    "execution": "the direction is good enough, but delivery mechanics are failing",
+    "culture": "norms and incentives across the organisation push people the wrong way",
+    "interpersonal": "the friction sits between specific people",
+}
+
+ANTI_PATTERNS = {
+    "strategy": [
+        "Adding status meetings or trackers to push delivery when the teams do not share a direction",
+        "Asking the teams to 'align' among themselves on goals that conflict at the top",
+        "Writing more OKRs before leadership has made the underlying choice",
+    ],
+    "execution": [
+        "Re-opening the strategy debate when the direction is already good enough",
+        "Adding another recurring meeting instead of removing work in progress",
+        "Asking people to work longer hours instead of cutting scope or fixing the bottleneck",
+    ],
+    "culture": [
+        "Another recurring alignment meeting or review that leaves incentives untouched",
+        "Replacing the people involved: the next person in the role will behave the same way",
+        "A one-off 'values' talk while rewards and promotions still favour the old behaviour",
+    ],
+    "interpersonal": [
+        "A new team-wide process or review cycle to paper over two people's conflict",
+        "Mandating weekly 1:1s between the pair without addressing the relationship",
+        "Becoming the permanent go-between so the two never have to talk",
+    ],
+}
+
+QUESTIONS = {
+    "strategy": "Could each team lead state the top two goals for this quarter the same way, and do their goals conflict?",
+    "execution": "Is the direction clear and agreed, and the problem is getting the work through (too much in parallel, no owner, slow approvals, tooling)?",
+    "culture": "Has this been fixed before and come back, or does it happen again when different people hold the same roles?",
+    "interpersonal": "Is the friction between two specific people, and does it disappear when one of them is away?",
+}
+
+WOULD_CHANGE = {
+    "strategy": "the teams turn out to have conflicting or unclear goals handed down from leadership",
+    "execution": "the direction turns out to be clear and agreed, and the work stalls on capacity, ownership, approvals or tooling",
+    "culture": "the same problem recurs with different people in the same roles, or incentives reward the behaviour",
+    "interpersonal": "the friction follows two specific people and stops when one of them is absent",
+}
+
+ESCALATION_MESSAGE = {
+    "harassment": "This describes possible harassment. Do not treat it as a conflict to coach: involve HR (and legal where needed) now, and make sure the person affected is safe and supported.",
+    "discrimination": "This describes possible discrimination. It is not a coaching matter: involve HR and legal now and follow the formal process.",
+    "violence": "This describes a threat of violence. Act on safety first: involve security, HR and, if there is immediate danger, the emergency services.",
+    "self_harm": "Someone may be at risk of harming themselves. Reach out to them today, involve HR or occupational health, and point them to professional or crisis support; if there is immediate danger, call the emergency services.",
+    "retaliation": "This describes possible retaliation against someone who raised a concern. Involve HR and legal now; do not mediate.",
+    "other_safety": "This describes a safety or legal matter (falsified data, ignored safety rules). Escalate to the responsible compliance, safety or legal function now.",
+}

@@ -1,0 +1,164 @@
+"""The embedded engine: the trained classifier, cue evidence from the text, and SOP steps
+retrieved from the index. No key, no network."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from assistant.classifier.features import CATEGORIES, FeatureBuilder, TextEvidence
+from assistant.classifier.model import Classifier
+from assistant.engines.base import DiagnoseRequest, Engine, register
+from assistant.engines.guidance import ANTI_PATTERNS, MEANING, QUESTIONS, WOULD_CHANGE
+from assistant.engines.safety import SafetyDetector
+from assistant.retrieval.embeddings import get_embedder
+from assistant.retrieval.search import SearchHit
+from assistant.schema import Citation, Diagnosis, Scores, Step
+
+CLOSE_MARGIN = 0.25  # top-two gap under which the engine asks separating questions
+SECONDARY_MIN = 0.2
+MAX_STEPS = 4
+SCOPE_MIN_CUE = 0.22  # best sentence-to-prototype similarity below this: not about an organisation
+_ORG_WORDS = re.compile(
+    r"\b(team|teams|manager|managers|lead|leads|engineer\w*|product|roadmap|okr\w*|sprint|"
+    r"deadline\w*|launch\w*|release\w*|ceo|cto|cpo|vp|director|colleague\w*|cofounder|co-founder|"
+    r"founder|report\w*|staff|org|organi[sz]ation|company|department|squad|stakeholder\w*|"
+    r"priorit\w*|goal\w*|quarter|q[1-4]|hire\w*|hiring|meeting\w*|standup|retro|boss|coworker\w*)\b",
+    re.I,
+)
+
+
+def citation_of(hit: SearchHit) -> Citation:
+    """A citation for a retrieved chunk."""
+    return Citation(
+        chunk_id=hit.chunk_id, source=hit.source, title=hit.title, snippet=hit.snippet,
+        kind=hit.kind or "framework", sop_id=hit.sop_id, step_id=hit.step_id,
+    )
+
+
+def _quote(sentence: str, limit: int = 160) -> str:
+    s = " ".join(sentence.split())
+    return s if len(s) <= limit else s[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+@register("local")
+class LocalEngine(Engine):
+    """Classifier + retrieval, loaded once."""
+
+    def __init__(self) -> None:
+        embedder = get_embedder()
+        self.builder = FeatureBuilder(embedder)
+        self.classifier = Classifier.load()
+        self.safety = SafetyDetector(embedder)
+
+    # -- classification ---------------------------------------------------------------
+    def evidence(self, text: str) -> TextEvidence:
+        return self.builder.evidence_many([text])[0]
+
+    def probabilities(self, text: str, ev: TextEvidence | None = None) -> np.ndarray:
+        ev = ev or self.evidence(text)
+        return self.classifier.predict(ev, text)
+
+    def in_scope(self, text: str, ev: TextEvidence) -> bool:
+        """False when the text is not about an organisation at all."""
+        return bool(_ORG_WORDS.search(text)) or float(ev.cue_sims.max()) >= SCOPE_MIN_CUE
+
+    # -- the diagnosis ------------------------------------------------------------------
+    def diagnose(self, request: DiagnoseRequest) -> Diagnosis:
+        text = request.user_text
+        ev = self.evidence(text)
+        probs = self.probabilities(text, ev)
+        scores = Scores.from_probs(dict(zip(CATEGORIES, probs.tolist(), strict=True)))
+        ranked = scores.ranked()
+        (top, p1), (runner, p2) = ranked[0], ranked[1]
+        close = p1 - p2 < CLOSE_MARGIN
+        secondary = runner if p2 >= SECONDARY_MIN else None
+        sent_probs = self.classifier.sentence_probs(ev)
+        ci = CATEGORIES.index(top)
+        root_idx = int(np.argmax(sent_probs[:, ci] + 0.05 * np.arange(len(ev.sentences)) / len(ev.sentences)))
+        surface_idx = 0
+        cues = self._cues(ev, sent_probs, ci)
+        escalation = self.safety.detect(text, ev.vectors)
+        in_scope = self.in_scope(text, ev)
+        warnings: list[str] = []
+        steps = [] if escalation is not None else self._steps(request.step_hits, top, secondary if close else None)
+        if escalation is not None:
+            steps = [s for s in self._steps(request.step_hits, top, None) if s.category != "interpersonal"]
+            warnings.append("safety matter detected: escalate rather than coach; no mediation step is recommended")
+        confidence = round(float(p1), 4)
+        if not in_scope:
+            confidence = min(confidence, 0.2)
+            steps = []
+            warnings.append("this text does not seem to describe a problem in an organisation")
+        surface = _quote(ev.sentences[surface_idx])
+        root_sentence = _quote(ev.sentences[root_idx])
+        rationale = self._rationale(top, runner, p1, p2, cues, root_sentence, root_idx, surface_idx)
+        citations = self._dedupe([c for s in steps for c in s.citations] +
+                                 [citation_of(h) for h in request.plan_hits[:2]])
+        return Diagnosis(
+            category=top,
+            confidence=confidence,
+            scores=scores,
+            secondary=secondary,
+            surface_symptom=f"The complaint as stated: \"{surface}\"",
+            root_cause=f"{top.capitalize()}: {MEANING[top]}; the clearest sign is \"{root_sentence}\"",
+            rationale=rationale,
+            steps=steps,
+            anti_patterns=ANTI_PATTERNS[top] if in_scope else [],
+            follow_up_questions=[QUESTIONS[top], QUESTIONS[runner]] if close and in_scope else [],
+            would_change_if=f"It would be {runner} rather than {top} if {WOULD_CHANGE[runner]}.",
+            citations=citations,
+            cues=cues,
+            in_scope=in_scope,
+            escalation=escalation,
+            engine="local",
+            warnings=warnings,
+            workspace=request.workspace,
+        )
+
+    @staticmethod
+    def _cues(ev: TextEvidence, sent_probs: np.ndarray, ci: int) -> list[str]:
+        order = np.argsort(-sent_probs[:, ci])
+        return [_quote(ev.sentences[i], 140) for i in order[:3] if sent_probs[i, ci] >= 0.4]
+
+    @staticmethod
+    def _rationale(top: str, runner: str, p1: float, p2: float, cues: list[str],
+                   root_sentence: str, root_idx: int, surface_idx: int) -> str:
+        parts = [f"Scored {top} at {p1:.0%} against {runner} at {p2:.0%}."]
+        if cues:
+            parts.append("Sentences pointing to " + top + ": " + "; ".join(f'"{c}"' for c in cues) + ".")
+        if root_idx != surface_idx:
+            parts.append("The decisive sentence comes after the opening complaint, so the surface symptom is not taken at face value.")
+        return " ".join(parts)
+
+    @staticmethod
+    def _steps(hits: list[SearchHit], top: str, secondary: str | None) -> list[Step]:
+        from assistant.knowledge import all_steps
+
+        steps_by_id = all_steps()
+        chosen: list[Step] = []
+        wanted = [top] + ([secondary] if secondary else [])
+        for category in wanted:
+            limit = MAX_STEPS if category == top else 1
+            for hit in hits:
+                step = steps_by_id.get(hit.step_id or "")
+                if step is None or step.category != category or any(s.step_id == step.step_id for s in chosen):
+                    continue
+                chosen.append(Step(
+                    sop_id=step.sop_id, step_id=step.step_id, title=step.title, action=step.action,
+                    why=step.why, category=step.category, citations=[citation_of(hit)],
+                ))
+                limit -= 1
+                if limit == 0:
+                    break
+        return chosen
+
+    @staticmethod
+    def _dedupe(citations: list[Citation]) -> list[Citation]:
+        seen, out = set(), []
+        for c in citations:
+            if c.chunk_id not in seen:
+                seen.add(c.chunk_id)
+                out.append(c)
+        return out

@@ -1,0 +1,99 @@
+"""diagnose(): check input -> retrieve -> engine -> verify citations -> Diagnosis.
+
+The CLI, the API, the UI and the MCP server all call this one function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.config import DEFAULT_WORKSPACE, get_settings
+from assistant.engines.base import DiagnoseRequest, get_engine
+from assistant.errors import AssistantError, EmptyTextError, TextTooLongError, UserError
+from assistant.retrieval.ingest import ensure_framework_indexed
+from assistant.retrieval.search import SearchHit, hits_from_result, workspace_filter
+from assistant.retrieval.store import get_store
+from assistant.schema import Diagnosis, HistoryMessage
+from assistant.workspaces import check_workspace
+
+STEP_HITS = 30
+PLAN_HITS = 3
+PLAN_MIN_SCORE = 0.3
+
+
+def check_text(text: str | None, what: str = "text") -> str:
+    """Refuse empty and oversized text with a clear error (never truncate silently)."""
+    if text is None or not isinstance(text, str) or not text.strip():
+        raise EmptyTextError(f"the {what} is empty: describe the problem in a sentence or more")
+    limit = get_settings().max_text_chars
+    if len(text) > limit:
+        raise TextTooLongError(
+            f"the {what} has {len(text)} characters; the limit is {limit} (ASSISTANT_MAX_TEXT_CHARS)"
+        )
+    return text.replace("\x00", "")
+
+
+def _history(history: Sequence[HistoryMessage | dict] | None) -> list[HistoryMessage]:
+    if not history:
+        return []
+    try:
+        return [m if isinstance(m, HistoryMessage) else HistoryMessage.model_validate(m) for m in history]
+    except Exception as exc:
+        raise UserError(
+            'history must be a list of {"role": "user" | "assistant", "content": "..."}'
+        ) from exc
+
+
+def retrieve(text: str, workspace: str) -> tuple[list[SearchHit], list[SearchHit]]:
+    """SOP step chunks and the workspace's plan chunks nearest to the text."""
+    store = get_store()
+    ensure_framework_indexed(store)
+    vector = store.embedder.embed([text])[0]
+    ws = workspace_filter(workspace)
+    steps = hits_from_result(
+        store.query(vector, STEP_HITS, {"$and": [ws, {"kind": "framework"}, {"step_id": {"$ne": ""}}]})
+    )
+    plans = [
+        h for h in hits_from_result(
+            store.query(vector, PLAN_HITS, {"$and": [{"workspace": workspace}, {"kind": "plan"}]})
+        ) if h.score >= PLAN_MIN_SCORE
+    ]
+    return steps, plans
+
+
+def verify_citations(diagnosis: Diagnosis, offered: set[str]) -> Diagnosis:
+    """Drop citations of chunks that were not retrieved for this case; say so in warnings."""
+    dropped = [c.chunk_id for c in diagnosis.citations if c.chunk_id not in offered]
+    diagnosis.citations = [c for c in diagnosis.citations if c.chunk_id in offered]
+    for step in diagnosis.steps:
+        dropped += [c.chunk_id for c in step.citations if c.chunk_id not in offered]
+        step.citations = [c for c in step.citations if c.chunk_id in offered]
+    if dropped:
+        diagnosis.warnings.append(f"dropped {len(set(dropped))} citation(s) of chunks not retrieved")
+    return diagnosis
+
+
+def diagnose(
+    text: str,
+    *,
+    history: Sequence[HistoryMessage | dict] | None = None,
+    workspace: str = DEFAULT_WORKSPACE,
+    engine: str | None = None,
+) -> Diagnosis:
+    """Diagnose the root cause of a described problem (the whole exchange when history is given)."""
+    text = check_text(text)
+    workspace = check_workspace(workspace)
+    request = DiagnoseRequest(text=text, history=_history(history), workspace=workspace)
+    name = engine or get_settings().resolved_engine
+    request.step_hits, request.plan_hits = retrieve(request.user_text, workspace)
+    offered = {h.chunk_id for h in request.step_hits + request.plan_hits}
+    try:
+        result = get_engine(name).diagnose(request)
+    except AssistantError as exc:
+        if name == "local":
+            raise
+        result = get_engine("local").diagnose(request)
+        result.engine = "local-fallback"
+        result.warnings.append(f"the {name} engine failed ({exc}); this is the embedded engine's answer")
+    result.workspace = workspace
+    return verify_citations(result, offered)

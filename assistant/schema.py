@@ -1,0 +1,116 @@
+"""The structured results every face returns: Diagnosis (and its parts).
+
+Field names are a contract other tools rely on: add, never rename. The JSON Schema is
+exported by `assistant schema` and documented in docs/schema/.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+SCHEMA_VERSION = "1"
+Category = Literal["strategy", "execution", "culture", "interpersonal"]
+CATEGORIES: tuple[str, ...] = ("strategy", "execution", "culture", "interpersonal")
+
+
+class Citation(BaseModel):
+    """A retrieved chunk that supports a statement."""
+
+    chunk_id: str | None = None
+    source: str | None = None
+    title: str | None = None
+    snippet: str = ""
+    kind: Literal["framework", "plan"] = "framework"
+    sop_id: str | None = None
+    step_id: str | None = None
+
+
+class Step(BaseModel):
+    """A recommended SOP step."""
+
+    sop_id: str
+    step_id: str
+    title: str
+    action: str = Field(description="What to do this week, concretely.")
+    why: str
+    category: Category
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class Scores(BaseModel):
+    """A probability per category, summing to 1."""
+
+    strategy: float = Field(ge=0, le=1)
+    execution: float = Field(ge=0, le=1)
+    culture: float = Field(ge=0, le=1)
+    interpersonal: float = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> Scores:
+        total = self.strategy + self.execution + self.culture + self.interpersonal
+        if abs(total - 1.0) > 1e-3:
+            raise ValueError(f"scores must sum to 1, got {total:.4f}")
+        return self
+
+    @classmethod
+    def from_probs(cls, probs: dict[str, float]) -> Scores:
+        """Renormalise non-negative values into probabilities (rounded, summing to 1)."""
+        vals = {c: max(0.0, float(probs.get(c, 0.0))) for c in CATEGORIES}
+        total = sum(vals.values()) or 1.0
+        rounded = {c: round(v / total, 4) for c, v in vals.items()}
+        top = max(rounded, key=lambda c: rounded[c])
+        rounded[top] = round(rounded[top] + 1.0 - sum(rounded.values()), 4)
+        return cls(**rounded)
+
+    def ranked(self) -> list[tuple[str, float]]:
+        """Categories from most to least likely."""
+        return sorted(((c, getattr(self, c)) for c in CATEGORIES), key=lambda kv: -kv[1])
+
+
+class Escalation(BaseModel):
+    """Set when the description raises a safety matter that coaching must not handle."""
+
+    kind: str
+    message: str
+
+
+class Diagnosis(BaseModel):
+    """The root-cause diagnosis of a described organisational problem."""
+
+    diagnosis_id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    schema_version: str = SCHEMA_VERSION
+    category: Category
+    confidence: float = Field(ge=0, le=1)
+    scores: Scores
+    secondary: Category | None = None
+    surface_symptom: str
+    root_cause: str
+    rationale: str
+    steps: list[Step] = Field(default_factory=list)
+    anti_patterns: list[str] = Field(default_factory=list)
+    follow_up_questions: list[str] = Field(default_factory=list)
+    would_change_if: str = ""
+    citations: list[Citation] = Field(default_factory=list)
+    cues: list[str] = Field(default_factory=list, description="Evidence phrases found in the text.")
+    in_scope: bool = True
+    escalation: Escalation | None = None
+    engine: Literal["local", "llm", "local-fallback"] = "local"
+    warnings: list[str] = Field(default_factory=list)
+    workspace: str = "default"
+
+    @field_validator("secondary")
+    @classmethod
+    def _secondary_differs(cls, value: str | None, info) -> str | None:
+        if value is not None and value == info.data.get("category"):
+            return None
+        return value
+
+
+class HistoryMessage(BaseModel):
+    """One turn of a conversation."""
+
+    role: Literal["user", "assistant"]
+    content: str

@@ -102,6 +102,114 @@ def cmd_documents(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_text_arg(value: str) -> str:
+    if value == "-":
+        data = sys.stdin.buffer.read()
+        from assistant.retrieval.readers import decode_text
+
+        return decode_text(data, "standard input")
+    return value
+
+
+def _render_diagnosis(d) -> str:
+    lines = [f"Root cause: {d.category.upper()} (confidence {d.confidence:.0%}, engine {d.engine})"]
+    bars = "  ".join(f"{c} {p:.0%}" for c, p in d.scores.ranked())
+    lines.append(f"Scores: {bars}")
+    if d.escalation:
+        lines += ["", f"ESCALATE ({d.escalation.kind}): {d.escalation.message}"]
+    lines += ["", f"Surface symptom: {d.surface_symptom}", f"Root cause: {d.root_cause}",
+              f"Why: {d.rationale}"]
+    if d.steps:
+        lines += ["", "Recommended steps:"]
+        for i, step in enumerate(d.steps, 1):
+            lines.append(f"  {i}. [{step.step_id}] {step.title}")
+            lines.append(f"     Do: {step.action}")
+            lines.append(f"     Why: {step.why}")
+    if d.anti_patterns:
+        lines += ["", "Band-aids to avoid:"] + [f"  - {a}" for a in d.anti_patterns]
+    if d.follow_up_questions:
+        lines += ["", "To tell them apart, tell me:"] + [f"  ? {q}" for q in d.follow_up_questions]
+    if d.would_change_if:
+        lines += ["", d.would_change_if]
+    for w in d.warnings:
+        lines.append(f"warning: {w}")
+    return "\n".join(lines)
+
+
+@command("diagnose")
+def cmd_diagnose(args: argparse.Namespace) -> int:
+    from assistant.pipeline import diagnose
+
+    if args.jsonl:
+        return _diagnose_jsonl(args)
+    if args.text is None:
+        raise UserError("give the problem as TEXT, or - to read standard input, or use --jsonl")
+    history = None
+    if args.history:
+        try:
+            history = json.loads(Path(args.history).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise UserError(f"--history {args.history}: not a readable JSON file ({exc})") from exc
+    result = diagnose(_read_text_arg(args.text), history=history, workspace=args.workspace,
+                      engine=args.engine)
+    print(result.model_dump_json(indent=2) if args.json else _render_diagnosis(result))
+    return 0
+
+
+def _diagnose_jsonl(args: argparse.Namespace) -> int:
+    from assistant.pipeline import diagnose
+
+    failures = 0
+    for number, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise UserError("each line must be a JSON object with id and text")
+            result = diagnose(item.get("text", ""), history=item.get("history"),
+                              workspace=item.get("workspace", args.workspace), engine=args.engine)
+            print(json.dumps({"id": item.get("id"), **result.model_dump(mode="json")}, ensure_ascii=False),
+                  flush=True)
+        except (json.JSONDecodeError, AssistantError) as exc:
+            failures += 1
+            case_id = item.get("id") if isinstance(locals().get("item"), dict) else None
+            print(json.dumps({"id": case_id, "line": number, "error": str(exc)}), flush=True)
+    return 0 if failures == 0 else 2
+
+
+@command("train")
+def cmd_train(args: argparse.Namespace) -> int:
+    from assistant.classifier.training import train_and_save
+
+    clf = train_and_save()
+    print(f"trained on {clf.info['train_size']} scenarios (temperature {clf.temperature:.2f}); "
+          f"fingerprint {clf.fingerprint}")
+    return 0
+
+
+@command("eval")
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluation import report, runner
+
+    if args.compare:
+        print(report.compare(Path(args.compare[0]), Path(args.compare[1])))
+        return 0
+    results, folder = runner.run(args.suite, args.engine, args.split,
+                                 Path(args.cases) if args.cases else None,
+                                 Path(args.out) if args.out else None, progress=not args.quiet)
+    print(report.markdown(results).split("\n## ")[0])
+    for name, metrics in results["suites"].items():
+        keys = [k for k, v in metrics.items() if isinstance(v, float)]
+        print(f"{name}: " + ", ".join(f"{k}={metrics[k]:.3f}" for k in keys))
+    print(f"report: {folder / 'report.md'}")
+    failed = runner.failed_gates(results)
+    for gate in failed:
+        print(f"GATE FAILED: {gate['suite']}.{gate['metric']} = {gate['value']} < {gate['min']}",
+              file=sys.stderr)
+    return 1 if failed and not args.no_gates else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant",
@@ -130,6 +238,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("doc_id", nargs="?")
     p.add_argument("--workspace", default="default")
     p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("diagnose", help="diagnose the root cause of a described problem")
+    p.add_argument("text", nargs="?", help="the problem; - reads standard input")
+    p.add_argument("--json", action="store_true", help="print the Diagnosis as JSON")
+    p.add_argument("--jsonl", action="store_true", help='read {"id","text"} lines from stdin')
+    p.add_argument("--engine", choices=["local", "llm"], default=None)
+    p.add_argument("--workspace", default="default")
+    p.add_argument("--history", help="JSON file with the conversation so far")
+
+    sub.add_parser("train", help="retrain the embedded classifier from evals/scenarios")
+
+    p = sub.add_parser("eval", help="run the eval suites and apply the gates")
+    p.add_argument("--suite", default="all", choices=["diagnosis", "critique", "retrieval", "all"])
+    p.add_argument("--engine", default="local", choices=["local", "llm"])
+    p.add_argument("--split", default="test", choices=["train", "dev", "test", "all"])
+    p.add_argument("--cases", help="a JSONL file of cases to run instead of the suite")
+    p.add_argument("--out", help="run folder (default: DATA_DIR/eval-runs/...)")
+    p.add_argument("--compare", nargs=2, metavar="RUN_DIR", help="compare two runs")
+    p.add_argument("--no-gates", action="store_true", help="report gates but exit 0")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     for extra in EXTRA_PARSERS:
         extra(sub)

@@ -21,7 +21,9 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"where we play|how we win|\bdirection\b",
         "exclusions": r"not doing|won'?t do|will not|out of scope|not in scope|outside (?:the )?scope|"
         r"cut list|say no|saying no|non-?goals|parked|not this|deprioriti|stop doing|"
-        r"off the table|\bnot (?:for|in) |\bno-?go\b|\bnot now\b|\bwon'?t\b",
+        r"off the table|\bnot (?:for|in) |\bno-?go\b|\bnot now\b|\bwon'?t\b|leav(?:e|ing) "
+        r"(?:\w+ )?alone|hold(?:ing)? off|exclu(?:ded|sions?)|\blater\b|parking lot|"
+        r"(?:^|\bexplicitly |\bwhat'?s |\bwhat is |\bkept |\bleft |\bstays? )out\b",
         "priorities": r"priorit|matters? most|focus|must-?wins?|\bp0|\btop (?:\d|two|three|four)\b|"
         r"big bets",
         "initiatives": r"initiative|workstream|work stream|deliverable|projects?\b|programmes?\b|"
@@ -55,6 +57,7 @@ _WRAPPED = re.compile(r"^\s*(\*\*|__|\*|_)(.+?)\1\s*:?\s*$")
 _LABEL = re.compile(r"^\s*(?:[-*•]\s*)?(?:\*\*|\*|__)?(?P<label>[^:*|]{1,48}?)(?:\*\*|\*|__)?\s*:"
                     r"(?:\*\*|\*|__)?(?:\s+|$)(?P<body>.*)$")
 _EMPHASIS = re.compile(r"\*\*|__|`|(?<!\w)\*(?!\s)|(?<!\s)\*(?!\w)")
+_BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)([^*_]{2,60}?)[.:]?(?:\*\*|__)[.:]?\s+(\S.*)$")
 _SENTENCE_BREAK = re.compile(r"[.;!?]\s|[;!?]$|\d:\d")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -64,7 +67,7 @@ def topics_of(text: str) -> frozenset[str]:
     return frozenset(name for name, pattern in TOPIC_PATTERNS.items() if pattern.search(text))
 
 
-@dataclass
+@dataclass(eq=False)
 class Line:
     """One kept line of the plan with its structure."""
 
@@ -88,7 +91,7 @@ class Line:
         return self.kind == "blank"
 
 
-@dataclass
+@dataclass(eq=False)
 class Section:
     """A heading and the lines under it (the preamble before any heading is section 0)."""
 
@@ -182,8 +185,13 @@ def _classify(lines: list[Line]) -> None:
             ln.plain = _plain(re.sub(r"^\s*#+\s*", "", ln.text)).rstrip(":").strip()
         else:
             ln.kind = "item" if ln.marker or ln.okr else "text"
+        lead_in = _BOLD_LEAD.match(_LIST_MARKER.sub("", ln.text, count=1))
         unmarked = _LIST_MARKER.sub("", _EMPHASIS.sub("", ln.text), count=1)
         label = None if ln.kind == "table" else _LABEL.match(unmarked)
+        if lead_in and ln.kind != "header":
+            ln.label = lead_in.group(1).strip().lower()
+            ln.body = _plain(lead_in.group(2))
+            continue
         if label and len(label.group("label").split()) <= 7 and not _SENTENCE_BREAK.search(
             label.group("label")
         ):
@@ -220,7 +228,12 @@ def _structure(lines: list[Line]) -> list[Section]:
         label_topics = topics_of(ln.label) if ln.label else frozenset()
         if ln.kind == "item" and current.topics:
             label_topics = frozenset()  # "Firmware team: ..." under Dependencies is a party
-        ln.topics = current.topics | label_topics if ln.kind != "header" else current.topics
+        if ln.kind == "header":
+            ln.topics = current.topics
+        elif label_topics and ln.kind == "text":
+            ln.topics = label_topics  # "Decisions: ..." after a list is about decisions
+        else:
+            ln.topics = current.topics | label_topics
         if ln.kind != "header":
             current.lines.append(ln)
         if ln.kind == "table":

@@ -91,7 +91,7 @@ _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zà-öø-ÿ"
 NAME_TOKEN = rf"[{_UP}][{_LOW}'’]+(?:-[{_UP}]?[{_LOW}'’]+)?\b"
 PERSON_RE = re.compile(
-    rf"(?:Dr\.?\s+)?{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|(?:van|von|de|da|del|der|la|le|bin|al)\b)){{0,3}}"
+    rf"(?:Dr\.?\s+)?{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|(?:van|von|de|da|del|der|la|le|bin|al)\b)){{0,2}}"
 )
 ORG_WORDS = frozenset(
     """team teams squad squads department departments dept division divisions office group
@@ -107,7 +107,7 @@ ORG_WORDS = frozenset(
     fulfillment channels banking core enterprise mobile web frontend backend infra research
     regional region org organisation organization function functions staff crew crews chapter
     tribe guild pod pods cell cells office' department's people hub lifecycle billing payments
-    platform's""".split()
+    platform's eng engg devs infra mktg biz bizops cx pmo sre ml ai bi ops' ux ui""".split()
 )
 NON_NAME_WORDS = frozenset(
     """the this that these those our we all each every new top key next owner owners lead

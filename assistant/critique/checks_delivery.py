@@ -1,0 +1,428 @@
+"""Delivery checks: owners, dated milestones, cross-team dependencies and capacity."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.critique.base import Verdict, evidence, in_topics, is_conditional, line_refs, short
+from assistant.critique.checks_direction import PLACEHOLDER_RE
+from assistant.critique.parse import Line, Plan
+from assistant.critique.patterns import (
+    COUNT_WORD,
+    IC,
+    NON_NAME_WORDS,
+    ORG_WORDS,
+    TEAM_RE,
+    has_specific_date,
+    is_org_phrase,
+    person_names,
+    specific_dates,
+)
+from assistant.critique.targets import is_target_line
+
+# --- owners ----------------------------------------------------------------------------------
+_OWNER_MARKER = re.compile(
+    r"\b(?:(?:owners?|dri|accountable|responsible|driver|captain)\b(?:\s*\([^)]*\))?\s*"
+    r"(?:[:=\-–—]|is\b|will be\b)?|(?:owned|led|run|driven) by\b|lead\s*[:=\-–—])\s*",
+    IC,
+)
+_OWNS_VERB = re.compile(
+    r"\b(?:owns|leads|will own|will lead|drives|is accountable for|is responsible for|runs)\b",
+    IC,
+)
+_TEAM_OWNERSHIP = re.compile(
+    r"\b(?:collectively|jointly|shared ownership|together|will (?:own|lead|deliver|drive)|"
+    r"(?:is|are|will be) responsible for|owner for all|owners?\s*:)\b",
+    IC,
+)
+_PLAN_LEVEL = re.compile(
+    r"^(?:plan owner|owner of (?:the )?plan|author|sponsor|executive sponsor|prepared by|"
+    r"programme lead|program lead|reviewed by|country director|from|to)\b",
+    IC,
+)
+_UNIT_TOPICS = ("initiatives", "owners")
+_NOT_UNIT_TOPICS = ("dependencies", "risks", "capacity", "metrics", "cadence", "decisions")
+_OWNER_COLUMN = re.compile(r"\bowners?\b|\bdri\b|\blead\b|\baccountable\b|\bwho\b", IC)
+
+
+def _single_person(fragment: str) -> str | None:
+    """A first name alone right after an explicit owner marker ('Owner: Priya')."""
+    match = re.match(r"\s*([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+)\b", fragment)
+    if not match:
+        return None
+    word = match.group(1)
+    if word.lower() in ORG_WORDS or word.lower() in NON_NAME_WORDS:
+        return None
+    following = fragment[match.end() :].split()[:2]
+    if any(w.strip(".,;:()").lower() in ORG_WORDS for w in following) or re.match(
+        r"\s*[+&/]", fragment[match.end() :]
+    ):
+        return None
+    return word
+
+
+def _owner_people(line: Line, plan: Plan) -> list[str]:
+    """Person names this line names as owner (empty if none, or only teams)."""
+    known = plan.known_first
+    found: list[str] = []
+    for cell_name, cell in line.cells.items():
+        if _OWNER_COLUMN.search(cell_name):
+            found += person_names(cell, known) or [p for p in [_single_person(cell)] if p]
+    text = line.plain
+    for match in _OWNER_MARKER.finditer(text):
+        after = text[match.end() : match.end() + 60]
+        names = person_names(after, known)
+        if names and after.find(names[0]) <= 3:
+            found += names[:2] if re.search(r"\b(?:and|&)\b|/", after[:40]) else names[:1]
+        elif re.search(r"(?:[:=\-–—]|\bby)\s*$", match.group(0)) and (
+            single := _single_person(after)
+        ):
+            found.append(single)
+    for match in _OWNS_VERB.finditer(text):
+        names = person_names(text[max(0, match.start() - 40) : match.start()], known)
+        if names:
+            found.append(names[-1])
+    if in_topics(line, *_UNIT_TOPICS) or line.okr:
+        tail = re.search(r"[—–-]\s*([^—–-]{2,60})$|\(([^()]{2,40})\)\s*\.?$", text)
+        segment = next((g for g in (tail.groups() if tail else ()) if g), "")
+        lead = re.match(r"^[^.:]{2,80}[.:]\s+(.{2,60})", text)
+        for fragment in (segment, lead.group(1) if lead else ""):
+            names = person_names(fragment, known)
+            if names and re.match(rf"\s*{re.escape(names[0])}\s*(?:[,(.;]|$)", fragment):
+                found.append(names[0])
+    return list(dict.fromkeys(found))
+
+
+def _units(plan: Plan) -> list[Line]:
+    """Initiatives that need an owner: items under initiative/owner headings, objectives,
+    rows of an initiative table, sibling items of any owned item; else the priority list."""
+    units: list[Line] = []
+    for ln in plan.body_lines():
+        if _PLAN_LEVEL.match(ln.label or ""):
+            continue
+        if PLACEHOLDER_RE.match(ln.body):
+            continue
+        if ln.okr == "O":
+            units.append(ln)
+        elif ln.kind == "table" and ln.cells and any(_OWNER_COLUMN.search(c) for c in ln.cells):
+            units.append(ln)
+        elif ln.kind == "item" and in_topics(ln, *_UNIT_TOPICS) and not in_topics(
+            ln, *_NOT_UNIT_TOPICS
+        ):
+            units.append(ln)
+    key_results = [ln for ln in plan.body_lines() if ln.okr == "KR"]
+    if any(_owner_people(ln, plan) for ln in key_results):
+        # one owner per key result: the key results are the units, not their objectives
+        units = [ln for ln in units if ln.okr != "O"] + key_results
+    for ln in plan.body_lines():
+        if ln in units or _PLAN_LEVEL.match(ln.label or ""):
+            continue
+        if not in_topics(ln, *_NOT_UNIT_TOPICS) and _owner_people(ln, plan):
+            units.append(ln)
+    owned_items = [ln for ln in plan.body_lines() if ln.kind == "item" and _owner_people(ln, plan)]
+    for owned in owned_items:
+        if in_topics(owned, *_NOT_UNIT_TOPICS) and not in_topics(owned, *_UNIT_TOPICS):
+            continue
+        for sib in plan.lines:
+            if (
+                sib.kind == "item"
+                and sib.section == owned.section
+                and sib.marker == owned.marker
+                and not sib.okr == "KR"
+                and sib not in units
+            ):
+                units.append(sib)
+    if not units:
+        for head in plan.headers("priorities"):
+            units += [
+                ln for ln in plan.lines[head.index + 1 :]
+                if ln.section == head.section and ln.kind == "item"
+            ]
+    return sorted(set(units), key=lambda ln: ln.number)
+
+
+def check_owners(plan: Plan) -> Verdict:
+    """Pass: every initiative has exactly one named person as owner."""
+    units = _units(plan)
+    owners = {ln.number: _owner_people(ln, plan) for ln in units}
+    owned = [ln for ln in units if len(owners[ln.number]) == 1]
+    shared = [ln for ln in units if len(owners[ln.number]) > 1]
+    unowned = [ln for ln in units if not owners[ln.number]]
+    team_lines = [
+        ln for ln in plan.body_lines()
+        if _TEAM_OWNERSHIP.search(ln.plain) and TEAM_RE.search(ln.plain)
+        and not _owner_people(ln, plan) and not in_topics(ln, "dependencies", "risks")
+        and not is_conditional(ln)
+    ]
+    if owned and not unowned and not shared:
+        return Verdict(
+            "pass",
+            evidence(owned),
+            f"Each of the {len(owned)} initiatives has one named owner ({line_refs(owned)}).",
+            "Keep one name per initiative; list helpers as contributors, not co-owners.",
+        )
+    if owned or shared:
+        gap = (unowned or shared)[0]
+        what = "no named owner" if unowned else "more than one owner"
+        return Verdict(
+            "partial",
+            evidence(owned[:2] + unowned[:2] + shared[:1]),
+            f"{len(owned)} of {len(units)} initiatives have one named owner; "
+            f"{len(unowned)} have none and {len(shared)} have several.",
+            f"Give '{short(gap.plain, 50)}' (line {gap.number}) {what.replace('no', 'one')}"
+            ": '... — Owner: <one person's name>'.",
+        )
+    shown = team_lines or units
+    return Verdict(
+        "fail",
+        evidence(shown),
+        "No initiative has a named person as owner"
+        + (f"; ownership is given to teams ({line_refs(team_lines)})." if team_lines else "."),
+        "Put one name against each initiative: '<initiative> — Owner: <person>' (a team or "
+        "'collectively' is not an owner).",
+    )
+
+
+# --- milestones ------------------------------------------------------------------------------
+_MILESTONE_WORD = re.compile(
+    r"\b(?:beta|ga|alpha|launch\w*|live|pilot\w*|go-live|cutover|complete\w*|ready|sign\w*|"
+    r"freeze|kick-?off|release\w*|ship\w*|roll-?out|rolled out|deliver\w*|lock|submission|"
+    r"submitted|gold master|milestones?|deadline|due|done|start\w*|begin\w*|finish\w*|"
+    r"handover|decommission\w*|migrat\w*|install\w*|trained|certified|stocked|fitted|exit|"
+    r"build|mvp|v\d[\w.]*|phase|go/no-go|announce\w*|test\w*|uat|deploy\w*|available|open\w*|"
+    r"contract|selection|configured|cutover|evt|dvt|pvt|retire\w*|wave|rollout|onboard\w*)\b",
+    IC,
+)
+
+
+def _milestone_lines(plan: Plan) -> list[Line]:
+    found = []
+    for ln in plan.body_lines():
+        if ln.okr == "KR" or is_conditional(ln) or not has_specific_date(ln.plain):
+            continue
+        scheduled = in_topics(ln, "milestones", "initiatives", "owners") or (
+            ln.kind == "item" and in_topics(ln, "priorities")
+        )
+        if in_topics(ln, "risks", "dependencies", "cadence", "decisions", "exclusions") and not (
+            in_topics(ln, "milestones")
+        ):
+            continue
+        if is_target_line(ln) and not in_topics(ln, "milestones"):
+            continue
+        if in_topics(ln, "metrics") and not scheduled:
+            continue
+        if scheduled or _MILESTONE_WORD.search(ln.plain):
+            found.append(ln)
+    return found
+
+
+def check_milestones(plan: Plan) -> Verdict:
+    """Pass: at least two dated milestones."""
+    lines = _milestone_lines(plan)
+    dates = sum(len(specific_dates(ln.plain)) for ln in lines)
+    if dates >= 2:
+        return Verdict(
+            "pass",
+            evidence(lines),
+            f"Has {dates} dated milestones ({line_refs(lines)}).",
+            "Review them in the weekly meeting; any milestone stuck for over a week gets a "
+            "named decision owner or is cut.",
+        )
+    if dates == 1:
+        return Verdict(
+            "partial",
+            evidence(lines),
+            f"Only one dated milestone ({line_refs(lines)}); the path to it is undated.",
+            "Add the intermediate dates: '<initiative>: beta <date>; GA <date>'.",
+        )
+    return Verdict(
+        "fail",
+        finding="No dated milestones: the plan has no dates to check progress against.",
+        suggestion="Add a milestone line per initiative: '<initiative>: pilot by 15 Mar; GA by "
+        "30 Apr; owner <name>'.",
+    )
+
+
+# --- dependencies ----------------------------------------------------------------------------
+_DEP_RELATION = re.compile(
+    r"\b(?:depends? on|dependent on|dependency on|dependencies on|relies on|rely on|relying on|"
+    r"reliant on|contingent on|blocked (?:by|on)|waiting (?:on|for)|needs? [^.;]{0,40}?\bfrom\b|"
+    r"requires? [^.;]{0,50}?\bfrom\b|must (?:deliver|ship|provide|approve|sign|complete|"
+    r"activate|co-sign|supply|give|build|open|install|expose|add|support|agree|confirm|freeze|"
+    r"hold|finish)|has to|have to|handed (?:to|over to)|supplied by|provided by|co-sign\w*|"
+    r"hand-?offs? (?:to|from)|hinges? on|counting on|count on|waits? (?:on|for))\b",
+    IC,
+)
+_NEEDS_PARTY = re.compile(
+    r"\b(?:needs?|requires?|needing)\s+(?:the\s+|our\s+)?(?:[A-Z][\w&'’.-]*)(?:\s+[A-Z&][\w&'’.-]*)"
+    r"{0,4}(?:\s+\([^)]*\))?(?:['’]s)?\s+(?:(?:team|group|squad|department|dept|function|org)"
+    r"\s+)?(?:\([^)]*\)\s+)?(?:to\b|sign-?off|approval|input|by\b)"
+)
+_GENERIC_PARTY = re.compile(
+    r"\b(?:other|various|relevant|all|some|any|several|multiple|external|colleagues)\s+"
+    r"(?:teams?|departments?|partners?|groups?|functions?|vendors?|across)\b",
+    IC,
+)
+
+
+_SELF_RELIANCE = re.compile(
+    r"\b(?:rel(?:y|ies|ying)|depend(?:s|ing)?|build(?:ing)?) on (?:our|its|their|the) "
+    r"(?:own|existing|current|in-house)\b[^.;,]*",
+    IC,
+)
+
+
+def _names_party(line: Line, plan: Plan) -> bool:
+    text = _GENERIC_PARTY.sub(" ", line.plain)
+    if TEAM_RE.search(text) or person_names(text, plan.known_first):
+        return True
+    words = re.findall(r"(?<=[\s(])[A-Z][\w&'’-]+", text)
+    return any(w.lower() not in NON_NAME_WORDS for w in words)
+
+
+def check_dependencies(plan: Plan) -> Verdict:
+    """Pass: names at least one dependency on another team, vendor or partner."""
+    candidates = [
+        ln for ln in plan.body_lines()
+        if not PLACEHOLDER_RE.match(ln.body) and not in_topics(ln, "risks")
+        and not is_conditional(ln)
+        and (
+            in_topics(ln, "dependencies") or _DEP_RELATION.search(_SELF_RELIANCE.sub(" ", ln.plain))
+            or _NEEDS_PARTY.search(ln.plain)
+        )
+    ]
+    named = [ln for ln in candidates if _names_party(ln, plan)]
+    if named:
+        return Verdict(
+            "pass",
+            evidence(named),
+            f"Names {len(named)} cross-team dependencies ({line_refs(named)}).",
+            "Give each dependency a date and a giving and receiving owner, and check it monthly.",
+        )
+    if candidates:
+        return Verdict(
+            "partial",
+            evidence(candidates),
+            "Mentions dependencies but never says which team, vendor or partner they are on.",
+            "Name the party and the date: '<our initiative> needs <team> to <deliver X> by "
+            "<date>'.",
+        )
+    placeholders = [ln for ln in plan.with_topic("dependencies") if PLACEHOLDER_RE.match(ln.body)]
+    return Verdict(
+        "fail",
+        evidence(placeholders),
+        "No cross-team dependencies are named"
+        + (" (the dependency list is empty or to be decided)." if placeholders else "."),
+        "Add a 'Dependencies' list: '<initiative> needs <team> (<contact>) to <deliver X> by "
+        "<date>'.",
+    )
+
+
+# --- capacity --------------------------------------------------------------------------------
+_PEOPLE = (
+    r"(?:engineers?|devs?|developers?|ftes?|people|persons?|staff|designers?|analysts?|pms?|"
+    r"product managers?|data scientists?|scientists?|squads?|heads?|associates?|mechanics?|"
+    r"agents?|testers?|qa|headcount|contractors?|specialists?|nurses?|coordinators?|hires?|"
+    r"researchers?|writers?|marketers?|sellers?|reps?|volunteers?|team leaders?|devops|sres?)"
+)
+_ALLOC_ANYWHERE = re.compile(
+    rf"\b(?:\d+(?:\.\d+)?|{COUNT_WORD}|half an?|a)\s*(?:x\s*)?(?:full-time\s+|part-time\s+)?{_PEOPLE}\b[^.;]{{0,40}}?\b(?:on|for|to|in|at)\b|"
+    r"(?:about\s+|~)?\b\d+(?:\.\d+)?\s+on\s+(?:the\s+)?[A-Za-z]|"
+    r"\b\d{1,3}\s?%\s+of\s+(?:their|our|the team's|team|engineering|his|her)\s+"
+    r"(?:time|capacity)|\b\d{1,3}\s?%\s+of\s+(?:our\s+|the\s+)?(?:capacity|engineering|sprint)",
+    IC,
+)
+_ALLOC_IN_CAPACITY = re.compile(
+    rf"(?:^|[:;,(]\s*|\band\s+)[A-Za-z][\w /&+.-]{{1,40}}?:?\s+(?:~|≈|about\s+)?\d+(?:\.\d+)?"
+    rf"\s*(?:%|{_PEOPLE})?\b|\b\d{{1,3}}\s?%\s+(?:on\s+|to\s+|for\s+)?[a-z]",
+    IC,
+)
+_BUFFER = re.compile(
+    r"\b(?:buffer|reserve|reserved|flex(?:ible)?(?: pool| capacity| time)?|float|slack|"
+    r"contingency|unplanned|unallocated|unassigned|held back|ring-?fenced?|kept free|"
+    r"spare capacity|headroom|protected time)\b",
+    IC,
+)
+
+
+_CAPACITY_WORDS = re.compile(
+    rf"\bcapacity\b|\b{_PEOPLE}\b|\bsprints?\b|\bpoints\b|\btime\b|\bhours\b|\bdays\b",
+    IC,
+)
+
+
+_TOTAL_LABEL = re.compile(
+    r"^(?:the )?(?:team|people|capacity|headcount|staff|resources?|resourcing|team size|size|"
+    r"ftes?|total|squad)$",
+    IC,
+)
+
+
+def _allocations(line: Line) -> int:
+    """How many pieces of work the line gives people or time to ('checkout 4, fraud 2' -> 2);
+    a bare total ('Team: 12 people') allocates nothing."""
+    anywhere = len(_ALLOC_ANYWHERE.findall(line.plain))
+    if not in_topics(line, "capacity"):
+        return anywhere
+    in_capacity = len(_ALLOC_IN_CAPACITY.findall(line.plain))
+    if in_capacity >= 2:
+        return max(anywhere, in_capacity)
+    labelled = bool(line.label) and not _TOTAL_LABEL.match(line.label) and re.search(
+        r"\d", line.body
+    )
+    return max(anywhere, int(bool(labelled)))
+
+
+def check_capacity(plan: Plan) -> Verdict:
+    """Pass: people (and time) allocated across the initiatives; a 10-15% buffer is ideal."""
+    allocations: list[tuple[Line, int]] = []
+    for ln in plan.body_lines():
+        if in_topics(ln, "dependencies", "risks") or is_conditional(ln) or ln.okr:
+            continue
+        count = _allocations(ln)
+        if count:
+            allocations.append((ln, count))
+    buffers = [
+        ln for ln in plan.body_lines()
+        if _BUFFER.search(ln.plain) and re.search(r"\d", ln.plain) and not is_conditional(ln)
+        and not in_topics(ln, "risks")
+        and (in_topics(ln, "capacity") or _CAPACITY_WORDS.search(ln.plain))
+    ]
+    total = sum(n for _, n in allocations)
+    alloc_lines = [ln for ln, _ in allocations]
+    if total >= 2:
+        has_buffer = bool(buffers)
+        return Verdict(
+            "pass",
+            evidence(alloc_lines + buffers),
+            f"Allocates people across the work ({line_refs(alloc_lines)})"
+            + (" and keeps a flexible buffer." if has_buffer else ", but keeps no buffer."),
+            "Keep 10-15% of capacity unallocated as a flex pool, released only at a review."
+            if not has_buffer
+            else "Release the buffer only at a review, and say what people stop doing.",
+        )
+    if total == 1 or buffers:
+        return Verdict(
+            "partial",
+            evidence(alloc_lines + buffers),
+            "Says something about capacity but does not allocate people across the initiatives.",
+            "Add: 'Capacity: <initiative A> N engineers, <initiative B> M; ~10-15% held as a "
+            "flex buffer.'",
+        )
+    return Verdict(
+        "fail",
+        evidence(plan.with_topic("capacity")),
+        "Does not allocate people or time to the initiatives (no per-initiative headcount, "
+        "share of capacity or buffer).",
+        "Add a 'Capacity' line: '<N> engineers: <initiative A> N, <initiative B> M, ~10-15% "
+        "held as a flex buffer for incidents.'",
+    )
+
+
+__all__ = [
+    "check_capacity",
+    "check_dependencies",
+    "check_milestones",
+    "check_owners",
+    "is_org_phrase",
+]

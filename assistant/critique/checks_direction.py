@@ -1,0 +1,279 @@
+"""Direction checks: explicit choices, exclusions, and a short priority list."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.critique.base import (
+    Verdict,
+    evidence,
+    in_topics,
+    is_conditional,
+    line_refs,
+    plan_period,
+    short,
+)
+from assistant.critique.parse import Line, Plan
+from assistant.critique.patterns import COUNT_WORD, IC, count_value
+
+# --- choices ---------------------------------------------------------------------------------
+CHOICE_RE = re.compile(
+    r"\brather than\b|\binstead of\b|\binstead\b|\bin favou?r of\b|\bat the expense of\b|"
+    r"\bin exchange for\b|\bversus\b|\bvs\.? (?=[a-z])|"
+    r"\b(?:prioriti[sz]e|prioriti[sz]ing|favou?r|favou?ring|choose|choosing|chose|pick|picking|"
+    r"bet(?:ting)? on|focus(?:ing)?(?: exclusively)? on|optimi[sz]e(?: for)?|put|invest in)\b"
+    r"[^.;]{0,80}?\bover\b|"
+    r"\bwe (?:are |will |have )?(?:choose|choosing|chose|chosen|opt|opting|opted|pick|picked|"
+    r"betting|bet)\b|\b(?:our|the|a|this) (?:strategic |key |big )?(?:choice|bet)\b|"
+    r"\bchoice:|\bmaking (?:" + COUNT_WORD + r") (?:strategic )?choices\b|\bexclusively\b|"
+    r"\bconcentrate (?:on|our)\b[^.;]{0,60}\bonly\b|,\s*not (?:on|in|for|the|a|an|by)\b|"
+    r"\band not (?:on|in|for)\b|\bwins? over\b|\bcomes? (?:before|ahead of)\b|\bahead of\b",
+    IC,
+)
+_OVER_TITLE = re.compile(r"^[A-Za-z][A-Za-z\s/&'’+,-]{1,60}?\bover\b[A-Za-z\s/&'’+-]{2,60}?[.:]")
+CONSEQUENCE_RE = re.compile(
+    r"\b(?:trade-?offs?|consequences?|price|cost|costs|costing|downside|this means|that means|"
+    r"which means|means|meaning|we accept|accepting|accept|at the cost of|even though|although|"
+    r"lose|loses|losing|slip|slips|delay|delays|delayed|dropped|drops|forego(?:ne)?|foregone|"
+    r"give up|giving up|sacrific\w*|limits?|limiting|at risk|in exchange for|attrition|heat|"
+    r"complaints?|slower|lower|fewer|less|disappoint\w*|will not get|won't get|pause[sd]?|"
+    r"wait|waits|stays?|remains?|live with|exit|exits|cut|cuts|stop|stops|no longer|"
+    r"moves? to|pushed|deferred|postponed|fall back|impact|hit|penalt\w+|as a result|shrink\w*|"
+    r"in return|result(?:s|ing)? in)\b",
+    IC,
+)
+
+
+def _choice_lines(plan: Plan) -> list[Line]:
+    found = []
+    for ln in plan.body_lines():
+        if is_conditional(ln) or in_topics(ln, "risks", "dependencies", "exclusions"):
+            if not in_topics(ln, "choices"):
+                continue
+        if ln.okr or ln.kind == "table":
+            continue
+        marked = CHOICE_RE.search(ln.plain) or _OVER_TITLE.match(ln.plain)
+        if marked or (in_topics(ln, "choices") and CONSEQUENCE_RE.search(ln.plain)):
+            found.append(ln)
+    return found
+
+
+def check_choices(plan: Plan) -> Verdict:
+    """Pass: the direction is stated as explicit choices, each with a consequence."""
+    choices = _choice_lines(plan)
+    with_cost = [ln for ln in choices if CONSEQUENCE_RE.search(ln.plain)]
+    without = [ln for ln in choices if ln not in with_cost]
+    if not choices:
+        return Verdict(
+            "fail",
+            finding="No explicit choices: the plan lists what it will do but never what it "
+            "chooses over what, or what that costs.",
+            suggestion="Add a 'Choices' section with 2-3 lines like: 'Choice: <A> over <B>. "
+            "Trade-off: <what we give up, e.g. two enterprise deals slip to next quarter>.'",
+        )
+    enough = len(with_cost) >= min(2, len(choices)) and len(with_cost) * 3 >= len(choices) * 2
+    if enough:
+        return Verdict(
+            "pass",
+            evidence(with_cost),
+            f"States {len(with_cost)} explicit choice(s) with their consequence or trade-off "
+            f"({line_refs(with_cost)}).",
+            "Keep each choice paired with its cost; check that teams can name what changed in "
+            "their weekly plan because of it.",
+        )
+    first = without[0] if without else choices[0]
+    return Verdict(
+        "partial",
+        evidence(choices),
+        f"Makes choices ({line_refs(choices)}) but {len(without)} of {len(choices)} give no "
+        "consequence or trade-off.",
+        f"Add the cost to '{short(first.plain, 60)}' (line {first.number}): "
+        "'Trade-off: <what we give up or who is disappointed>.'",
+    )
+
+
+# --- exclusions ------------------------------------------------------------------------------
+EXCLUSION_RE = re.compile(
+    r"\bnot doing\b|\bwon'?t (?:do|build|pursue|launch|offer|support|ship|enter|fund|chase|"
+    r"take on|be doing|invest|expand|add|work on|start)\b|\b(?:we|i|the team) (?:will|shall) not\b|"
+    r"\bwe won'?t\b|\bwe are not (?:doing|building|pursuing|launching|going to|investing|expanding|"
+    r"entering|offering|taking on|starting|working on)\b|\bout of scope\b|\bnot in scope\b|"
+    r"\boutside (?:the |our )?scope\b|\bnon-?goals?\b|\bcut list\b|\bsay(?:ing)? no to\b|"
+    r"\bde-?prioriti[sz]\w*|\bparked\b|\bpark(?:ing)? (?:the|it|them|until)\b|\bshelved?\b|"
+    r"\bon hold\b|\bnot (?:this|next) (?:quarter|half|year|sprint|release|cycle)\b|"
+    r"\bnot in (?:this|the|v\d|1\.0|h[12]|q[1-4]|fy\S*|20\d\d)\b|"
+    r"\bstop(?:ping)? (?:doing|enrolling|offering|supporting|building|selling|running|work on|"
+    r"investing|funding)\b|\bno new\b|\b(?:is|are|will be|gets?) (?:dropped|descoped|de-scoped|"
+    r"deferred|postponed|sunset)\b|\bnot part of\b|\bpermanent no\b|\boff the table\b|"
+    r"\bnot (?:going|planning) to\b|\bleav(?:e|ing) (?:\w+ )?alone\b|\bhold(?:ing)? off\b|"
+    r"\bwon'?t touch\b|\bnot (?:pursue|pursuing|prioriti[sz]e|fund|funding|invest|investing)\b|"
+    r"\bwe (?:are|will be|'re) (?:dropping|pausing|killing|sunsetting|stopping|shelving)\b|"
+    r"\bsunset(?:ting)?\b|\bno longer\b|\bexplicitly (?:not|excluded?)\b|\bexclusions?\b|"
+    r"\bdefer(?:red|ring)? (?:to|until)\b|\bparking lot\b|\bnot now\b",
+    IC,
+)
+PLACEHOLDER_RE = re.compile(
+    r"^\W*(?:tbd|tbc|n/?a|none(?: yet| so far| identified)?(?: at this stage| yet)?|"
+    r"to be (?:confirmed|decided|defined|agreed|determined)|nothing|later|-+|\?+)\W*$",
+    IC,
+)
+
+
+def _is_placeholder(text: str) -> bool:
+    return bool(PLACEHOLDER_RE.match(text.strip()))
+
+
+def check_exclusions(plan: Plan) -> Verdict:
+    """Pass: the plan says what will not be done."""
+    stated = [
+        ln for ln in plan.body_lines()
+        if EXCLUSION_RE.search(ln.plain) and not is_conditional(ln)
+    ]
+    listed = [
+        ln for ln in plan.with_topic("exclusions")
+        if not _is_placeholder(ln.body) and not is_conditional(ln)
+    ]
+    found = sorted(set(stated) | set(listed), key=lambda ln: ln.number)
+    empty_sections = [ln for ln in plan.with_topic("exclusions") if _is_placeholder(ln.body)]
+    period = plan_period(plan)
+    if found:
+        return Verdict(
+            "pass",
+            evidence(found, EXCLUSION_RE),
+            f"Says what will not be done ({line_refs(found)}).",
+            "Keep the not-doing list visible next to the priorities and say when each item "
+            "will be reconsidered.",
+        )
+    if empty_sections:
+        return Verdict(
+            "partial",
+            evidence(empty_sections),
+            "Has a place for what will not be done, but it is empty or to be decided.",
+            f"Fill it: 'Not doing in {period}: <item>, <item> (parked until <date>).'",
+        )
+    return Verdict(
+        "fail",
+        finding="Never says what will not be done, so every request still competes for the "
+        "same people.",
+        suggestion=f"Add a line: 'Not doing in {period}: <initiative>, <request> (parked "
+        "until <date>), <segment we will say no to>.'",
+    )
+
+
+# --- priorities ------------------------------------------------------------------------------
+EVERYTHING_RE = re.compile(
+    r"\b(?:all|every|both)\b(?!\s+(?:else|other|others|remaining|the rest|non))[^.;:\n]{0,50}?"
+    r"\b(?:p0s?|top[- ]priorit\w*|priorit\w*|critical|must[- ]haves?|equally (?:important|"
+    r"weighted|urgent))\b|\bequally (?:important|weighted|urgent|critical)\b|"
+    r"\beverything (?:is|here is) (?:a )?(?:top )?priorit|\bno (?:requirement|item|feature|"
+    r"project|initiative)s? (?:can|will|may) be (?:deferred|cut|dropped|descoped|deprioriti[sz]ed)",
+    IC,
+)
+_COUNTED = re.compile(
+    r"\b(?:top\s+)?(" + COUNT_WORD + r")\s+(?:top\s+|key\s+|main\s+|big\s+|strategic\s+)?"
+    r"(?:priorities|things that matter(?: most)?|bets|must-?wins|focus areas|p0s)\b",
+    IC,
+)
+_SINGLE = re.compile(
+    r"\b(?:our|the|my|one)\s+(?:single\s+|one\s+|only\s+|top\s+|number[- ]one\s+|#1\s+|main\s+)+"
+    r"(?:priority|focus|goal)\b(?:\s+\w+){0,3}?\s+(?:is|will be)\b",
+    IC,
+)
+_ENUMERATED = re.compile(r"\(\d{1,2}\)|(?:^|\s)\d{1,2}\)\s|(?:^|[\s:;,])#?\d{1,2}\.\s")
+_TOP_MARK = re.compile(r"\btop[- ]priority\b|\(p0\)|\bp0\b|\bpriority (?:1|one)\b", IC)
+
+
+def _items_after(plan: Plan, header: Line) -> list[Line]:
+    items: list[Line] = []
+    for ln in plan.lines[header.index + 1 :]:
+        if ln.kind in ("header", "title"):
+            break
+        if ln.is_blank:
+            if items:
+                break
+            continue
+        enumerated = len(_ENUMERATED.findall(ln.plain if ln.marker != "paren" else ln.text))
+        if not items and enumerated >= 2:
+            return [ln] * enumerated
+        if ln.kind == "item" and ln.okr != "KR" and ln.marker != "sub":
+            items.append(ln)
+        elif ln.kind == "table" and ln.cells:
+            items.append(ln)
+        elif items:
+            break
+    return items
+
+
+def _priority_lists(plan: Plan) -> list[tuple[int, list[Line]]]:
+    lists: list[tuple[int, list[Line]]] = []
+    for head in plan.headers("priorities"):
+        counted = _COUNTED.search(head.plain)
+        if head.label and head.body and head.kind != "header":
+            enumerated = len(_ENUMERATED.findall(head.body))
+            parts = [p for p in re.split(r"[;,]|\band\b", head.body) if p.strip()]
+            lists.append((enumerated or len(parts), [head]))
+            continue
+        items = _items_after(plan, head)
+        if items:
+            lists.append((len(items), [head, *dict.fromkeys(items)]))
+        elif counted:
+            lists.append((count_value(counted.group(1)) or 0, [head]))
+    for ln in plan.body_lines():
+        counted = _COUNTED.search(ln.plain)
+        if counted and not is_conditional(ln):
+            lists.append((count_value(counted.group(1)) or 0, [ln]))
+    for ln in plan.body_lines():
+        if _SINGLE.search(ln.plain) and not _COUNTED.search(ln.plain):
+            lists.append((1, [ln]))
+    objectives = [ln for ln in plan.body_lines() if ln.okr == "O"]
+    marked = [ln for ln in objectives if _TOP_MARK.search(ln.plain)]
+    if (marked and 2 <= len(objectives) <= 4) or 2 <= len(marked) <= 4:
+        lists.append((len(objectives) if len(marked) == 1 else len(marked), marked))
+    return lists
+
+
+def check_priorities(plan: Plan) -> Verdict:
+    """Pass: a short (2-4) top-priority list, and no 'everything is a priority'."""
+    everything = [ln for ln in plan.content() if EVERYTHING_RE.search(ln.plain)]
+    lists = _priority_lists(plan)
+    if everything:
+        return Verdict(
+            "fail",
+            evidence(everything, EVERYTHING_RE),
+            f"Makes everything a priority ({line_refs(everything)}), so nothing is.",
+            "Replace it with a ranked list of 2-4: 'Top priorities (in order): 1. <...> "
+            "2. <...> 3. <...>' and move the rest to 'Not doing / later'.",
+        )
+    short_lists = [(n, lines) for n, lines in lists if 2 <= n <= 4]
+    if short_lists:
+        n, lines = short_lists[0]
+        return Verdict(
+            "pass",
+            evidence(lines),
+            f"Names a short priority list of {n} ({line_refs(lines[:1])}).",
+            "Keep it to this list; check leaders can recite it without the document.",
+        )
+    long_lists = [(n, lines) for n, lines in lists if n > 4]
+    if long_lists:
+        n, lines = long_lists[0]
+        return Verdict(
+            "fail",
+            evidence(lines),
+            f"Lists {n} priorities ({line_refs(lines[:1])}); more than four means none are.",
+            f"Cut the list on {line_refs(lines[:1])} to the top 3 and move the other {n - 3} "
+            "to 'Later / not doing'.",
+        )
+    single = [(n, lines) for n, lines in lists if n == 1]
+    if single:
+        return Verdict(
+            "partial",
+            evidence(single[0][1]),
+            "Names a single priority; the rubric asks for a short ranked list of 2-4.",
+            "Add the next one to three priorities in order, or say explicitly that everything "
+            "else is best effort.",
+        )
+    return Verdict(
+        "fail",
+        finding="Names no top priorities: nothing tells a team what wins when two items compete.",
+        suggestion="Add: 'Top priorities (in order): 1. <...> 2. <...> 3. <...>'.",
+    )

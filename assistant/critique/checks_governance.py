@@ -1,0 +1,225 @@
+"""Governance checks: review cadence, decision rights, and risks with triggers."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.critique.base import Verdict, evidence, in_topics, is_conditional, line_refs
+from assistant.critique.checks_direction import PLACEHOLDER_RE
+from assistant.critique.parse import Line, Plan
+from assistant.critique.patterns import IC, has_number, person_names
+
+# --- cadence ---------------------------------------------------------------------------------
+_DAYS = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?"
+FREQUENCY_RE = re.compile(
+    rf"\b(?:daily|weekly|fortnightly|bi-?weekly|monthly|bi-?monthly|quarterly|"
+    rf"every (?:other |second |)(?:day|week|fortnight|month|quarter|sprint|morning|{_DAYS})s?|"
+    rf"each (?:week|month|quarter|sprint|{_DAYS})|(?:mon|tues|wednes|thurs|fri)days|"
+    rf"twice a (?:week|month|quarter)|once a (?:week|month|quarter|fortnight)|"
+    rf"first {_DAYS} of (?:the|each|every) month|(?:end|start) of (?:each|every) "
+    rf"(?:sprint|week|month|quarter)|per sprint|wbr|mbr|qbr|biweekly)\b",
+    IC,
+)
+_ANNUAL = re.compile(r"\b(?:annual(?:ly)?|yearly|once a year|every year|each year)\b", IC)
+_REVIEW = re.compile(
+    r"\b(?:reviews?|reviewed|reviewing|syncs?|stand-?ups?|meetings?|meet|meets|check-?ins?|"
+    r"retros?|retrospectives?|steering|calls?|forums?|business review|reports?|reported|"
+    r"reporting|updates?|pack|readouts?|huddles?|1:1s?|one-to-ones?|demos?|checkpoints?|"
+    r"go/no-go|confidence|planning|catch-?ups?|sessions?|scorecard|dashboard|wbr|mbr|qbr|"
+    r"posted|grading|mtg|progress|look at|looks at|go over|goes over|go through|discuss\w*|"
+    r"walk ?through|inspect\w*|assess\w*|evaluat\w*)\b",
+    IC,
+)
+_AD_HOC = re.compile(
+    r"\b(?:ad hoc|as (?:and when|required|needed|appropriate)|when (?:there's|there is|needed)|"
+    r"from time to time|tbd|to be confirmed)\b",
+    IC,
+)
+
+
+def check_cadence(plan: Plan) -> Verdict:
+    """Pass: a recurring review rhythm (weekly, monthly or quarterly)."""
+    rhythm, loose, annual = [], [], []
+    for ln in plan.body_lines():
+        if is_conditional(ln) or in_topics(ln, "risks") or ln.okr == "KR":
+            continue
+        if FREQUENCY_RE.search(ln.plain):
+            if _REVIEW.search(ln.plain) or in_topics(ln, "cadence"):
+                rhythm.append(ln)
+            elif ln.kind != "table":
+                loose.append(ln)
+        elif _ANNUAL.search(ln.plain) and _REVIEW.search(ln.plain):
+            annual.append(ln)
+    if rhythm:
+        return Verdict(
+            "pass",
+            evidence(rhythm, FREQUENCY_RE),
+            f"Sets a review rhythm ({line_refs(rhythm)}).",
+            "Start every review with the scorecard: what is off track, what changes by next "
+            "week, which decisions are needed.",
+        )
+    if loose:
+        return Verdict(
+            "partial",
+            evidence(loose, FREQUENCY_RE),
+            "Tracks some things on a schedule but sets no recurring review where the plan is "
+            "discussed and changed.",
+            "Add: 'Weekly team review (Mon, 30 min, scorecard first); monthly cross-functional "
+            "business review; quarterly reset that decides what to stop.'",
+        )
+    vague = [ln for ln in plan.body_lines() if _AD_HOC.search(ln.plain) and _REVIEW.search(
+        ln.plain + " " + " ".join(sorted(ln.topics)))] + annual
+    return Verdict(
+        "fail",
+        evidence(vague),
+        "No weekly, monthly or quarterly review is set"
+        + (f"; reviews are {'annual' if annual else 'ad hoc'} ({line_refs(vague)})." if vague
+           else "."),
+        "Add: 'Weekly team review every Monday (scorecard first); monthly business review with "
+        "<exec>; quarterly strategy reset.'",
+    )
+
+
+# --- decision_rights -------------------------------------------------------------------------
+DECIDE_RE = re.compile(
+    r"\b(?:decides?|decided by|decision[- ]owner|decision[- ]maker|decision rights|final "
+    r"(?:call|say|decision)|makes? the call|has the call|approves?|approved by|approval "
+    r"(?:from|by)|for approval|sign(?:s|ed)? off|sign-?off|signs-off|veto(?:es)?|go/no-go|raci|"
+    r"escalat\w+ (?:to|goes to)|escalation (?:goes |path )?(?:to|is)|owns? the (?:decision|call)|"
+    r"call on|has authority|authority to|approval lanes?)\b",
+    IC,
+)
+_ESCALATION_ONLY = re.compile(r"\bescalat\w+", IC)
+_DECIDER_ROLE = re.compile(
+    r"\b(?:ceo|cfo|coo|cto|cio|ciso|cpo|cmo|chro|cro|vp|svp|evp|head of [\w&]+|director|"
+    r"chief [\w ]{2,30}? officer|general manager|managers?|president|founders?|chair|sponsor|"
+    r"controller|producer|product lead|tech lead|team lead|owners?|leads?|i)\b",
+    IC,
+)
+_BODY = re.compile(
+    r"\b(?:committee|board|council|steering|exco|leadership team|forum|panel|group)\b", IC
+)
+
+
+def _decider(line: Line, plan: Plan) -> str:
+    """'person' (a named person or role), 'body' (a committee), or '' (nobody named)."""
+    text = DECIDE_RE.sub(" ", line.plain)
+    text = re.sub(r"\bdecision[- ]owner\b", " ", text, flags=IC)
+    if person_names(text, plan.known_first) or _DECIDER_ROLE.search(text):
+        return "person"
+    if line.cells and len(line.cells) >= 3:
+        return "person"
+    if _BODY.search(text):
+        return "body"
+    return ""
+
+
+def check_decision_rights(plan: Plan) -> Verdict:
+    """Pass: says who decides what (a named decision owner or approval lanes)."""
+    lines = []
+    for ln in plan.body_lines():
+        if ln.okr == "KR" or is_conditional(ln):
+            continue
+        if in_topics(ln, "dependencies", "risks", "milestones", "initiatives") and not in_topics(
+            ln, "decisions"
+        ):
+            continue
+        if DECIDE_RE.search(ln.plain) or (ln.kind == "table" and in_topics(ln, "decisions")):
+            lines.append(ln)
+    kinds = {ln.number: _decider(ln, plan) for ln in lines}
+    real = [ln for ln in lines if kinds[ln.number] == "person"]
+    deciding = [ln for ln in real if not (_ESCALATION_ONLY.search(ln.plain) and not re.search(
+        r"\b(?:decid|approv|sign|call|veto|owner|raci)", ln.plain, IC))]
+    if deciding:
+        return Verdict(
+            "pass",
+            evidence(deciding, DECIDE_RE),
+            f"Says who decides what ({line_refs(deciding)}).",
+            "Publish the lanes: what needs executive approval, what the team decides alone.",
+        )
+    if lines:
+        return Verdict(
+            "partial",
+            evidence(lines, DECIDE_RE),
+            "Mentions decisions or escalation but names no person who decides what "
+            f"({line_refs(lines)}).",
+            "Add: '<Name> is the decision owner for scope and dates; changes to <customer "
+            "promise> need <exec>'s sign-off; the team decides everything else.'",
+        )
+    return Verdict(
+        "fail",
+        finding="Never says who decides: scope changes, trade-offs and approvals have no owner.",
+        suggestion="Add a 'Decision rights' section: '<Name> decides scope and sequencing; "
+        "<exec> approves budget over <amount>; the team decides everything else.'",
+    )
+
+
+# --- risks -----------------------------------------------------------------------------------
+_TRIGGER_WORD = re.compile(
+    r"\b(?:trigger(?:s|ed)?|tripwires?|pre-?mortem|scenario|contingency plan|fallback|"
+    r"fall back|plan b|kill criteria|in that case|if so)\b",
+    IC,
+)
+_THRESHOLD = re.compile(
+    r"\b(?:exceeds?|above|below|under|over|more than|less than|drops?|falls?|slips?|misses?|"
+    r"fails?|late|delayed|stuck|spikes?|breach\w*)\b[^.]{0,80}?(?::|;|—|–|\bthen\b|\bwe\b)",
+    IC,
+)
+_RESPONSE = re.compile(
+    r"(?:,|\bthen\b|:|—|–)\s*(?:\w+\s){0,6}?(?:we|the|it|this|they|[a-z]+s)\b|\bwe (?:will|'ll)\b|"
+    r"\b(?:pause|stop|move|freeze|cut|escalate|delay|fall back|switch|roll back|launch|ship|"
+    r"restrict|review|run|revert|suspend|postpone|shift)\w*\b",
+    IC,
+)
+_GENERIC_RISK = re.compile(
+    r"risk register|will be managed|to be (?:confirmed|identified|assessed)|none identified|"
+    r"no (?:major |known |key )?risks|^\W*tbd\W*$|managed (?:through|via|by)",
+    IC,
+)
+
+
+def _named_risk(line: Line) -> bool:
+    sentences = [s for s in re.split(r"(?<=[.;])\s+", line.body) if s.strip()]
+    real = [s for s in sentences if not _GENERIC_RISK.search(s) and not PLACEHOLDER_RE.match(s)]
+    return bool(real) and len(" ".join(real).split()) >= 2
+
+
+def check_risks(plan: Plan) -> Verdict:
+    """Pass: risks named with trigger points or scenarios; partial: risks without triggers."""
+    triggers, named = [], []
+    for ln in plan.body_lines():
+        risky = in_topics(ln, "risks")
+        conditional = is_conditional(ln) and _RESPONSE.search(ln.plain)
+        thresholded = risky and (_THRESHOLD.search(ln.plain) and has_number(ln.plain))
+        if conditional or thresholded or (_TRIGGER_WORD.search(ln.plain) and (
+            risky or is_conditional(ln))):
+            triggers.append(ln)
+        elif risky and _named_risk(ln):
+            named.append(ln)
+        elif re.search(r"\b(?:key |main |known )?risks? (?:include|are|is)\b", ln.plain, IC) and \
+                _named_risk(ln):
+            named.append(ln)
+    if triggers:
+        return Verdict(
+            "pass",
+            evidence(triggers),
+            f"Names risks with trigger points or scenarios ({line_refs(triggers)}).",
+            "Agree now who acts when each trigger fires, and check them at the monthly review.",
+        )
+    if named:
+        return Verdict(
+            "partial",
+            evidence(named),
+            f"Names risks ({line_refs(named)}) but gives no trigger point or scenario for "
+            "acting on them.",
+            "Turn each into a tripwire: 'If <measure> passes <threshold> by <date>, we "
+            "<pre-agreed action>.'",
+        )
+    placeholders = [ln for ln in plan.with_topic("risks") if not _named_risk(ln)]
+    return Verdict(
+        "fail",
+        evidence(placeholders),
+        "Names no risks" + (" (the risk section is empty or generic)." if placeholders else "."),
+        "Add 2-3 tripwires: 'If <metric> is below <threshold> on <date>, we <action>'; e.g. "
+        "'If the vendor API slips past 15 Mar, we launch without it and move X to Q3.'",
+    )

@@ -1,0 +1,277 @@
+"""Measurement checks: outcomes not outputs, baseline/target/date, leading indicators, and
+the size of the scorecard."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.critique.base import Verdict, evidence, in_topics, is_conditional, line_refs, short
+from assistant.critique.parse import Line, Plan
+from assistant.critique.patterns import COUNT_WORD, IC, METRIC_WORDS_RE, count_value, has_number
+from assistant.critique.targets import (
+    CHANGE_RE,
+    column,
+    criteria,
+    goal_lines,
+    is_output,
+    is_target_line,
+    quantified_outcome,
+)
+
+# --- outcome_metrics -------------------------------------------------------------------------
+
+
+def check_outcome_metrics(plan: Plan) -> Verdict:
+    """Pass: objectives are phrased as measured outcomes, not as things to ship."""
+    goals = goal_lines(plan)
+    outcomes = [ln for ln in goals if quantified_outcome(ln)]
+    outputs = [ln for ln in goals if is_output(ln.plain) and ln not in outcomes]
+    if not outcomes:
+        shown = outputs or goals
+        example = shown[0].plain if shown else "<deliverable>"
+        return Verdict(
+            "fail",
+            evidence(shown),
+            "Objectives are outputs or vague aims"
+            + (f" ({line_refs(outputs)})" if outputs else "")
+            + "; none is a measurable change in customer behaviour or a business metric.",
+            f"Rewrite '{short(example, 50)}' as an outcome: 'Raise <customer behaviour or "
+            "metric> from <baseline> to <target> by <date>' and keep the deliverable as the "
+            "initiative beneath it.",
+        )
+    if len(outputs) * 2 > len(outcomes):
+        first = outputs[0]
+        return Verdict(
+            "partial",
+            evidence(outcomes[:2] + outputs[:3]),
+            f"{len(outcomes)} goal(s) are measured outcomes but {len(outputs)} are outputs "
+            f"({line_refs(outputs)}).",
+            f"Rewrite '{short(first.plain, 50)}' (line {first.number}) as the change it should "
+            "cause: 'Raise <metric> from <baseline> to <target> by <date>'.",
+        )
+    return Verdict(
+        "pass",
+        evidence(outcomes),
+        f"Objectives are stated as measured outcomes ({line_refs(outcomes)}).",
+        "Keep deliverables as initiatives beneath these outcomes, not as goals.",
+    )
+
+
+# --- baseline_target -------------------------------------------------------------------------
+
+
+def check_baseline_target(plan: Plan) -> Verdict:
+    """Pass: success criteria give a baseline, a target and a date."""
+    found = criteria(plan)
+    complete = [c.line for c in found if c.complete]
+    no_date = [c.line for c in found if c.baseline and not c.date]
+    no_base = [c.line for c in found if not c.baseline]
+    if complete and len(complete) * 3 >= len(found) * 2:
+        return Verdict(
+            "pass",
+            evidence(complete),
+            f"{len(complete)} of {len(found)} success criteria give a baseline, a target and a "
+            f"date ({line_refs(complete)}).",
+            "Keep the baseline's source and date next to each number.",
+        )
+    if complete or no_date:
+        gap = (no_base or no_date)[0]
+        missing = "a baseline" if gap in no_base else "a date"
+        return Verdict(
+            "partial",
+            evidence(complete[:2] + no_date[:2] + no_base[:2]),
+            f"Only {len(complete)} of {len(found)} success criteria have baseline, target and "
+            f"date; {len(no_base)} lack a baseline and {len(no_date)} lack a date.",
+            f"Add {missing} to '{short(gap.plain, 50)}' (line {gap.number}): '<metric>: "
+            "<baseline> (<when measured>) -> <target> by <date>'.",
+        )
+    if found:
+        return Verdict(
+            "fail",
+            evidence(no_base),
+            f"Targets are given ({line_refs(no_base)}) but no baseline to measure them from.",
+            f"Add today's value: '{short(no_base[0].plain, 40)}' -> '<metric>: <baseline> "
+            "(<month>) -> <target> by <date>'.",
+        )
+    return Verdict(
+        "fail",
+        finding="No success criteria with numbers: nothing says where a metric is today, "
+        "where it should get to, or by when.",
+        suggestion="Add: 'Success: <metric> from <baseline> to <target> by <date>' for each "
+        "objective.",
+    )
+
+
+# --- leading_indicators ----------------------------------------------------------------------
+LEADING_RE = re.compile(
+    r"\b(?:leading|lead|early|input|predictive|upstream|forward-looking)\s+(?:indicators?|"
+    r"signals?|metrics?|measures?|kpis?)\b|^\W*leading\s*:|\bearly[- ]warning (?:signs?|"
+    r"signals?|indicators?)\b|\bearly signs?\b|\blead measures?\b",
+    IC,
+)
+_RELATION = re.compile(
+    r"\b(?:move|moves|moving|change|changes|react|reacts|respond|responds|shift|shifts)\s+"
+    r"(?:first|earlier|early|before|ahead|sooner)\b|\bpredict\w*|\bahead of\b|\btrail\w*|"
+    r"\blag\w*|\btell us\b[^.]{0,60}\b(?:early|whether|within|before|if)\b|\bif they don'?t\b|"
+    r"\bdrives?\b|\bdriven by\b|\bpaired (?:to|with)\b|→|\bfeeds? (?:into )?(?:the )?\b|"
+    r"\bleads? to\b|\bbefore the (?:outcome|result|target|lagging)s?\b|\bsignal whether\b|"
+    r"\bbefore\b[^.]{0,40}\b(?:does|do|moves?|shows?|changes?|lands?|registers?)\b|"
+    r"\bmoves?\b[^.]{0,30}\b(?:first|earlier|ahead|sooner)\b|\bearly (?:read|view|warning)\b",
+    IC,
+)
+
+
+def _in_objective_block(plan: Plan, line: Line) -> bool:
+    before = [ln for ln in plan.lines[max(0, line.index - 6) : line.index] if not ln.is_blank]
+    return any(ln.okr for ln in before[-4:])
+
+
+def check_leading_indicators(plan: Plan) -> Verdict:
+    """Pass: leading indicators are named and tied to the lagging results they predict."""
+    tables = [ln for ln in plan.body_lines() if ln.kind == "table" and column(ln, "leading")]
+    leading = [ln for ln in plan.body_lines() if LEADING_RE.search(ln.plain)]
+    has_lagging = bool(criteria(plan)) or any(
+        re.search(r"\blagging\b|\boutcomes?\b", ln.plain, IC) for ln in plan.content()
+    )
+    paired = [ln for ln in tables if (column(ln, "leading") or "").strip("- ")]
+    for ln in leading:
+        nxt = plan.next_content(ln, 1)
+        if (
+            _in_objective_block(plan, ln)
+            or is_target_line(ln)
+            or _RELATION.search(ln.plain)
+            or (nxt and not LEADING_RE.search(nxt[0].plain) and _RELATION.search(nxt[0].plain))
+        ):
+            paired.append(ln)
+    if paired and has_lagging:
+        return Verdict(
+            "pass",
+            evidence(paired),
+            f"Pairs leading indicators with the results they predict ({line_refs(paired)}).",
+            "Review the leading indicators weekly; act when they stall, before the lagging "
+            "result shows it.",
+        )
+    if leading or paired:
+        shown = leading or paired
+        return Verdict(
+            "partial",
+            evidence(shown),
+            f"Names leading indicators ({line_refs(shown)}) but does not tie each to the "
+            "lagging result it predicts.",
+            "Pair them one to one: '<lagging result> <- leading: <indicator> (moves within "
+            "<2 weeks>)'.",
+        )
+    return Verdict(
+        "fail",
+        finding="No leading indicators: progress is only visible in lagging results, too late "
+        "to correct course.",
+        suggestion="Under each outcome add: 'Leading: <weekly behaviour that predicts it, e.g. "
+        "% of new accounts completing setup in 7 days>'.",
+    )
+
+
+# --- scorecard_size --------------------------------------------------------------------------
+_EXPLICIT_COUNT = re.compile(
+    r"\b(" + COUNT_WORD + r")\s+(?:measures|metrics|kpis|indicators)\b(?:\s+in total)?", IC
+)
+_LIST_INTRO = re.compile(r"(?::|\bincluding\b|\binclude\b|\bsuch as\b)\s+", IC)
+_SCORE_LABEL = re.compile(r"\b(?:kpis?|metrics?|measures?|indicators?|signals?|dashboard|"
+                          r"scorecard|leading)\b", IC)
+
+
+def _split_list(text: str) -> list[str]:
+    depth, parts, current = 0, [], ""
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth <= 0 and ch in ",;":
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    out: list[str] = []
+    for part in parts:
+        out += re.split(r"\s+and\s+(?=[a-z%#])", part.strip(), flags=IC)
+    return [p for p in (p.strip(" .") for p in out) if p and len(p.split()) <= 14]
+
+
+def _listed_measures(line: Line) -> int:
+    """Measures named in a list on the line ('KPIs: revenue, churn and NPS' -> 3)."""
+    text = line.plain
+    intro = None
+    for intro in _LIST_INTRO.finditer(text):
+        pass
+    head = text[: intro.start()] if intro else ""
+    if intro is None and not in_topics(line, "metrics"):
+        return 0
+    if intro is not None and not (_SCORE_LABEL.search(head) or in_topics(line, "metrics")):
+        return 0
+    body = text[intro.end() :] if intro else text
+    body = re.split(r"(?<=[a-z)%])\.\s+[A-Z]", body)[0]
+    items = _split_list(body)
+    return len(items) if len(items) >= 2 else 0
+
+
+def _count_measures(plan: Plan) -> tuple[int, list[Line]]:
+    explicit = [
+        (count_value(m.group(1)) or 0, ln)
+        for ln in plan.content()
+        for m in [_EXPLICIT_COUNT.search(ln.plain)]
+        if m and not is_conditional(ln)
+    ]
+    if explicit:
+        n, line = max(explicit, key=lambda pair: pair[0])
+        return n, [line]
+    total, lines = 0, []
+    for ln in plan.body_lines():
+        if in_topics(ln, "risks", "cadence", "decisions", "capacity", "dependencies"):
+            if not (ln.okr or in_topics(ln, "metrics")):
+                continue
+        if ln.okr == "O" and not is_target_line(ln):
+            continue
+        listed = _listed_measures(ln)
+        if ln.kind == "table" and ln.cells and is_target_line(ln):
+            n = 1 + bool((column(ln, "leading") or "").strip("- "))
+        elif listed:
+            n = listed
+        elif is_target_line(ln):
+            n = max(1, len(CHANGE_RE.findall(ln.plain)), _numbered_clauses(ln.plain))
+        elif ln.okr == "KR" or (ln.kind == "item" and in_topics(ln, "metrics")):
+            n = 1
+        else:
+            n = 0
+        if n:
+            total += n
+            lines.append(ln)
+    return total, lines
+
+
+def _numbered_clauses(text: str) -> int:
+    clauses = re.split(r"[.;]\s+|,\s+(?:and\s+)?|\s+and\s+", text)
+    return sum(1 for c in clauses if has_number(c) and METRIC_WORDS_RE.search(c))
+
+
+def check_scorecard_size(plan: Plan) -> Verdict:
+    """Pass: ten measures or fewer; n/a when the plan has no measures at all."""
+    count, lines = _count_measures(plan)
+    if count == 0:
+        return Verdict(
+            "n/a",
+            finding="The plan names no measures, so there is no scorecard to size.",
+            suggestion="When you add success measures, keep them to ten or fewer per team.",
+        )
+    if count <= 10:
+        return Verdict(
+            "pass",
+            evidence(lines),
+            f"Keeps to {count} measures, within the ten-per-team limit.",
+            "Prune any measure that never changes a decision.",
+        )
+    return Verdict(
+        "fail",
+        evidence(lines),
+        f"Tracks about {count} measures; past ten, none of them drives decisions.",
+        f"Cut to the ten or fewer that decide something: keep the outcome measures and one "
+        f"leading indicator each, and drop the other {count - 10} or more.",
+    )

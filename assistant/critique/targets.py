@@ -1,0 +1,173 @@
+"""Success criteria: which lines set numeric targets, with what baseline and date, and
+whether a goal is phrased as an outcome (a change in a metric) or an output ('ship X')."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.critique.base import in_topics, is_conditional
+from assistant.critique.parse import Line, Plan
+from assistant.critique.patterns import (
+    IC,
+    METRIC_WORDS_RE,
+    OUTPUT_DONE_RE,
+    OUTPUT_START_RE,
+    has_number,
+    has_specific_date,
+)
+
+_NUM = r"[<>~≈≤≥+-]?\s?[$£€]?\d[\d,]*(?:\.\d+)?(?::\d{2})?\s?(?:%|k|m|bn|x|bps|pts|points?|days?|" \
+    r"hours?|h|minutes?|mins?|stars?|seconds?|s)?"
+CHANGE_RE = re.compile(
+    rf"{_NUM}(?:\s*\([^)]{{0,45}}\))?\s*(?:→|->|=>|➝|⟶|to)\s*(?:a\s+)?{_NUM}(?=\W|$)", IC
+)
+_ARROW_CHANGE = re.compile(rf"{_NUM}(?:\s*\([^)]{{0,45}}\))?\s*(?:→|->|=>|➝|⟶)\s*{_NUM}", IC)
+_TARGET_VERB = re.compile(
+    r"\b(?:raise|raising|reduce|reducing|increase|increasing|grow|growing|cut|cutting|lift|"
+    r"lifting|improve|improving|reach|reaching|drop|dropping|decrease|lower|lowering|move|"
+    r"moving|take|bring|double|halve|target|targets|targeting|aim|aiming|goal|get|hit|"
+    r"achieve|shrink|boost|expand|keep|hold|maintain|rise|fall)\b",
+    IC,
+)
+_TARGET_WORD = re.compile(
+    r"\b(?:target|goal|aim(?:ing)? for|reach|hit|get to|at least|at most|under|below|above|"
+    r"over|less than|more than|fewer than|no more than|zero|by|to)\b|[<>≤≥→]",
+    IC,
+)
+_BASELINE = re.compile(
+    r"\b(?:baseline|today|currently|current|now|as of|vs\.?|versus|up from|down from|was|"
+    r"from)\b[^.;]{0,40}\d|\d[^.;]{0,10}\b(?:today|now|currently)\b",
+    IC,
+)
+_PAST = re.compile(
+    r"\b(?:grew|grown|has grown|slipped|fell|rose|dropped|declined|increased|decreased|went|"
+    r"was|were|had|improved|moved|since|over the last|last year|earlier)\b",
+    IC,
+)
+_GLOBAL_DATE = re.compile(
+    r"\b(?:all|every|each)\b[^.\n]{0,60}\b(?:by|on|measured|due|at|as of|until)\b", IC
+)
+_COLUMNS = {
+    "baseline": re.compile(r"baseline|today|current|start|from|before|\bwas\b", IC),
+    "target": re.compile(r"target|goal|to\b|aim|\bkr\b|desired|end", IC),
+    "date": re.compile(r"\bby\b|date|deadline|when|due|timing|timeline|until", IC),
+    "leading": re.compile(r"leading|early|input|signal", IC),
+}
+
+
+@dataclass
+class Criterion:
+    """One line that sets a numeric target, and what it gives with it."""
+
+    line: Line
+    baseline: bool
+    target: bool
+    date: bool
+
+    @property
+    def complete(self) -> bool:
+        """Baseline, target and date all given."""
+        return self.baseline and self.target and self.date
+
+
+def column(line: Line, kind: str) -> str | None:
+    """The cell of a table row whose header names `kind` (baseline, target, date, leading)."""
+    for name, cell in line.cells.items():
+        if _COLUMNS[kind].search(name):
+            return cell
+    return None
+
+
+def _goal_context(line: Line) -> bool:
+    return bool(line.okr) or in_topics(line, "metrics")
+
+
+def is_output(text: str) -> bool:
+    """True if a goal names a deliverable ('Launch X', 'Portal launched on time')."""
+    core = re.sub(r"^\W*(?:O\d+|KR\s?\d+(?:\.\d+)?|objective \d+|key result \d+)\W*", "", text,
+                  flags=IC)
+    core = re.sub(r"^[^:]{0,30}:\s+(?=[A-Z])", "", core) if core[:1].isupper() else core
+    if CHANGE_RE.search(core):
+        return False
+    return bool(OUTPUT_START_RE.match(core) or OUTPUT_DONE_RE.search(core))
+
+
+def is_target_line(line: Line) -> bool:
+    """True if the line sets a numeric target for a metric (not a history line, not a plan)."""
+    if line.kind not in ("item", "text", "table") or is_conditional(line):
+        return False
+    if in_topics(line, "risks", "cadence", "decisions", "capacity") and not _goal_context(line):
+        return False
+    text = line.plain
+    if line.kind == "table":
+        return bool(line.cells) and (column(line, "target") is not None) and has_number(text)
+    if _ARROW_CHANGE.search(text):
+        return True
+    change = CHANGE_RE.search(text)
+    if change and (_goal_context(line) or _TARGET_VERB.search(text)) and not (
+        _PAST.search(text[: change.start()]) and not _goal_context(line)
+    ):
+        return True
+    if not _goal_context(line) or not has_number(text):
+        return False
+    if is_output(text) and not METRIC_WORDS_RE.search(text):
+        return False
+    return bool(_TARGET_WORD.search(text) and METRIC_WORDS_RE.search(text))
+
+
+def _section_date(plan: Plan, line: Line) -> bool:
+    section = plan.sections[line.section]
+    return bool(section.header is not None and has_specific_date(section.header.plain))
+
+
+def criteria(plan: Plan) -> list[Criterion]:
+    """Every target line with whether it gives a baseline, a target and a date."""
+    global_date = any(
+        _GLOBAL_DATE.search(ln.plain) and has_specific_date(ln.plain)
+        and re.search(r"\b(?:krs?|key results|targets?|measures?|metrics|goals|objectives)\b",
+                      ln.plain, IC)
+        for ln in plan.content()
+    )
+    found: list[Criterion] = []
+    for ln in plan.body_lines():
+        if not is_target_line(ln):
+            continue
+        if ln.kind == "table":
+            base = column(ln, "baseline")
+            date = column(ln, "date")
+            found.append(Criterion(
+                ln,
+                baseline=bool(base and base.strip("- ")),
+                target=True,
+                date=bool(date and date.strip("- ")) or has_specific_date(ln.plain)
+                or global_date or _section_date(plan, ln),
+            ))
+            continue
+        text = ln.plain
+        found.append(Criterion(
+            ln,
+            baseline=bool(CHANGE_RE.search(text) or _BASELINE.search(text)),
+            target=True,
+            date=has_specific_date(text) or global_date or _section_date(plan, ln),
+        ))
+    return found
+
+
+def goal_lines(plan: Plan) -> list[Line]:
+    """Lines that state what the plan is for: objectives, key results, success criteria,
+    items under goal or priority headings, and every target line."""
+    out = []
+    for ln in plan.body_lines():
+        if is_conditional(ln) or in_topics(ln, "risks"):
+            continue
+        if ln.okr or is_target_line(ln):
+            out.append(ln)
+        elif ln.kind == "item" and in_topics(ln, "metrics", "priorities"):
+            out.append(ln)
+    return out
+
+
+def quantified_outcome(line: Line) -> bool:
+    """A goal phrased as a measured change: a target line that is not an output."""
+    return is_target_line(line) and not is_output(line.plain)

@@ -1,0 +1,1 @@
+"""The eval runner: suites (diagnosis, critique, retrieval), metrics, reports, gates."""

@@ -1,0 +1,103 @@
+"""`assistant eval`: run suites, write results.json + report.md + plots, apply the gates."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+from assistant.cases import evals_dir
+from assistant.errors import UserError
+from assistant.evaluation import report, suites
+
+SUITES = ("diagnosis", "critique", "retrieval")
+
+
+def _progress(name: str, enabled: bool):
+    from tqdm import tqdm
+
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if not enabled:
+            return
+        if bar is None:
+            bar = tqdm(total=total, desc=name, unit="case", file=sys.stderr)
+        bar.update(1)
+        if done == total:
+            bar.close()
+
+    return update
+
+
+def run(suite: str, engine: str, split: str, cases_file: Path | None, out: Path | None,
+        progress: bool = True) -> tuple[dict, Path]:
+    """Run the chosen suites and write the run folder; return (results, folder)."""
+    if suite not in (*SUITES, "all"):
+        raise UserError(f"unknown suite '{suite}'; choose diagnosis, critique, retrieval or all")
+    if cases_file is not None and suite == "all":
+        raise UserError("--cases needs --suite diagnosis or --suite critique")
+    if cases_file is not None and not cases_file.exists():
+        raise UserError(f"cases file {cases_file} does not exist")
+    chosen = SUITES if suite == "all" else (suite,)
+    started = time.time()
+    results: dict = {"engine": engine, "split": split, "cases_file": str(cases_file) if cases_file else None,
+                     "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "suites": {}}
+    if "diagnosis" in chosen:
+        cases = suites.diagnosis_cases(split, cases_file)
+        results["suites"]["diagnosis"] = suites.run_diagnosis(cases, engine, _progress("diagnosis", progress))
+    if "critique" in chosen:
+        plans = suites.plan_cases(split, cases_file)
+        results["suites"]["critique"] = suites.run_critique(plans, engine, _progress("critique", progress))
+    if "retrieval" in chosen:
+        queries = suites.query_cases(split)
+        results["suites"]["retrieval"] = suites.run_retrieval(queries, _progress("retrieval", progress))
+    results["seconds"] = round(time.time() - started, 1)
+    results["gates"] = check_gates(results, engine)
+    folder = out or _default_out(suite, engine, split)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    report.write(results, folder)
+    return results, folder
+
+
+def _default_out(suite: str, engine: str, split: str) -> Path:
+    from assistant.config import get_settings
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return get_settings().data_dir / "eval-runs" / f"{stamp}-{suite}-{engine}-{split}"
+
+
+def load_gates(path: Path | None = None) -> dict:
+    """The gates file (evals/gates.toml)."""
+    path = path or evals_dir() / "gates.toml"
+    with open(path, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def check_gates(results: dict, engine: str) -> list[dict]:
+    """Compare each gated metric with its minimum; only the test split of the suites is gated."""
+    if results.get("cases_file"):
+        return []
+    gates = load_gates()
+    checked = []
+    for suite, metrics in results["suites"].items():
+        section = gates.get(suite, {})
+        section = section.get(engine, section) if isinstance(section.get(engine), dict) else section
+        for key, minimum in section.items():
+            if not key.endswith("_min") or not isinstance(minimum, int | float):
+                continue
+            name = key[: -len("_min")]
+            value = metrics.get(name)
+            passed = value is not None and value >= minimum
+            checked.append({"suite": suite, "metric": name, "value": value, "min": minimum,
+                            "passed": passed, "enforced": results["split"] == "test"})
+    return checked
+
+
+def failed_gates(results: dict) -> list[dict]:
+    """Gates that failed and are enforced (test split)."""
+    return [g for g in results.get("gates", []) if g["enforced"] and not g["passed"]]

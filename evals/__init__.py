@@ -1,0 +1,1 @@
+"""Eval data (scenarios, plans, retrieval queries, safety cases) and the gates file."""

@@ -163,6 +163,7 @@ def _diagnose_jsonl(args: argparse.Namespace) -> int:
     for number, line in enumerate(sys.stdin, 1):
         if not line.strip():
             continue
+        item = None
         try:
             item = json.loads(line)
             if not isinstance(item, dict):
@@ -173,7 +174,7 @@ def _diagnose_jsonl(args: argparse.Namespace) -> int:
                   flush=True)
         except (json.JSONDecodeError, AssistantError) as exc:
             failures += 1
-            case_id = item.get("id") if isinstance(locals().get("item"), dict) else None
+            case_id = item.get("id") if isinstance(item, dict) else None
             print(json.dumps({"id": case_id, "line": number, "error": str(exc)}), flush=True)
     return 0 if failures == 0 else 2
 

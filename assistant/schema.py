@@ -22,7 +22,7 @@ class Citation(BaseModel):
     chunk_id: str | None = None
     source: str | None = None
     title: str | None = None
-    snippet: str = ""
+    snippet: str | None = ""
     kind: Literal["framework", "plan"] = "framework"
     sop_id: str | None = None
     step_id: str | None = None

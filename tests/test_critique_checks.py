@@ -15,151 +15,257 @@ TITLE = "Atlas squad — Q3 2026 operating plan\n\n"
 
 CASES: list[tuple[str, str, str]] = [
     # --- choices ----------------------------------------------------------------------------
-    ("choices", "pass",
-     "## Strategic choices\n"
-     "- Clinics over hospitals. Trade-off: hospital RFPs get no custom work this year.\n"
-     "- Build on Stripe instead of our own billing; this means we accept a 0.5% higher fee.\n"),
-    ("choices", "pass",
-     "We are choosing depth over breadth: three markets only, which means two country "
-     "launches wait until 2027.\n"
-     "We pick reliability over new features, accepting that the mobile redesign slips a "
-     "quarter.\n"),
-    ("choices", "partial",
-     "## Choices\n- Focus on enterprise rather than SMB.\n"
-     "- Partner with Acme instead of building our own connector.\n"),
-    ("choices", "fail",
-     "## Goals\n- Grow revenue\n- Launch the new app\n- Hire five engineers\n"),
-    ("choices", "fail",
-     "Our vision is to be the leading platform for creators worldwide.\n"
-     "We will delight users with a world-class product and grow the team.\n"),
+    (
+        "choices",
+        "pass",
+        "## Strategic choices\n"
+        "- Clinics over hospitals. Trade-off: hospital RFPs get no custom work this year.\n"
+        "- Build on Stripe instead of our own billing; this means we accept a 0.5% higher fee.\n",
+    ),
+    (
+        "choices",
+        "pass",
+        "We are choosing depth over breadth: three markets only, which means two country "
+        "launches wait until 2027.\n"
+        "We pick reliability over new features, accepting that the mobile redesign slips a "
+        "quarter.\n",
+    ),
+    (
+        "choices",
+        "partial",
+        "## Choices\n- Focus on enterprise rather than SMB.\n"
+        "- Partner with Acme instead of building our own connector.\n",
+    ),
+    ("choices", "fail", "## Goals\n- Grow revenue\n- Launch the new app\n- Hire five engineers\n"),
+    (
+        "choices",
+        "fail",
+        "Our vision is to be the leading platform for creators worldwide.\n"
+        "We will delight users with a world-class product and grow the team.\n",
+    ),
     # --- exclusions -------------------------------------------------------------------------
-    ("exclusions", "pass", "Not doing this quarter: Android tablet app, SSO, new pricing.\n"
-     "Owner of the plan: Ana Ruiz.\n"),
-    ("exclusions", "pass",
-     "We will not build a marketplace in 2026, and we are saying no to custom integrations.\n"
-     "Priorities are onboarding and billing.\n"),
+    (
+        "exclusions",
+        "pass",
+        "Not doing this quarter: Android tablet app, SSO, new pricing.\n"
+        "Owner of the plan: Ana Ruiz.\n",
+    ),
+    (
+        "exclusions",
+        "pass",
+        "We will not build a marketplace in 2026, and we are saying no to custom integrations.\n"
+        "Priorities are onboarding and billing.\n",
+    ),
     ("exclusions", "pass", "## Non-goals\n- Enterprise SSO\n- Public API\n"),
     ("exclusions", "partial", "## Out of scope\n- TBD\n\n## Goals\n- Grow activation\n"),
     ("exclusions", "fail", "## Goals\n- Grow activation\n- Launch billing v2 by 1 Sep\n"),
     # --- priorities -------------------------------------------------------------------------
-    ("priorities", "pass",
-     "Top 3 priorities: 1) activation 2) retention 3) billing reliability\n"),
-    ("priorities", "pass",
-     "## What matters most this quarter\n1. Checkout conversion\n2. Payment reliability\n"),
-    ("priorities", "pass", "Our two must-wins are onboarding and expansion revenue.\n"
-     "Everything else is best effort.\n"),
+    ("priorities", "pass", "Top 3 priorities: 1) activation 2) retention 3) billing reliability\n"),
+    (
+        "priorities",
+        "pass",
+        "## What matters most this quarter\n1. Checkout conversion\n2. Payment reliability\n",
+    ),
+    (
+        "priorities",
+        "pass",
+        "Our two must-wins are onboarding and expansion revenue.\n"
+        "Everything else is best effort.\n",
+    ),
+    ("priorities", "pass", "P0: checkout conversion\nP0: payout reliability\nP1: new reports\n"),
     ("priorities", "partial", "Our single top priority is onboarding.\nTeam of 6 engineers.\n"),
     ("priorities", "fail", "All eight initiatives are P0 and must ship this quarter.\n"),
-    ("priorities", "fail",
-     "## Priorities\n1. SSO\n2. Mobile app\n3. Billing v2\n4. Reporting\n5. API\n6. Search\n"),
+    (
+        "priorities",
+        "fail",
+        "## Priorities\n1. SSO\n2. Mobile app\n3. Billing v2\n4. Reporting\n5. API\n6. Search\n",
+    ),
     ("priorities", "fail", "## Roadmap\n- SSO\n- Mobile app\n\nEverything is a priority.\n"),
     ("priorities", "fail", "## Roadmap\n- SSO by 1 Aug\n- Mobile app by 1 Sep\n"),
     # --- owners -----------------------------------------------------------------------------
-    ("owners", "pass",
-     "## Initiatives\n- Checkout revamp — Owner: Ana Ruiz\n- Fraud rules — DRI: Tom Becker\n"),
-    ("owners", "pass",
-     "## Initiatives\nAna Ruiz owns the checkout revamp.\nTom Becker leads the fraud rules work.\n"),
-    ("owners", "pass",
-     "| Initiative | DRI | Due |\n|---|---|---|\n| Checkout | Ana Ruiz | 1 Aug |\n"
-     "| Fraud rules | Tom Becker | 15 Sep |\n"),
-    ("owners", "partial",
-     "## Workstreams\n- Checkout — Owner: Ana Ruiz\n- Fraud rules — Owner: Tom Becker\n"
-     "- Reporting refresh\n"),
-    ("owners", "partial",
-     "## Initiatives\n- Checkout — Owners: Ana Ruiz and Tom Becker\n"
-     "- Fraud rules — Owner: Li Wei\n"),
-    ("owners", "fail",
-     "## Initiatives\n- Checkout revamp\n- Fraud rules\n\nOwners: the platform team and the "
-     "growth squad.\n"),
-    ("owners", "fail",
-     "## Objectives\n- Launch checkout\n- Improve fraud rules\n\nDelivery will be shared "
-     "collectively across the product team.\n"),
+    (
+        "owners",
+        "pass",
+        "## Initiatives\n- Checkout revamp — Owner: Ana Ruiz\n- Fraud rules — DRI: Tom Becker\n",
+    ),
+    (
+        "owners",
+        "pass",
+        "## Initiatives\nAna Ruiz owns the checkout revamp.\nTom Becker leads the fraud rules work.\n",
+    ),
+    (
+        "owners",
+        "pass",
+        "| Initiative | DRI | Due |\n|---|---|---|\n| Checkout | Ana Ruiz | 1 Aug |\n"
+        "| Fraud rules | Tom Becker | 15 Sep |\n",
+    ),
+    ("owners", "pass", "## Workstreams\n- Checkout revamp (Priya)\n- Fraud rules (Tomasz)\n"),
+    (
+        "owners",
+        "pass",
+        "## Initiatives\n- Checkout revamp: Sam Ortiz (owner), design by 1 Aug\n"
+        "- Fraud rules: Li Wei (owner)\n",
+    ),
+    (
+        "owners",
+        "partial",
+        "## Workstreams\n- Checkout — Owner: Ana Ruiz\n- Fraud rules — Owner: Tom Becker\n"
+        "- Reporting refresh\n",
+    ),
+    (
+        "owners",
+        "partial",
+        "## Initiatives\n- Checkout — Owners: Ana Ruiz and Tom Becker\n"
+        "- Fraud rules — Owner: Li Wei\n",
+    ),
+    (
+        "owners",
+        "fail",
+        "## Initiatives\n- Checkout revamp\n- Fraud rules\n\nOwners: the platform team and the "
+        "growth squad.\n",
+    ),
+    (
+        "owners",
+        "fail",
+        "## Objectives\n- Launch checkout\n- Improve fraud rules\n\nDelivery will be shared "
+        "collectively across the product team.\n",
+    ),
     # --- milestones -------------------------------------------------------------------------
     ("milestones", "pass", "## Checkout revamp\nBeta on 12 March; GA by end of April.\n"),
     ("milestones", "pass", "## Timeline\n- Pilot: week 6\n- Launch: W10\n- Review: 2026-09-30\n"),
+    ("milestones", "pass", "## Checkout revamp\n- Design done in sprint 3\n- Launch in sprint 6\n"),
     ("milestones", "partial", "## Initiatives\n- Checkout revamp, launch by 30 June\n"),
-    ("milestones", "fail", "We will deliver the checkout revamp over the course of the year.\n"
-     "Owner: Ana Ruiz.\n"),
+    (
+        "milestones",
+        "fail",
+        "We will deliver the checkout revamp over the course of the year.\nOwner: Ana Ruiz.\n",
+    ),
     ("milestones", "fail", "## Initiatives\n- Checkout revamp\n\nTimeline: 2027\n"),
     # --- dependencies -----------------------------------------------------------------------
-    ("dependencies", "pass",
-     "We depend on the Data Platform team for the events API by 1 May.\n"),
+    ("dependencies", "pass", "We depend on the Data Platform team for the events API by 1 May.\n"),
     ("dependencies", "pass", "## Initiatives\n- Checkout is blocked by Legal review of the DPA.\n"),
     ("dependencies", "pass", "Billing v2 needs Finance to approve the new price book by 3 Aug.\n"),
     ("dependencies", "partial", "We depend on other teams for parts of this plan.\n"),
     ("dependencies", "fail", "## Dependencies\n- TBD\n\n## Goals\n- Grow activation\n"),
     # --- outcome_metrics --------------------------------------------------------------------
-    ("outcome_metrics", "pass",
-     "## Key results\n- KR1: Raise weekly active teams from 1,200 to 1,800 by 30 Sep\n"
-     "- KR2: Cut checkout abandonment from 68% to 55% by Q4\n"),
-    ("outcome_metrics", "pass",
-     "Our goal is that more trial users become paying customers: trial-to-paid conversion "
-     "goes from 8% to 11% by the end of the quarter.\n"),
-    ("outcome_metrics", "partial",
-     "## Objectives\n- Launch the partner portal\n- Ship SSO\n- Migrate billing\n"
-     "- Increase trial conversion from 8% to 11% by Q3\n"),
+    (
+        "outcome_metrics",
+        "pass",
+        "## Key results\n- KR1: Raise weekly active teams from 1,200 to 1,800 by 30 Sep\n"
+        "- KR2: Cut checkout abandonment from 68% to 55% by Q4\n",
+    ),
+    (
+        "outcome_metrics",
+        "pass",
+        "Our goal is that more trial users become paying customers: trial-to-paid conversion "
+        "goes from 8% to 11% by the end of the quarter.\n",
+    ),
+    (
+        "outcome_metrics",
+        "partial",
+        "## Objectives\n- Launch the partner portal\n- Ship SSO\n- Migrate billing\n"
+        "- Increase trial conversion from 8% to 11% by Q3\n",
+    ),
     ("outcome_metrics", "fail", "## Objectives\n- Launch the partner portal\n- Ship SSO\n"),
     ("outcome_metrics", "fail", "## Success\nCustomers love us and revenue grows.\n"),
     # --- baseline_target --------------------------------------------------------------------
     ("baseline_target", "pass", "## Targets\n- Raise NPS from 31 to 45 by 30 June 2026.\n"),
-    ("baseline_target", "pass",
-     "## Success criteria\n| Metric | Baseline | Target | Date |\n|---|---|---|---|\n"
-     "| Activation | 22% | 30% | 30 Sep |\n| Churn | 4.1% | 3.0% | 30 Sep |\n"),
+    (
+        "baseline_target",
+        "pass",
+        "## Success criteria\n| Metric | Baseline | Target | Date |\n|---|---|---|---|\n"
+        "| Activation | 22% | 30% | 30 Sep |\n| Churn | 4.1% | 3.0% | 30 Sep |\n",
+    ),
     ("baseline_target", "partial", "## Targets\n- Raise NPS from 31 to 45.\n"),
     ("baseline_target", "fail", "## Targets\n- Reach an NPS of 45 by June.\n"),
     ("baseline_target", "fail", "## Success\nHappier customers and a better product.\n"),
     # --- leading_indicators -----------------------------------------------------------------
-    ("leading_indicators", "pass",
-     "## Outcome\n90-day retention from 70% to 78% by Q4.\n"
-     "Leading indicators: setup completion in week 1 and weekly active seats; they move within "
-     "two weeks, well before retention does.\n"),
-    ("leading_indicators", "pass",
-     "O1: Teams adopt reporting\nKR1: Weekly reporting users from 300 to 600 by 30 Sep\n"
-     "Leading: reports created in the first 3 days\n"),
-    ("leading_indicators", "partial",
-     "## Targets\n- Revenue from $2m to $3m by December\n\n## Also watched\n"
-     "We track some leading indicators: demo requests and trial starts.\n"),
+    (
+        "leading_indicators",
+        "pass",
+        "## Outcome\n90-day retention from 70% to 78% by Q4.\n"
+        "Leading indicators: setup completion in week 1 and weekly active seats; they move within "
+        "two weeks, well before retention does.\n",
+    ),
+    (
+        "leading_indicators",
+        "pass",
+        "O1: Teams adopt reporting\nKR1: Weekly reporting users from 300 to 600 by 30 Sep\n"
+        "Leading: reports created in the first 3 days\n",
+    ),
+    (
+        "leading_indicators",
+        "partial",
+        "## Targets\n- Revenue from $2m to $3m by December\n\n## Also watched\n"
+        "We track some leading indicators: demo requests and trial starts.\n",
+    ),
     ("leading_indicators", "fail", "## Targets\n- Revenue from $2m to $3m by December\n"),
     # --- scorecard_size ---------------------------------------------------------------------
     ("scorecard_size", "pass", "KPIs: revenue, churn, NPS.\nOwner: Ana Ruiz.\n"),
-    ("scorecard_size", "fail",
-     "KPIs: revenue, churn, NPS, CSAT, ARR, MRR, CAC, LTV, activation, retention, uptime, "
-     "tickets, downloads.\n"),
+    (
+        "scorecard_size",
+        "fail",
+        "KPIs: revenue, churn, NPS, CSAT, ARR, MRR, CAC, LTV, activation, retention, uptime, "
+        "tickets, downloads.\n",
+    ),
     ("scorecard_size", "n/a", "## Initiatives\n- Checkout revamp — Owner: Ana Ruiz, by 1 Aug\n"),
     # --- cadence ----------------------------------------------------------------------------
     ("cadence", "pass", "Weekly review every Monday; monthly business review with the COO.\n"),
     ("cadence", "pass", "We meet fortnightly to review the plan and reset priorities.\n"),
     ("cadence", "pass", "## Rhythm\nQBR each quarter with the exec team.\n"),
+    ("cadence", "pass", "The squad reviews the plan every two weeks at sprint demo.\n"),
     ("cadence", "partial", "Metrics are tracked weekly in Looker.\nOwner: Ana Ruiz.\n"),
     ("cadence", "fail", "Reviews: ad hoc, when needed.\nOwner: Ana Ruiz.\n"),
     ("cadence", "fail", "Progress is reported annually to the board.\nOwner: Ana Ruiz.\n"),
     # --- decision_rights --------------------------------------------------------------------
-    ("decision_rights", "pass",
-     "Maya Chen decides scope; the CFO approves spend over $50k.\n"),
-    ("decision_rights", "pass",
-     "## Approval lanes\n- Pricing changes: VP Sales signs off.\n"
-     "- Everything else: the team decides.\n"),
-    ("decision_rights", "partial",
-     "Disagreements escalate to the steering committee.\nOwner: Ana Ruiz.\n"),
+    ("decision_rights", "pass", "Maya Chen decides scope; the CFO approves spend over $50k.\n"),
+    (
+        "decision_rights",
+        "pass",
+        "## Approval lanes\n- Pricing changes: VP Sales signs off.\n"
+        "- Everything else: the team decides.\n",
+    ),
+    (
+        "decision_rights",
+        "pass",
+        "Scope decisions are made by Ana Ruiz; the COO breaks ties between teams.\n",
+    ),
+    (
+        "decision_rights",
+        "partial",
+        "Disagreements escalate to the steering committee.\nOwner: Ana Ruiz.\n",
+    ),
     ("decision_rights", "fail", "Governance: to be confirmed.\nOwner: Ana Ruiz.\n"),
     # --- capacity ---------------------------------------------------------------------------
-    ("capacity", "pass",
-     "## Capacity\n8 engineers: checkout 4, fraud 2, platform 1, and 1 (~12%) held as flex "
-     "buffer.\n"),
+    (
+        "capacity",
+        "pass",
+        "## Capacity\n8 engineers: checkout 4, fraud 2, platform 1, and 1 (~12%) held as flex "
+        "buffer.\n",
+    ),
     ("capacity", "pass", "Allocation: 60% onboarding, 30% billing, 10% buffer.\n"),
-    ("capacity", "pass", "Three engineers on checkout for the whole quarter; two engineers on "
-     "fraud rules until August.\n"),
+    (
+        "capacity",
+        "pass",
+        "Three engineers on checkout for the whole quarter; two engineers on "
+        "fraud rules until August.\n",
+    ),
     ("capacity", "partial", "We keep 10% of sprint capacity as a buffer for incidents.\n"),
     ("capacity", "fail", "We will deliver within existing resources.\nOwner: Ana Ruiz.\n"),
     ("capacity", "fail", "Team: 12 people.\nOwner: Ana Ruiz.\n"),
     # --- risks ------------------------------------------------------------------------------
     ("risks", "pass", "If churn tops 5% in any month, we pause the price rise.\n"),
-    ("risks", "pass",
-     "## Tripwires\n- Conversion below 2% by 1 May: revert to the old flow.\n"),
-    ("risks", "pass",
-     "Scenario: a recession cuts customer budgets by 20%; in that case we delay hiring.\n"),
-    ("risks", "partial", "## Risks\n- Vendor delays on the payment gateway\n"
-     "- Hiring may be slow\n"),
+    ("risks", "pass", "## Tripwires\n- Conversion below 2% by 1 May: revert to the old flow.\n"),
+    (
+        "risks",
+        "pass",
+        "Scenario: a recession cuts customer budgets by 20%; in that case we delay hiring.\n",
+    ),
+    (
+        "risks",
+        "partial",
+        "## Risks\n- Vendor delays on the payment gateway\n- Hiring may be slow\n",
+    ),
     ("risks", "fail", "Risks: none identified.\nOwner: Ana Ruiz.\n"),
     ("risks", "fail", "## Risks\nRisks will be managed through the project risk register.\n"),
 ]

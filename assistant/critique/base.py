@@ -84,8 +84,9 @@ def line_refs(lines: list[Line]) -> str:
     if len(numbers) == 1:
         return f"line {numbers[0]}"
     shown = [str(n) for n in numbers[:6]]
-    tail = " and others" if len(numbers) > 6 else ""
-    return f"lines {', '.join(shown[:-1])} and {shown[-1]}{tail}"
+    if len(numbers) > 6:
+        return f"lines {', '.join(shown)} and others"
+    return f"lines {', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def short(text: str, limit: int = 70) -> str:

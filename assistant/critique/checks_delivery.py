@@ -8,13 +8,11 @@ from assistant.critique.base import Verdict, evidence, in_topics, is_conditional
 from assistant.critique.checks_direction import PLACEHOLDER_RE
 from assistant.critique.parse import Line, Plan
 from assistant.critique.patterns import (
-    COUNT_WORD,
     IC,
     NON_NAME_WORDS,
     ORG_WORDS,
     TEAM_RE,
     has_specific_date,
-    is_org_phrase,
     person_names,
     specific_dates,
 )
@@ -42,7 +40,10 @@ _PLAN_LEVEL = re.compile(
 )
 _UNIT_TOPICS = ("initiatives", "owners")
 _NOT_UNIT_TOPICS = ("dependencies", "risks", "capacity", "metrics", "cadence", "decisions")
-_OWNER_COLUMN = re.compile(r"\bowners?\b|\bdri\b|\blead\b|\baccountable\b|\bwho\b", IC)
+_OWNER_COLUMN = re.compile(
+    r"\bowners?\b|\bdri\b|\blead\b|\baccountable\b|\bwho\b|\bresponsible\b|\bdriver\b", IC
+)
+_NAME_THEN_ROLE = re.compile(r"\s*\((?:owner|dri|lead|accountable)\)", IC)
 
 
 def _single_person(fragment: str) -> str | None:
@@ -82,7 +83,18 @@ def _owner_people(line: Line, plan: Plan) -> list[str]:
         names = person_names(text[max(0, match.start() - 40) : match.start()], known)
         if names:
             found.append(names[-1])
+    for match in _NAME_THEN_ROLE.finditer(text):
+        names = person_names(text[max(0, match.start() - 40) : match.start()], known)
+        if names:
+            found.append(names[-1])
     if in_topics(line, *_UNIT_TOPICS) or line.okr:
+        paren = re.search(r"\(([^()]{2,30})\)\s*\.?$", text)
+        if (
+            paren
+            and (single := _single_person(paren.group(1)))
+            and paren.group(1).strip() == single
+        ):
+            found.append(single)
         tail = re.search(r"[—–-]\s*([^—–-]{2,60})$|\(([^()]{2,40})\)\s*\.?$", text)
         segment = next((g for g in (tail.groups() if tail else ()) if g), "")
         lead = re.match(r"^[^.:]{2,80}[.:]\s+(.{2,60})", text)
@@ -93,23 +105,47 @@ def _owner_people(line: Line, plan: Plan) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _is_unit(ln: Line) -> bool:
+    if ln.okr == "O":
+        return True
+    if ln.kind == "table":
+        return bool(ln.cells) and any(_OWNER_COLUMN.search(c) for c in ln.cells)
+    return (
+        ln.kind == "item" and in_topics(ln, *_UNIT_TOPICS) and not in_topics(ln, *_NOT_UNIT_TOPICS)
+    )
+
+
+def _siblings_of_owned(plan: Plan, units: list[Line]) -> list[Line]:
+    """Items in the same list as an item with an owner: they are initiatives too."""
+    found: list[Line] = []
+    for owned in plan.body_lines():
+        if owned.kind != "item" or not _owner_people(owned, plan):
+            continue
+        if in_topics(owned, *_NOT_UNIT_TOPICS) and not in_topics(owned, *_UNIT_TOPICS):
+            continue
+        found += [
+            sib
+            for sib in plan.lines
+            if sib.kind == "item"
+            and sib.section == owned.section
+            and sib.marker == owned.marker
+            and sib.okr != "KR"
+            and sib not in units
+            and sib not in found
+        ]
+    return found
+
+
 def _units(plan: Plan) -> list[Line]:
     """Initiatives that need an owner: items under initiative/owner headings, objectives,
     rows of an initiative table, sibling items of any owned item; else the priority list."""
-    units: list[Line] = []
-    for ln in plan.body_lines():
-        if _PLAN_LEVEL.match(ln.label or ""):
-            continue
-        if PLACEHOLDER_RE.match(ln.body):
-            continue
-        if ln.okr == "O":
-            units.append(ln)
-        elif ln.kind == "table" and ln.cells and any(_OWNER_COLUMN.search(c) for c in ln.cells):
-            units.append(ln)
-        elif ln.kind == "item" and in_topics(ln, *_UNIT_TOPICS) and not in_topics(
-            ln, *_NOT_UNIT_TOPICS
-        ):
-            units.append(ln)
+    units = [
+        ln
+        for ln in plan.body_lines()
+        if not _PLAN_LEVEL.match(ln.label or "")
+        and not PLACEHOLDER_RE.match(ln.body)
+        and _is_unit(ln)
+    ]
     key_results = [ln for ln in plan.body_lines() if ln.okr == "KR"]
     if any(_owner_people(ln, plan) for ln in key_results):
         # one owner per key result: the key results are the units, not their objectives
@@ -119,23 +155,12 @@ def _units(plan: Plan) -> list[Line]:
             continue
         if not in_topics(ln, *_NOT_UNIT_TOPICS) and _owner_people(ln, plan):
             units.append(ln)
-    owned_items = [ln for ln in plan.body_lines() if ln.kind == "item" and _owner_people(ln, plan)]
-    for owned in owned_items:
-        if in_topics(owned, *_NOT_UNIT_TOPICS) and not in_topics(owned, *_UNIT_TOPICS):
-            continue
-        for sib in plan.lines:
-            if (
-                sib.kind == "item"
-                and sib.section == owned.section
-                and sib.marker == owned.marker
-                and not sib.okr == "KR"
-                and sib not in units
-            ):
-                units.append(sib)
+    units += _siblings_of_owned(plan, units)
     if not units:
         for head in plan.headers("priorities"):
             units += [
-                ln for ln in plan.lines[head.index + 1 :]
+                ln
+                for ln in plan.lines[head.index + 1 :]
                 if ln.section == head.section and ln.kind == "item"
             ]
     return sorted(set(units), key=lambda ln: ln.number)
@@ -149,9 +174,12 @@ def check_owners(plan: Plan) -> Verdict:
     shared = [ln for ln in units if len(owners[ln.number]) > 1]
     unowned = [ln for ln in units if not owners[ln.number]]
     team_lines = [
-        ln for ln in plan.body_lines()
-        if _TEAM_OWNERSHIP.search(ln.plain) and TEAM_RE.search(ln.plain)
-        and not _owner_people(ln, plan) and not in_topics(ln, "dependencies", "risks")
+        ln
+        for ln in plan.body_lines()
+        if _TEAM_OWNERSHIP.search(ln.plain)
+        and TEAM_RE.search(ln.plain)
+        and not _owner_people(ln, plan)
+        and not in_topics(ln, "dependencies", "risks")
         and not is_conditional(ln)
     ]
     if owned and not unowned and not shared:
@@ -283,11 +311,14 @@ def _names_party(line: Line, plan: Plan) -> bool:
 def check_dependencies(plan: Plan) -> Verdict:
     """Pass: names at least one dependency on another team, vendor or partner."""
     candidates = [
-        ln for ln in plan.body_lines()
-        if not PLACEHOLDER_RE.match(ln.body) and not in_topics(ln, "risks")
+        ln
+        for ln in plan.body_lines()
+        if not PLACEHOLDER_RE.match(ln.body)
+        and not in_topics(ln, "risks")
         and not is_conditional(ln)
         and (
-            in_topics(ln, "dependencies") or _DEP_RELATION.search(_SELF_RELIANCE.sub(" ", ln.plain))
+            in_topics(ln, "dependencies")
+            or _DEP_RELATION.search(_SELF_RELIANCE.sub(" ", ln.plain))
             or _NEEDS_PARTY.search(ln.plain)
         )
     ]
@@ -316,113 +347,3 @@ def check_dependencies(plan: Plan) -> Verdict:
         "Add a 'Dependencies' list: '<initiative> needs <team> (<contact>) to <deliver X> by "
         "<date>'.",
     )
-
-
-# --- capacity --------------------------------------------------------------------------------
-_PEOPLE = (
-    r"(?:engineers?|devs?|developers?|ftes?|people|persons?|staff|designers?|analysts?|pms?|"
-    r"product managers?|data scientists?|scientists?|squads?|heads?|associates?|mechanics?|"
-    r"agents?|testers?|qa|headcount|contractors?|specialists?|nurses?|coordinators?|hires?|"
-    r"researchers?|writers?|marketers?|sellers?|reps?|volunteers?|team leaders?|devops|sres?)"
-)
-_ALLOC_ANYWHERE = re.compile(
-    rf"\b(?:\d+(?:\.\d+)?|{COUNT_WORD}|half an?|a)\s*(?:x\s*)?(?:full-time\s+|part-time\s+)?{_PEOPLE}\b[^.;]{{0,40}}?\b(?:on|for|to|in|at)\b|"
-    r"(?:about\s+|~)?\b\d+(?:\.\d+)?\s+on\s+(?:the\s+)?[A-Za-z]|"
-    r"\b\d{1,3}\s?%\s+of\s+(?:their|our|the team's|team|engineering|his|her)\s+"
-    r"(?:time|capacity)|\b\d{1,3}\s?%\s+of\s+(?:our\s+|the\s+)?(?:capacity|engineering|sprint)",
-    IC,
-)
-_ALLOC_IN_CAPACITY = re.compile(
-    rf"(?:^|[:;,(]\s*|\band\s+)[A-Za-z][\w /&+.-]{{1,40}}?:?\s+(?:~|≈|about\s+)?\d+(?:\.\d+)?"
-    rf"\s*(?:%|{_PEOPLE})?\b|\b\d{{1,3}}\s?%\s+(?:on\s+|to\s+|for\s+)?[a-z]",
-    IC,
-)
-_BUFFER = re.compile(
-    r"\b(?:buffer|reserve|reserved|flex(?:ible)?(?: pool| capacity| time)?|float|slack|"
-    r"contingency|unplanned|unallocated|unassigned|held back|ring-?fenced?|kept free|"
-    r"spare capacity|headroom|protected time)\b",
-    IC,
-)
-
-
-_CAPACITY_WORDS = re.compile(
-    rf"\bcapacity\b|\b{_PEOPLE}\b|\bsprints?\b|\bpoints\b|\btime\b|\bhours\b|\bdays\b",
-    IC,
-)
-
-
-_TOTAL_LABEL = re.compile(
-    r"^(?:the )?(?:team|people|capacity|headcount|staff|resources?|resourcing|team size|size|"
-    r"ftes?|total|squad)$",
-    IC,
-)
-
-
-def _allocations(line: Line) -> int:
-    """How many pieces of work the line gives people or time to ('checkout 4, fraud 2' -> 2);
-    a bare total ('Team: 12 people') allocates nothing."""
-    anywhere = len(_ALLOC_ANYWHERE.findall(line.plain))
-    if not in_topics(line, "capacity"):
-        return anywhere
-    in_capacity = len(_ALLOC_IN_CAPACITY.findall(line.plain))
-    if in_capacity >= 2:
-        return max(anywhere, in_capacity)
-    labelled = bool(line.label) and not _TOTAL_LABEL.match(line.label) and re.search(
-        r"\d", line.body
-    )
-    return max(anywhere, int(bool(labelled)))
-
-
-def check_capacity(plan: Plan) -> Verdict:
-    """Pass: people (and time) allocated across the initiatives; a 10-15% buffer is ideal."""
-    allocations: list[tuple[Line, int]] = []
-    for ln in plan.body_lines():
-        if in_topics(ln, "dependencies", "risks") or is_conditional(ln) or ln.okr:
-            continue
-        count = _allocations(ln)
-        if count:
-            allocations.append((ln, count))
-    buffers = [
-        ln for ln in plan.body_lines()
-        if _BUFFER.search(ln.plain) and re.search(r"\d", ln.plain) and not is_conditional(ln)
-        and not in_topics(ln, "risks")
-        and (in_topics(ln, "capacity") or _CAPACITY_WORDS.search(ln.plain))
-    ]
-    total = sum(n for _, n in allocations)
-    alloc_lines = [ln for ln, _ in allocations]
-    if total >= 2:
-        has_buffer = bool(buffers)
-        return Verdict(
-            "pass",
-            evidence(alloc_lines + buffers),
-            f"Allocates people across the work ({line_refs(alloc_lines)})"
-            + (" and keeps a flexible buffer." if has_buffer else ", but keeps no buffer."),
-            "Keep 10-15% of capacity unallocated as a flex pool, released only at a review."
-            if not has_buffer
-            else "Release the buffer only at a review, and say what people stop doing.",
-        )
-    if total == 1 or buffers:
-        return Verdict(
-            "partial",
-            evidence(alloc_lines + buffers),
-            "Says something about capacity but does not allocate people across the initiatives.",
-            "Add: 'Capacity: <initiative A> N engineers, <initiative B> M; ~10-15% held as a "
-            "flex buffer.'",
-        )
-    return Verdict(
-        "fail",
-        evidence(plan.with_topic("capacity")),
-        "Does not allocate people or time to the initiatives (no per-initiative headcount, "
-        "share of capacity or buffer).",
-        "Add a 'Capacity' line: '<N> engineers: <initiative A> N, <initiative B> M, ~10-15% "
-        "held as a flex buffer for incidents.'",
-    )
-
-
-__all__ = [
-    "check_capacity",
-    "check_dependencies",
-    "check_milestones",
-    "check_owners",
-    "is_org_phrase",
-]

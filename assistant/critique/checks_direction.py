@@ -47,10 +47,8 @@ CONSEQUENCE_RE = re.compile(
 def _choice_lines(plan: Plan) -> list[Line]:
     found = []
     for ln in plan.body_lines():
-        if is_conditional(ln) or in_topics(ln, "risks", "dependencies", "exclusions"):
-            if not in_topics(ln, "choices"):
-                continue
-        if ln.okr or ln.kind == "table":
+        aside = is_conditional(ln) or in_topics(ln, "risks", "dependencies", "exclusions")
+        if (aside and not in_topics(ln, "choices")) or ln.okr or ln.kind == "table":
             continue
         marked = CHOICE_RE.search(ln.plain) or _OVER_TITLE.match(ln.plain)
         if marked or (in_topics(ln, "choices") and CONSEQUENCE_RE.search(ln.plain)):
@@ -126,11 +124,11 @@ def _is_placeholder(text: str) -> bool:
 def check_exclusions(plan: Plan) -> Verdict:
     """Pass: the plan says what will not be done."""
     stated = [
-        ln for ln in plan.body_lines()
-        if EXCLUSION_RE.search(ln.plain) and not is_conditional(ln)
+        ln for ln in plan.body_lines() if EXCLUSION_RE.search(ln.plain) and not is_conditional(ln)
     ]
     listed = [
-        ln for ln in plan.with_topic("exclusions")
+        ln
+        for ln in plan.with_topic("exclusions")
         if not _is_placeholder(ln.body) and not is_conditional(ln)
     ]
     found = sorted(set(stated) | set(listed), key=lambda ln: ln.number)
@@ -170,7 +168,7 @@ EVERYTHING_RE = re.compile(
     IC,
 )
 _COUNTED = re.compile(
-    r"\b(?:top\s+)?(" + COUNT_WORD + r")\s+(?:top\s+|key\s+|main\s+|big\s+|strategic\s+)?"
+    r"\b(?:top[\s-]+)?(" + COUNT_WORD + r")\s+(?:top\s+|key\s+|main\s+|big\s+|strategic\s+)?"
     r"(?:priorities|things that matter(?: most)?|bets|must-?wins|focus areas|p0s)\b",
     IC,
 )
@@ -180,6 +178,7 @@ _SINGLE = re.compile(
     IC,
 )
 _ENUMERATED = re.compile(r"\(\d{1,2}\)|(?:^|\s)\d{1,2}\)\s|(?:^|[\s:;,])#?\d{1,2}\.\s")
+_RANK_LABEL = re.compile(r"^\W*(?:\(?p0\)?|priority\s*(?:1|one|#1))\s*[:\-–—)]", IC)
 _TOP_MARK = re.compile(r"\btop[- ]priority\b|\(p0\)|\bp0\b|\bpriority (?:1|one)\b", IC)
 
 
@@ -195,9 +194,9 @@ def _items_after(plan: Plan, header: Line) -> list[Line]:
         enumerated = len(_ENUMERATED.findall(ln.plain if ln.marker != "paren" else ln.text))
         if not items and enumerated >= 2:
             return [ln] * enumerated
-        if ln.kind == "item" and ln.okr != "KR" and ln.marker != "sub":
-            items.append(ln)
-        elif ln.kind == "table" and ln.cells:
+        if (ln.kind == "item" and ln.okr != "KR" and ln.marker != "sub") or (
+            ln.kind == "table" and ln.cells
+        ):
             items.append(ln)
         elif items:
             break
@@ -225,6 +224,13 @@ def _priority_lists(plan: Plan) -> list[tuple[int, list[Line]]]:
     for ln in plan.body_lines():
         if _SINGLE.search(ln.plain) and not _COUNTED.search(ln.plain):
             lists.append((1, [ln]))
+    ranked = [
+        ln
+        for ln in plan.body_lines()
+        if _RANK_LABEL.match(ln.plain) and not EVERYTHING_RE.search(ln.plain)
+    ]
+    if ranked:
+        lists.append((len(ranked), ranked))
     objectives = [ln for ln in plan.body_lines() if ln.okr == "O"]
     marked = [ln for ln in objectives if _TOP_MARK.search(ln.plain)]
     if (marked and 2 <= len(objectives) <= 4) or 2 <= len(marked) <= 4:

@@ -15,7 +15,7 @@ FREQUENCY_RE = re.compile(
     rf"\b(?:daily|weekly|fortnightly|bi-?weekly|monthly|bi-?monthly|quarterly|"
     rf"every (?:other |second |)(?:day|week|fortnight|month|quarter|sprint|morning|{_DAYS})s?|"
     rf"each (?:week|month|quarter|sprint|{_DAYS})|(?:mon|tues|wednes|thurs|fri)days|"
-    rf"twice a (?:week|month|quarter)|once a (?:week|month|quarter|fortnight)|"
+    rf"every (?:two|2|three|3|four|4|six|6) (?:weeks|months)|twice a (?:week|month|quarter)|once a (?:week|month|quarter|fortnight)|"
     rf"first {_DAYS} of (?:the|each|every) month|(?:end|start) of (?:each|every) "
     rf"(?:sprint|week|month|quarter)|per sprint|wbr|mbr|qbr|biweekly)\b",
     IC,
@@ -67,14 +67,20 @@ def check_cadence(plan: Plan) -> Verdict:
             "Add: 'Weekly team review (Mon, 30 min, scorecard first); monthly cross-functional "
             "business review; quarterly reset that decides what to stop.'",
         )
-    vague = [ln for ln in plan.body_lines() if _AD_HOC.search(ln.plain) and _REVIEW.search(
-        ln.plain + " " + " ".join(sorted(ln.topics)))] + annual
+    vague = [
+        ln
+        for ln in plan.body_lines()
+        if _AD_HOC.search(ln.plain) and _REVIEW.search(ln.plain + " " + " ".join(sorted(ln.topics)))
+    ] + annual
     return Verdict(
         "fail",
         evidence(vague),
         "No weekly, monthly or quarterly review is set"
-        + (f"; reviews are {'annual' if annual else 'ad hoc'} ({line_refs(vague)})." if vague
-           else "."),
+        + (
+            f"; reviews are {'annual' if annual else 'ad hoc'} ({line_refs(vague)})."
+            if vague
+            else "."
+        ),
         "Add: 'Weekly team review every Monday (scorecard first); monthly business review with "
         "<exec>; quarterly strategy reset.'",
     )
@@ -86,7 +92,8 @@ DECIDE_RE = re.compile(
     r"(?:call|say|decision)|makes? the call|has the call|approves?|approved by|approval "
     r"(?:from|by)|for approval|sign(?:s|ed)? off|sign-?off|signs-off|veto(?:es)?|go/no-go|raci|"
     r"escalat\w+ (?:to|goes to)|escalation (?:goes |path )?(?:to|is)|owns? the (?:decision|call)|"
-    r"call on|has authority|authority to|approval lanes?)\b",
+    r"call on|has authority|authority to|approval lanes?|(?:are|is) made by|arbitrat\w+|"
+    r"tie-?break\w*|breaks? ties|authori[sz]es?|green-?lights?)\b",
     IC,
 )
 _ESCALATION_ONLY = re.compile(r"\bescalat\w+", IC)
@@ -128,8 +135,14 @@ def check_decision_rights(plan: Plan) -> Verdict:
             lines.append(ln)
     kinds = {ln.number: _decider(ln, plan) for ln in lines}
     real = [ln for ln in lines if kinds[ln.number] == "person"]
-    deciding = [ln for ln in real if not (_ESCALATION_ONLY.search(ln.plain) and not re.search(
-        r"\b(?:decid|approv|sign|call|veto|owner|raci)", ln.plain, IC))]
+    deciding = [
+        ln
+        for ln in real
+        if not (
+            _ESCALATION_ONLY.search(ln.plain)
+            and not re.search(r"\b(?:decid|approv|sign|call|veto|owner|raci)", ln.plain, IC)
+        )
+    ]
     if deciding:
         return Verdict(
             "pass",
@@ -178,6 +191,9 @@ _GENERIC_RISK = re.compile(
 )
 
 
+_RISKS_INCLUDE = re.compile(r"\b(?:key |main |known )?risks? (?:include|are|is)\b", IC)
+
+
 def _named_risk(line: Line) -> bool:
     sentences = [s for s in re.split(r"(?<=[.;])\s+", line.body) if s.strip()]
     real = [s for s in sentences if not _GENERIC_RISK.search(s) and not PLACEHOLDER_RE.match(s)]
@@ -191,13 +207,13 @@ def check_risks(plan: Plan) -> Verdict:
         risky = in_topics(ln, "risks")
         conditional = is_conditional(ln) and _RESPONSE.search(ln.plain)
         thresholded = risky and (_THRESHOLD.search(ln.plain) and has_number(ln.plain))
-        if conditional or thresholded or (_TRIGGER_WORD.search(ln.plain) and (
-            risky or is_conditional(ln))):
+        if (
+            conditional
+            or thresholded
+            or (_TRIGGER_WORD.search(ln.plain) and (risky or is_conditional(ln)))
+        ):
             triggers.append(ln)
-        elif risky and _named_risk(ln):
-            named.append(ln)
-        elif re.search(r"\b(?:key |main |known )?risks? (?:include|are|is)\b", ln.plain, IC) and \
-                _named_risk(ln):
+        elif (risky or _RISKS_INCLUDE.search(ln.plain)) and _named_risk(ln):
             named.append(ln)
     if triggers:
         return Verdict(

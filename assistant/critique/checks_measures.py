@@ -175,8 +175,11 @@ _EXPLICIT_COUNT = re.compile(
     r"\b(" + COUNT_WORD + r")\s+(?:measures|metrics|kpis|indicators)\b(?:\s+in total)?", IC
 )
 _LIST_INTRO = re.compile(r"(?::|\bincluding\b|\binclude\b|\bsuch as\b)\s+", IC)
-_SCORE_LABEL = re.compile(r"\b(?:kpis?|metrics?|measures?|indicators?|signals?|dashboard|"
-                          r"scorecard|leading)\b", IC)
+_SCORE_LABEL = re.compile(
+    r"\b(?:kpis?|metrics?|measures?|indicators?|signals?|dashboard|"
+    r"scorecard|leading)\b",
+    IC,
+)
 
 
 def _split_list(text: str) -> list[str]:
@@ -200,8 +203,8 @@ def _listed_measures(line: Line) -> int:
     """Measures named in a list on the line ('KPIs: revenue, churn and NPS' -> 3)."""
     text = line.plain
     intro = None
-    for intro in _LIST_INTRO.finditer(text):
-        pass
+    for match in _LIST_INTRO.finditer(text):
+        intro = match
     head = text[: intro.start()] if intro else ""
     if intro is None and not in_topics(line, "metrics"):
         return 0
@@ -225,9 +228,9 @@ def _count_measures(plan: Plan) -> tuple[int, list[Line]]:
         return n, [line]
     total, lines = 0, []
     for ln in plan.body_lines():
-        if in_topics(ln, "risks", "cadence", "decisions", "capacity", "dependencies"):
-            if not (ln.okr or in_topics(ln, "metrics")):
-                continue
+        elsewhere = in_topics(ln, "risks", "cadence", "decisions", "capacity", "dependencies")
+        if elsewhere and not (ln.okr or in_topics(ln, "metrics")):
+            continue
         if ln.okr == "O" and not is_target_line(ln):
             continue
         listed = _listed_measures(ln)

@@ -10,8 +10,8 @@ import uuid
 from collections.abc import Callable
 
 from assistant.critique.base import Verdict
+from assistant.critique.checks_capacity import check_capacity
 from assistant.critique.checks_delivery import (
-    check_capacity,
     check_dependencies,
     check_milestones,
     check_owners,
@@ -140,14 +140,12 @@ def failure_mode(checks: list[CheckResult]) -> FailureMode:
 
 def strengths_of(checks: list[CheckResult]) -> list[str]:
     """One line per passing check."""
-    return [
-        f"{RUBRIC_BY_ID[c.id].title}: {c.finding}" for c in checks if c.status == "pass"
-    ]
+    return [f"{RUBRIC_BY_ID[c.id].title}: {c.finding}" for c in checks if c.status == "pass"]
 
 
 def top_fixes_of(checks: list[CheckResult]) -> list[str]:
     """The three changes that matter most: fails before partials, then by importance."""
-    by_id = {c.id: c for c in checks}
+    by_id: dict[str, CheckResult] = {c.id: c for c in checks}
     order = [cid for cid in IMPORTANCE if by_id[cid].status == "fail"]
     order += [cid for cid in IMPORTANCE if by_id[cid].status == "partial"]
     return [f"{RUBRIC_BY_ID[cid].title}: {by_id[cid].suggestion}" for cid in order[:3]]
@@ -163,8 +161,8 @@ def _analyse(text: str, max_chars: int, what: str) -> tuple[list[CheckResult], l
 
 def compare(before: list[CheckResult], after: list[CheckResult]) -> Comparison:
     """Resolved (not passing before, pass now), remaining (still not passing), new (regressed)."""
-    old = {c.id: c.status for c in before}
-    now = {c.id: c.status for c in after}
+    old: dict[str, str] = {c.id: c.status for c in before}
+    now: dict[str, str] = {c.id: c.status for c in after}
     result = Comparison()
     for cid in RUBRIC_IDS:
         if now[cid] == "pass" and old[cid] in ("fail", "partial"):

@@ -100,7 +100,9 @@ def is_injection(text: str) -> bool:
         return True
     if _SOFT_ROLE_PREFIX.search(text) and _IMPERATIVE.search(text) and _VERDICT_WORDS.search(text):
         return True
-    return bool(_DIRECT_ADDRESS.search(text) and (_VERDICT_WORDS.search(text) or _IMPERATIVE.search(text)))
+    return bool(
+        _DIRECT_ADDRESS.search(text) and (_VERDICT_WORDS.search(text) or _IMPERATIVE.search(text))
+    )
 
 
 def _comment_is_instruction(body: str) -> bool:
@@ -215,8 +217,9 @@ def ensure_plan(lines: list[str], what: str = "the text") -> None:
     body = "\n".join(content)
     words = re.findall(r"[A-Za-z]+", body)
     if not content:
-        raise EmptyTextError(f"{what} has nothing left to critique once embedded instructions "
-                             "are removed")
+        raise EmptyTextError(
+            f"{what} has nothing left to critique once embedded instructions are removed"
+        )
     if words and len(_LOREM.findall(body)) >= max(3, len(words) // 10):
         raise NotAPlanError(f"{what} is placeholder text (lorem ipsum), not a plan")
     code_lines = sum(1 for ln in content if _CODE_LINE.search(ln))

@@ -50,12 +50,17 @@ _LIST_MARKER = re.compile(
     r"^\s*(?:(?P<bullet>[-*•·▪◦–—+>])|(?P<sub>\d+\.\d+(?:\.\d+)?\.?)|(?P<number>\d{1,2}[.)])|"
     r"(?P<paren>\(\d{1,2}\)|\([a-z]\))|(?P<letter>[a-z][.)]))\s+"
 )
-_OKR = re.compile(r"^\s*(?:[-*•]\s*)?\**(?P<kind>O\d{1,2}|KR\s?\d{1,2}(?:\.\d{1,2})?|"
-                  r"Objective\s+\d{1,2}|Key result\s+\d{1,2}(?:\.\d{1,2})?)\b", IC)
+_OKR = re.compile(
+    r"^\s*(?:[-*•]\s*)?\**(?P<kind>O\d{1,2}|KR\s?\d{1,2}(?:\.\d{1,2})?|"
+    r"Objective\s+\d{1,2}|Key result\s+\d{1,2}(?:\.\d{1,2})?)\b",
+    IC,
+)
 _MD_HEADER = re.compile(r"^\s*(#{1,6})\s+(.*?)\s*#*\s*$")
 _WRAPPED = re.compile(r"^\s*(\*\*|__|\*|_)(.+?)\1\s*:?\s*$")
-_LABEL = re.compile(r"^\s*(?:[-*•]\s*)?(?:\*\*|\*|__)?(?P<label>[^:*|]{1,48}?)(?:\*\*|\*|__)?\s*:"
-                    r"(?:\*\*|\*|__)?(?:\s+|$)(?P<body>.*)$")
+_LABEL = re.compile(
+    r"^\s*(?:[-*•]\s*)?(?:\*\*|\*|__)?(?P<label>[^:*|]{1,48}?)(?:\*\*|\*|__)?\s*:"
+    r"(?:\*\*|\*|__)?(?:\s+|$)(?P<body>.*)$"
+)
 _EMPHASIS = re.compile(r"\*\*|__|`|(?<!\w)\*(?!\s)|(?<!\s)\*(?!\w)")
 _BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)([^*_]{2,60}?)[.:]?(?:\*\*|__)[.:]?\s+(\S.*)$")
 _SENTENCE_BREAK = re.compile(r"[.;!?]\s|[;!?]$|\d:\d")
@@ -127,7 +132,8 @@ class Plan:
     def headers(self, topic: str) -> list[Line]:
         """Headings (or label lines) about `topic`."""
         return [
-            ln for ln in self.content()
+            ln
+            for ln in self.content()
             if (ln.kind in ("header", "title") or ln.label) and topic in topics_of(_head(ln))
         ]
 
@@ -192,8 +198,10 @@ def _classify(lines: list[Line]) -> None:
             ln.label = lead_in.group(1).strip().lower()
             ln.body = _plain(lead_in.group(2))
             continue
-        if label and len(label.group("label").split()) <= 7 and not _SENTENCE_BREAK.search(
-            label.group("label")
+        if (
+            label
+            and len(label.group("label").split()) <= 7
+            and not _SENTENCE_BREAK.search(label.group("label"))
         ):
             ln.label = label.group("label").strip().lower()
             ln.body = label.group("body").strip()
@@ -236,23 +244,20 @@ def _structure(lines: list[Line]) -> list[Section]:
             ln.topics = current.topics | label_topics
         if ln.kind != "header":
             current.lines.append(ln)
-        if ln.kind == "table":
-            cells = _split_cells(ln.text)
-            if table_header is None:
-                table_header = [c.lower() for c in cells]
-                ln.cells = {}
-            elif _TABLE_SEPARATOR.match(ln.text):
-                ln.cells = {}
-            else:
-                ln.cells = {
-                    table_header[i] if i < len(table_header) else f"col{i}": c
-                    for i, c in enumerate(cells)
-                }
-        else:
-            table_header = None if not ln.is_blank or table_header is None else table_header
-            if ln.is_blank:
-                table_header = None
+        table_header = _table_cells(ln, table_header)
     return sections
+
+
+def _table_cells(ln: Line, header: list[str] | None) -> list[str] | None:
+    """Fill a table row's cells by column name; return the header in force after the line."""
+    if ln.kind != "table":
+        return None
+    cells = _split_cells(ln.text)
+    if header is None:
+        return [c.lower() for c in cells]
+    if not _TABLE_SEPARATOR.match(ln.text):
+        ln.cells = {header[i] if i < len(header) else f"col{i}": c for i, c in enumerate(cells)}
+    return header
 
 
 def parse_plan(screened: Screened) -> Plan:
@@ -272,8 +277,3 @@ def parse_plan(screened: Screened) -> Plan:
         people.extend(person_names(ln.text))
     known = first_names(people)
     return Plan(lines, sections, list(screened.injected), people, known)
-
-
-def table_rows(plan: Plan, line: Line) -> bool:
-    """True if the line is a data row of a table (not its header or separator)."""
-    return line.kind == "table" and bool(line.cells)

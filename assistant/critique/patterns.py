@@ -28,7 +28,7 @@ _SPECIFIC_DATES = [
     # Q3, Q3 2026, H1, FY27 Q2
     r"\b[QH][1-4](?:[\s-]?(?:FY)?'?\d{2,4})?\b",
     # wk 46, week 4, W6
-    r"\b(?:wk\.?|week)\s?\d{1,2}\b",
+    r"\b(?:wk\.?|week|sprint)\s?\d{1,2}\b",
     r"\b\d{4}-\d{2}-\d{2}\b",
     r"\b\d{1,2}/\d{1,2}/\d{2,4}\b",
     r"\b(?:end|close) of (?:the )?(?:q[1-4]|quarter|half|year|month|sprint|fy)\b",
@@ -63,9 +63,23 @@ NUMBER_RE = re.compile(
 )
 PERCENT_RE = re.compile(r"\d\s?%|\bper ?cent\b", IC)
 WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "twenty": 20,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "twenty": 20,
 }
 COUNT_WORD = r"(?:\d{1,2}|" + "|".join(WORD_NUMBERS) + r")"
 
@@ -87,13 +101,19 @@ def has_number(text: str) -> bool:
 
 
 # --- people and teams --------------------------------------------------------------------
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zà-öø-ÿ"
 NAME_TOKEN = rf"[{_UP}][{_LOW}'’]+(?:-[{_UP}]?[{_LOW}'’]+)?\b"
 PERSON_RE = re.compile(
     rf"(?:Dr\.?\s+)?{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|(?:van|von|de|da|del|der|la|le|bin|al)\b)){{0,2}}"
 )
-ORG_WORDS = frozenset(
+ORG_WORDS = _wordset(
     """team teams squad squads department departments dept division divisions office group
     committee board council leadership engineering design product products marketing finance
     legal security data sales support operations ops platform platforms systems services
@@ -107,9 +127,9 @@ ORG_WORDS = frozenset(
     fulfillment channels banking core enterprise mobile web frontend backend infra research
     regional region org organisation organization function functions staff crew crews chapter
     tribe guild pod pods cell cells office' department's people hub lifecycle billing payments
-    platform's eng engg devs infra mktg biz bizops cx pmo sre ml ai bi ops' ux ui""".split()
+    platform's eng engg devs infra mktg biz bizops cx pmo sre ml ai bi ops' ux ui"""
 )
-NON_NAME_WORDS = frozenset(
+NON_NAME_WORDS = _wordset(
     """the this that these those our we all each every new top key next owner owners lead
     leads sponsor milestones milestone target targets beta ga pilot live launch risks risk
     dependencies dependency capacity cadence review weekly monthly quarterly daily priorities
@@ -120,7 +140,7 @@ NON_NAME_WORDS = frozenset(
     none q1 q2 q3 q4 h1 h2 okr okrs kr dri raci fte it hr qa cs ai ml ui ux mvp sso api
     monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun
     january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec who what where why how""".split()
+    jan feb mar apr jun jul aug sep sept oct nov dec who what where why how"""
 )
 ROLE_RE = re.compile(
     r"\b(?:ceo|cfo|coo|cto|cio|ciso|cpo|cmo|chro|cro|vp|svp|evp|head of [\w&]+|director|"
@@ -198,6 +218,7 @@ METRIC_WORDS_RE = re.compile(
     r"net|gross|growth|count|percentage|proportion|ratio|frequency|speed|accuracy|yield|"
     r"households|students|teachers|schools|patients|players|visits|installs|downloads|"
     r"signups|sign-ups|leads|pipeline|spend|savings|profit|ebitda|income|occupancy|utilisation|"
-    r"utilization|readiness|attrition|engaged|paying|returning|repeat|lifetime|ltv|cac|roas)\b",
+    r"utilization|readiness|attrition|engaged|paying|returning|repeat|lifetime|ltv|cac|roas|"
+    r"seconds|load|p50|p95|p99|response|wait|backlog|nps|defect|failures?|success)\b",
     IC,
 )

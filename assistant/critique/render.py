@@ -31,8 +31,11 @@ def render_markdown(critique: PlanCritique) -> str:
     if critique.against is not None:
         cmp = critique.against
         out += ["## Against the earlier version", ""]
-        for name, ids in (("Resolved", cmp.resolved), ("Remaining", cmp.remaining),
-                          ("New gaps", cmp.new)):
+        for name, ids in (
+            ("Resolved", cmp.resolved),
+            ("Remaining", cmp.remaining),
+            ("New gaps", cmp.new),
+        ):
             shown = ", ".join(RUBRIC_BY_ID[i].title for i in ids) or "none"
             out.append(f"- **{name}:** {shown}")
         out.append("")
@@ -42,10 +45,9 @@ def render_markdown(critique: PlanCritique) -> str:
         out.append(f"| {title} (`{check.id}`) | {_ICON[check.status]} | {_cell(check.finding)} |")
     out.append("")
     for check in critique.checks:
-        out += [f"### {RUBRIC_BY_ID[check.id].title}: {_ICON[check.status]}", "",
-                check.finding, ""]
+        out += [f"### {RUBRIC_BY_ID[check.id].title}: {_ICON[check.status]}", "", check.finding, ""]
         if check.evidence:
-            out += [f"> line {e.line}: \"{_cell(e.quote)}\"" for e in check.evidence] + [""]
+            out += [f'> line {e.line}: "{_cell(e.quote)}"' for e in check.evidence] + [""]
         out += [f"**Suggestion:** {check.suggestion}", ""]
         if check.citations:
             refs = "; ".join(f"{c.title} ({c.step_id})" for c in check.citations)

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from assistant.critique.rubric import RUBRIC_IDS
+from assistant.schema import Citation  # one Citation model for every result
 
 Status = Literal["pass", "partial", "fail", "n/a"]
 CheckId = Literal[
@@ -41,18 +42,6 @@ class Evidence(BaseModel):
         if value != value.strip():
             raise ValueError("quote must be stripped of surrounding whitespace")
         return value
-
-
-class Citation(BaseModel):
-    """A source backing a finding: an SOP step (framework) or a passage of the plan."""
-
-    chunk_id: str | None = None
-    source: str | None = None
-    title: str | None = None
-    snippet: str | None = None
-    kind: Literal["framework", "plan"]
-    sop_id: str | None = None
-    step_id: str | None = None
 
 
 class CheckResult(BaseModel):

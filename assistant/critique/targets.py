@@ -17,8 +17,10 @@ from assistant.critique.patterns import (
     has_specific_date,
 )
 
-_NUM = r"[<>~≈≤≥+-]?\s?[$£€]?\d[\d,]*(?:\.\d+)?(?::\d{2})?\s?(?:%|k|m|bn|x|bps|pts|points?|days?|" \
+_NUM = (
+    r"[<>~≈≤≥+-]?\s?[$£€]?\d[\d,]*(?:\.\d+)?(?::\d{2})?\s?(?:%|k|m|bn|x|bps|pts|points?|days?|"
     r"hours?|h|minutes?|mins?|stars?|seconds?|s)?"
+)
 CHANGE_RE = re.compile(
     rf"{_NUM}(?:\s*\([^)]{{0,45}}\))?\s*(?:→|->|=>|➝|⟶|to)\s*(?:a\s+)?{_NUM}(?=\W|$)", IC
 )
@@ -85,8 +87,13 @@ def _goal_context(line: Line) -> bool:
 
 def is_output(text: str) -> bool:
     """True if a goal names a deliverable ('Launch X', 'Portal launched on time')."""
-    core = re.sub(r"^\W*(?:O\d+|KR\s?\d+(?:\.\d+)?|objective \d+|key result \d+)\W*", "", text,
-                  flags=IC)
+    core = re.sub(
+        r"^\W*(?:O\d+|KR\s?\d+(?:\.\d+)?|objective \d+(?:\.\d+)?|"
+        r"key result \d+(?:\.\d+)?)\W*",
+        "",
+        text,
+        flags=IC,
+    )
     core = re.sub(r"^[^:]{0,30}:\s+(?=[A-Z])", "", core) if core[:1].isupper() else core
     if CHANGE_RE.search(core):
         return False
@@ -105,8 +112,10 @@ def is_target_line(line: Line) -> bool:
     if _ARROW_CHANGE.search(text):
         return True
     change = CHANGE_RE.search(text)
-    if change and (_goal_context(line) or _TARGET_VERB.search(text)) and not (
-        _PAST.search(text[: change.start()]) and not _goal_context(line)
+    if (
+        change
+        and (_goal_context(line) or _TARGET_VERB.search(text))
+        and not (_PAST.search(text[: change.start()]) and not _goal_context(line))
     ):
         return True
     if not _goal_context(line) or not has_number(text):
@@ -124,9 +133,11 @@ def _section_date(plan: Plan, line: Line) -> bool:
 def criteria(plan: Plan) -> list[Criterion]:
     """Every target line with whether it gives a baseline, a target and a date."""
     global_date = any(
-        _GLOBAL_DATE.search(ln.plain) and has_specific_date(ln.plain)
-        and re.search(r"\b(?:krs?|key results|targets?|measures?|metrics|goals|objectives)\b",
-                      ln.plain, IC)
+        _GLOBAL_DATE.search(ln.plain)
+        and has_specific_date(ln.plain)
+        and re.search(
+            r"\b(?:krs?|key results|targets?|measures?|metrics|goals|objectives)\b", ln.plain, IC
+        )
         for ln in plan.content()
     )
     found: list[Criterion] = []
@@ -136,21 +147,27 @@ def criteria(plan: Plan) -> list[Criterion]:
         if ln.kind == "table":
             base = column(ln, "baseline")
             date = column(ln, "date")
-            found.append(Criterion(
-                ln,
-                baseline=bool(base and base.strip("- ")),
-                target=True,
-                date=bool(date and date.strip("- ")) or has_specific_date(ln.plain)
-                or global_date or _section_date(plan, ln),
-            ))
+            found.append(
+                Criterion(
+                    ln,
+                    baseline=bool(base and base.strip("- ")),
+                    target=True,
+                    date=bool(date and date.strip("- "))
+                    or has_specific_date(ln.plain)
+                    or global_date
+                    or _section_date(plan, ln),
+                )
+            )
             continue
         text = ln.plain
-        found.append(Criterion(
-            ln,
-            baseline=bool(CHANGE_RE.search(text) or _BASELINE.search(text)),
-            target=True,
-            date=has_specific_date(text) or global_date or _section_date(plan, ln),
-        ))
+        found.append(
+            Criterion(
+                ln,
+                baseline=bool(CHANGE_RE.search(text) or _BASELINE.search(text)),
+                target=True,
+                date=has_specific_date(text) or global_date or _section_date(plan, ln),
+            )
+        )
     return found
 
 
@@ -161,9 +178,8 @@ def goal_lines(plan: Plan) -> list[Line]:
     for ln in plan.body_lines():
         if is_conditional(ln) or in_topics(ln, "risks"):
             continue
-        if ln.okr or is_target_line(ln):
-            out.append(ln)
-        elif ln.kind == "item" and in_topics(ln, "metrics", "priorities"):
+        listed = ln.kind == "item" and in_topics(ln, "metrics", "priorities")
+        if ln.okr or listed or is_target_line(ln):
             out.append(ln)
     return out
 

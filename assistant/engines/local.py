@@ -18,6 +18,8 @@ from assistant.schema import Citation, Diagnosis, Scores, Step
 
 CLOSE_MARGIN = 0.25  # top-two gap under which the engine asks separating questions
 SECONDARY_MIN = 0.2
+CONFIDENT = 0.6  # below this top probability the engine asks separating questions
+SHORT_WORDS = 15
 MAX_STEPS = 4
 SCOPE_MIN_CUE = 0.22  # best sentence-to-prototype similarity below this: not about an organisation
 _ORG_WORDS = re.compile(
@@ -72,13 +74,15 @@ class LocalEngine(Engine):
         scores = Scores.from_probs(dict(zip(CATEGORIES, probs.tolist(), strict=True)))
         ranked = scores.ranked()
         (top, p1), (runner, p2) = ranked[0], ranked[1]
-        close = p1 - p2 < CLOSE_MARGIN
+        close = p1 - p2 < CLOSE_MARGIN or p1 < CONFIDENT
         secondary = runner if p2 >= SECONDARY_MIN else None
         sent_probs = self.classifier.sentence_probs(ev)
         ci = CATEGORIES.index(top)
         root_idx = int(np.argmax(sent_probs[:, ci] + 0.05 * np.arange(len(ev.sentences)) / len(ev.sentences)))
         surface_idx = 0
         cues = self._cues(ev, sent_probs, ci)
+        # a terse description with no sentence that clearly points anywhere is ambiguous too
+        ambiguous = close or (len(text.split()) < SHORT_WORDS and not cues)
         escalation = self.safety.detect(text, ev.vectors)
         in_scope = self.in_scope(text, ev)
         warnings: list[str] = []
@@ -106,7 +110,7 @@ class LocalEngine(Engine):
             rationale=rationale,
             steps=steps,
             anti_patterns=ANTI_PATTERNS[top] if in_scope else [],
-            follow_up_questions=[QUESTIONS[top], QUESTIONS[runner]] if close and in_scope else [],
+            follow_up_questions=[QUESTIONS[top], QUESTIONS[runner]] if ambiguous and in_scope else [],
             would_change_if=f"It would be {runner} rather than {top} if {WOULD_CHANGE[runner]}.",
             citations=citations,
             cues=cues,

@@ -1,0 +1,96 @@
+"""Shared fixtures: a temporary data dir per test, no network beyond loopback, one shared
+index of the shipped SOPs per session (ingesting them takes a few seconds)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ASSISTANT_ENGINE", "ASSISTANT_CHROMA_HOST"):
+    os.environ.pop(var, None)
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self, address):  # noqa: ANN001
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and host not in ("127.0.0.1", "localhost", "::1", "0.0.0.0") and not host.startswith("/"):
+        raise ConnectionRefusedError(f"tests may not reach the network ({host})")
+    return _real_connect(self, address)
+
+
+socket.socket.connect = _guarded_connect
+
+
+def _reset() -> None:
+    from assistant.config import reset_settings
+    from assistant.engines.base import reset_engines
+    from assistant.retrieval.store import forget_stores
+
+    reset_settings()
+    forget_stores()
+    reset_engines()
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir(tmp_path_factory) -> Path:
+    """A data dir whose index already holds the shipped SOPs (built once per session)."""
+    path = tmp_path_factory.mktemp("shared-data")
+    os.environ["ASSISTANT_DATA_DIR"] = str(path)
+    _reset()
+    from assistant.retrieval.ingest import ensure_framework_indexed
+
+    ensure_framework_indexed()
+    _reset()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own empty data directory unless it asks for `indexed`."""
+    path = tmp_path / "data"
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(path))
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ASSISTANT_ENGINE", "ASSISTANT_CHROMA_HOST",
+                "ASSISTANT_API_KEYS_FILE", "ASSISTANT_MAX_TEXT_CHARS"):
+        monkeypatch.delenv(var, raising=False)
+    _reset()
+    yield path
+    _reset()
+
+
+@pytest.fixture
+def indexed(shared_data_dir, monkeypatch) -> Path:
+    """Use the session's shared, already indexed data dir (read-mostly tests)."""
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(shared_data_dir))
+    _reset()
+    return shared_data_dir
+
+
+def run_cli(*args: str, stdin: str | None = None, env: dict | None = None,
+            timeout: float = 180) -> subprocess.CompletedProcess:
+    """Run the real `assistant` command in a subprocess."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args], input=stdin, capture_output=True, text=True,
+        env=full_env, timeout=timeout, cwd=ROOT,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def chroma_binary() -> str | None:
+    return shutil.which("chroma")

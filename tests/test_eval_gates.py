@@ -1,0 +1,20 @@
+"""CI's eval gates: the embedded engine on the test split must meet evals/gates.toml."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+@pytest.mark.slow
+def test_eval_gates_on_the_test_split(indexed, tmp_path):
+    out = tmp_path / "gates-run"
+    result = run_cli("eval", "--suite", "all", "--split", "test", "--out", str(out), "--quiet",
+                     timeout=900)
+    data = json.loads((out / "results.json").read_text())
+    failed = [g for g in data["gates"] if not g["passed"]]
+    assert result.returncode == 0 and not failed, f"gates failed: {failed}\n{result.stderr[-2000:]}"
+    assert data["seconds"] < 300

@@ -1,0 +1,59 @@
+"""The eval runner: reports and plots, user case files, malformed files, compare, gates."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.errors import ValidationFailed
+from assistant.evaluation import runner
+from tests.conftest import run_cli
+
+
+def test_runner_on_a_user_cases_file_writes_report_and_plots(indexed, tmp_path):
+    cases = tmp_path / "mine.jsonl"
+    cases.write_text("\n".join(json.dumps(c) for c in [
+        {"id": "m1", "text": "Since Ana and Rob fell out, they refuse to talk and the release stalls.", "label": "interpersonal"},
+        {"id": "m2", "text": "Every team is bonused on its own OKRs, so nobody helps anyone; it happens whoever leads.", "label": "culture"},
+        {"id": "m3", "text": "The CEO and CTO give the teams opposite goals and never decided which wins.", "label": "strategy"},
+    ]))
+    out = tmp_path / "run"
+    result = run_cli("eval", "--suite", "diagnosis", "--cases", str(cases), "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    data = json.loads((out / "results.json").read_text())
+    m = data["suites"]["diagnosis"]
+    assert m["n"] == 3 and 0 <= m["accuracy"] <= 1 and len(m["accuracy_ci95"]) == 2
+    assert m["citation_validity"] == 1.0
+    assert sum(map(sum, m["confusion"]["matrix"])) == 3
+    assert (out / "report.md").read_text().startswith("# Eval run")
+    assert (out / "confusion.png").stat().st_size > 1000 and (out / "reliability.png").exists()
+    compare = run_cli("eval", "--compare", str(out), str(out))
+    assert compare.returncode == 0 and "diagnosis.accuracy" in compare.stdout and "+0.000" in compare.stdout
+
+
+def test_malformed_cases_file_names_the_line(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "ok", "label": "strategy"}\n{"id": "b", "text": "x", "label": "vibes"}\n')
+    with pytest.raises(ValidationFailed, match=r"bad.jsonl:2: field 'label'"):
+        runner.run("diagnosis", "local", "test", bad, tmp_path / "out", progress=False)
+    result = run_cli("eval", "--suite", "diagnosis", "--cases", str(bad))
+    assert result.returncode == 2 and ":2:" in result.stderr
+
+
+def test_gates_fail_below_minimum_and_only_on_test_split():
+    results = {"split": "test", "cases_file": None,
+               "suites": {"retrieval": {"hit_at_3": 0.10}}}
+    gates = runner.check_gates(results, "local")
+    assert gates and gates[0]["metric"] == "hit_at_3" and not gates[0]["passed"]
+    results["gates"] = gates
+    assert runner.failed_gates(results)
+    results["split"] = "dev"
+    results["gates"] = runner.check_gates(results, "local")
+    assert not runner.failed_gates(results)
+
+
+def test_gates_file_is_a_ratchet_at_or_above_floor():
+    gates = runner.load_gates()
+    assert gates["diagnosis"]["local"]["accuracy_min"] >= 0.8
+    assert gates["retrieval"]["hit_at_3_min"] >= 0.9

@@ -1,0 +1,71 @@
+"""Guarding the measure: split sizes, no test leakage, the committed classifier is current."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+
+from assistant.cases import load_plans, load_queries, load_scenarios
+from assistant.classifier.model import Classifier
+from assistant.classifier.training import current_fingerprint, training_data
+from assistant.knowledge import library
+
+BANNED = re.compile(r"\b(strateg\w*|cultur\w*|interpersonal|execut\w*)\b", re.I)
+
+
+def test_counts_and_balance():
+    scenarios = load_scenarios("all")
+    labels = Counter(s.label for s in scenarios)
+    assert all(labels[c] >= 60 for c in ("strategy", "execution", "culture", "interpersonal"))
+    test = load_scenarios("test")
+    assert len(test) >= 120
+    assert sum(s.difficulty == "hard" for s in scenarios) >= 0.3 * len(scenarios)
+    assert len([p for p in load_plans("test")]) >= 40
+    assert sum(p.injection for p in load_plans("test")) >= 2
+    assert len(load_queries()) >= 40
+
+
+def test_medium_and_hard_cases_do_not_name_the_category():
+    offenders = [s.id for s in load_scenarios("all")
+                 if s.difficulty in ("medium", "hard") and BANNED.search(s.text)]
+    assert offenders == []
+
+
+def test_expected_sops_exist():
+    ids = {sop.id for sop in library()}
+    assert all(set(s.expected_sops) <= ids for s in load_scenarios("all"))
+    assert all(q.expected_sop in ids for q in load_queries())
+
+
+def test_no_test_scenario_duplicates_a_training_one():
+    from assistant.retrieval.embeddings import get_embedder
+
+    train = load_scenarios("train")
+    test = load_scenarios("test")
+    train_texts = {s.text.strip().lower() for s in train}
+    assert not [s.id for s in test if s.text.strip().lower() in train_texts]
+    emb = get_embedder()
+    a = emb.embed([s.text for s in test], cache=False)
+    b = emb.embed([s.text for s in train], cache=False)
+    sims = a @ b.T
+    worst = np.unravel_index(sims.argmax(), sims.shape)
+    assert sims.max() <= 0.92, (
+        f"{test[worst[0]].id} is a near-duplicate of {train[worst[1]].id} ({sims.max():.3f})"
+    )
+
+
+def test_classifier_never_sees_the_test_split():
+    texts, _, dev_texts, _ = training_data()
+    test_texts = {s.text for s in load_scenarios("test")}
+    assert not test_texts & set(texts)
+    assert not test_texts & set(dev_texts)
+
+
+def test_committed_classifier_matches_the_scenarios():
+    clf = Classifier.load()
+    assert clf.fingerprint == current_fingerprint(), (
+        "the scenarios changed since the classifier was trained: run `assistant train` and commit "
+        "assistant/models/classifier.npz"
+    )

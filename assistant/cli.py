@@ -179,6 +179,31 @@ def _diagnose_jsonl(args: argparse.Namespace) -> int:
     return 0 if failures == 0 else 2
 
 
+def _read_plan(value: str) -> tuple[str, str]:
+    from assistant.config import get_settings
+    from assistant.retrieval.readers import read_file
+
+    if value == "-":
+        return _read_text_arg("-"), "stdin.md"
+    path = Path(value)
+    if not path.exists():
+        raise UserError(f"{value}: no such file")
+    return read_file(path, get_settings().max_file_bytes), path.name
+
+
+@command("critique")
+def cmd_critique(args: argparse.Namespace) -> int:
+    from assistant.critique import render_markdown
+    from assistant.pipeline import critique
+
+    text, name = _read_plan(args.file)
+    against = _read_plan(args.against)[0] if args.against else None
+    result = critique(text, against=against, workspace=args.workspace, save=args.save, source=name,
+                      engine=args.engine)
+    print(result.model_dump_json(indent=2) if args.json else render_markdown(result))
+    return 0
+
+
 @command("train")
 def cmd_train(args: argparse.Namespace) -> int:
     from assistant.classifier.training import train_and_save
@@ -248,6 +273,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workspace", default="default")
     p.add_argument("--history", help="JSON file with the conversation so far")
 
+    p = sub.add_parser("critique", help="critique a plan (.md .txt .pdf .docx or - for stdin)")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--engine", choices=["local", "llm"], default=None)
+    p.add_argument("--against", help="an earlier version of the plan, to show what changed")
+    p.add_argument("--save", action="store_true", help="index the plan into the workspace")
+    p.add_argument("--workspace", default="default")
+
     sub.add_parser("train", help="retrain the embedded classifier from evals/scenarios")
 
     p = sub.add_parser("eval", help="run the eval suites and apply the gates")
@@ -280,3 +313,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0

@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     embedding_model: str = Field(
         default="all-MiniLM-L6-v2",
         validation_alias="ASSISTANT_EMBEDDING_MODEL",
-        description="Embedding model; the packaged all-MiniLM-L6-v2 runs offline with numpy.",
+        description="Embedding model; the packaged all-MiniLM-L6-v2 runs offline (ONNX graph built from its weights).",
     )
     openai_api_key: SecretStr | None = Field(
         default=None,

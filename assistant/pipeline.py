@@ -97,3 +97,52 @@ def diagnose(
         result.warnings.append(f"the {name} engine failed ({exc}); this is the embedded engine's answer")
     result.workspace = workspace
     return verify_citations(result, offered)
+
+
+def _resolve_step_chunks(critique) -> None:
+    """Fill each citation's chunk id (and snippet) from the index, by its step id."""
+    store = get_store()
+    ensure_framework_indexed(store)
+    step_ids = sorted({c.step_id for check in critique.checks for c in check.citations if c.step_id})
+    if not step_ids:
+        return
+    got = store.get(where={"step_id": {"$in": step_ids}}, include=["metadatas", "documents"])
+    by_step = {}
+    for cid, meta, doc in zip(got["ids"], got["metadatas"], got["documents"], strict=True):
+        if meta.get("workspace") == "__global__":
+            by_step.setdefault(meta["step_id"], (cid, meta, doc))
+    from assistant.retrieval.search import _snippet
+
+    for check in critique.checks:
+        for citation in check.citations:
+            found = by_step.get(citation.step_id or "")
+            if found:
+                citation.chunk_id, citation.source = found[0], found[1].get("source")
+                citation.snippet = _snippet(found[2])
+
+
+def critique(
+    text: str,
+    *,
+    against: str | None = None,
+    workspace: str = DEFAULT_WORKSPACE,
+    save: bool = False,
+    source: str | None = None,
+    engine: str | None = None,
+):
+    """Critique a plan against the rubric; optionally save it into the workspace's index."""
+    from assistant.critique import critique_plan
+
+    text = check_text(text, "plan")
+    workspace = check_workspace(workspace)
+    result = critique_plan(text, against=against, max_chars=get_settings().max_text_chars)
+    name = engine or get_settings().resolved_engine
+    if name != "local":
+        result.warnings.append(f"the {name} critique engine is not available yet; the embedded checker answered")
+    _resolve_step_chunks(result)
+    if save:
+        from assistant.retrieval.ingest import ingest_text
+
+        ingest_text(text, source=source or f"plan-{result.critique_id[:8]}.md", workspace=workspace,
+                    kind="plan")
+    return result

@@ -26,10 +26,10 @@ def test_cli_ingest_then_search_interpersonal_first(tmp_path):
 
 
 def test_search_errors(indexed):
+    import pytest
+
     from assistant.errors import UserError
     from assistant.retrieval.search import search
-
-    import pytest
 
     with pytest.raises(UserError):
         search("   ")

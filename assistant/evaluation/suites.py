@@ -8,8 +8,22 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.cases import PlanCase, RetrievalQuery, Scenario, load_plans, load_queries, load_scenarios, read_jsonl
-from assistant.evaluation.metrics import bootstrap_ci, confusion, expected_calibration_error, per_class, percentile
+from assistant.cases import (
+    PlanCase,
+    RetrievalQuery,
+    Scenario,
+    load_plans,
+    load_queries,
+    load_scenarios,
+    read_jsonl,
+)
+from assistant.evaluation.metrics import (
+    bootstrap_ci,
+    confusion,
+    expected_calibration_error,
+    per_class,
+    percentile,
+)
 from assistant.schema import CATEGORIES
 
 Progress = Callable[[int, int], None]

@@ -87,8 +87,9 @@ def diagnose(
     name = engine or get_settings().resolved_engine
     request.step_hits, request.plan_hits = retrieve(request.user_text, workspace)
     offered = {h.chunk_id for h in request.step_hits + request.plan_hits}
+    chosen = get_engine(name)  # a misconfigured engine is the caller's error, not a fallback
     try:
-        result = get_engine(name).diagnose(request)
+        result = chosen.diagnose(request)
     except AssistantError as exc:
         if name == "local":
             raise

@@ -204,6 +204,25 @@ def cmd_critique(args: argparse.Namespace) -> int:
     return 0
 
 
+SCHEMAS = {"diagnosis": ("assistant.schema", "Diagnosis"),
+           "critique": ("assistant.critique.schema", "PlanCritique")}
+
+
+def schema_json(name: str) -> str:
+    """The JSON Schema of a result model, as exported to docs/schema/."""
+    import importlib
+
+    module, cls = SCHEMAS[name]
+    model = getattr(importlib.import_module(module), cls)
+    return json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
+
+
+@command("schema")
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(schema_json(args.name), end="")
+    return 0
+
+
 @command("train")
 def cmd_train(args: argparse.Namespace) -> int:
     from assistant.classifier.training import train_and_save
@@ -282,6 +301,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workspace", default="default")
 
     sub.add_parser("train", help="retrain the embedded classifier from evals/scenarios")
+
+    p = sub.add_parser("schema", help="print the JSON Schema of a result (docs/schema/)")
+    p.add_argument("name", choices=["diagnosis", "critique"])
 
     p = sub.add_parser("eval", help="run the eval suites and apply the gates")
     p.add_argument("--suite", default="all", choices=["diagnosis", "critique", "retrieval", "all"])

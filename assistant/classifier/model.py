@@ -26,11 +26,24 @@ import numpy as np
 from assistant.classifier.features import CATEGORIES, FeatureBuilder, TextEvidence
 from assistant.errors import ConfigError
 
-FEATURE_VERSION = "3"
+FEATURE_VERSION = "4"
 ARTIFACT = Path(__file__).resolve().parent.parent / "models" / "classifier.npz"
 SENTENCE_C = 1.0
 DOC_C = 0.03
 AUX_WEIGHT = 0.0
+KNN_K = 15
+KNN_SHARPNESS = 10.0
+
+
+def knn_votes(vector: np.ndarray, bank: np.ndarray, labels: np.ndarray, exclude: int | None = None) -> np.ndarray:
+    """Similarity-weighted votes of the nearest training descriptions, per category."""
+    sims = bank @ vector
+    if exclude is not None:
+        sims[exclude] = -np.inf
+    top = np.argpartition(-sims, KNN_K)[:KNN_K]
+    weights = np.exp(KNN_SHARPNESS * sims[top])
+    votes = np.array([weights[labels[top] == c].sum() for c in range(len(CATEGORIES))])
+    return votes / votes.sum()
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -78,7 +91,9 @@ class Classifier:
     """The trained classifier: text evidence -> calibrated category probabilities."""
 
     def __init__(self, sentence: LinearModel, doc: LinearModel, temperature: float,
-                 fingerprint: str, info: dict) -> None:
+                 fingerprint: str, info: dict, bank: np.ndarray, bank_labels: np.ndarray) -> None:
+        self.bank = bank.astype(np.float32)
+        self.bank_labels = bank_labels
         self.sentence = sentence
         self.doc = doc
         self.temperature = temperature
@@ -91,7 +106,8 @@ class Classifier:
 
     def features(self, ev: TextEvidence, text: str) -> np.ndarray:
         base = FeatureBuilder.vector(ev, text)
-        return np.concatenate([base, sentence_aggregate(self.sentence_probs(ev), ev)])
+        return np.concatenate([base, sentence_aggregate(self.sentence_probs(ev), ev),
+                               knn_votes(ev.whole, self.bank, self.bank_labels)])
 
     def predict(self, ev: TextEvidence, text: str) -> np.ndarray:
         """Calibrated probabilities over CATEGORIES."""
@@ -104,6 +120,7 @@ class Classifier:
         arrays |= {f"doc_{k}": getattr(self.doc, k) for k in ("mean", "scale", "coef", "intercept")}
         meta = {"temperature": self.temperature, "fingerprint": self.fingerprint,
                 "feature_version": FEATURE_VERSION, "categories": list(CATEGORIES), **self.info}
+        arrays |= {"bank": self.bank.astype(np.float16), "bank_labels": self.bank_labels.astype(np.int8)}
         np.savez_compressed(path, meta=np.array(json.dumps(meta)), **arrays)
 
     @classmethod
@@ -120,7 +137,8 @@ class Classifier:
         def linear(prefix: str) -> LinearModel:
             return LinearModel(*(data[f"{prefix}_{k}"] for k in ("mean", "scale", "coef", "intercept")))
         info = {k: v for k, v in meta.items() if k not in ("temperature", "fingerprint")}
-        return cls(linear("sentence"), linear("doc"), float(meta["temperature"]), meta["fingerprint"], info)
+        return cls(linear("sentence"), linear("doc"), float(meta["temperature"]), meta["fingerprint"], info,
+                   data["bank"].astype(np.float32), data["bank_labels"].astype(np.int64))
 
 
 def training_fingerprint(texts: list[str], labels: list[str]) -> str:
@@ -159,7 +177,8 @@ def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
 
 
 def train(train_texts: list[str], train_labels: list[str], dev_texts: list[str],
-          dev_labels: list[str], builder: FeatureBuilder, folds: int = 5, seed: int = 0) -> Classifier:
+          dev_labels: list[str], builder: FeatureBuilder, folds: int = 5, seed: int = 0,
+          surfaces: list[str | None] | None = None) -> Classifier:
     """Fit both models on the training texts; fit the temperature on dev."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -168,32 +187,40 @@ def train(train_texts: list[str], train_labels: list[str], dev_texts: list[str],
     y = np.array([CATEGORIES.index(label) for label in list(train_labels) + aux_labels])
     weights = np.array([1.0] * len(train_texts) + [AUX_WEIGHT] * len(aux_texts))
     evs = builder.evidence_many(texts)
+    # in a hard case the opening sentences show the surface category, not the root cause:
+    # the sentence model learns them as the surface (the `secondary` label)
+    surface = [CATEGORIES.index(c) if c else None for c in (surfaces or [])] + [None] * (len(texts) - len(surfaces or []))
 
     def sentence_rows(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         xs, ys, ws = [], [], []
         for i in idx:
             n = len(evs[i].sentences)
+            cut = evs[i].turn_index if evs[i].turn_index else max(1, n // 2)
             for j in range(n):
                 xs.append(evs[i].vectors[j])
-                ys.append(y[i])
+                early_surface = surface[i] is not None and n > 1 and j < cut
+                ys.append(surface[i] if early_surface else y[i])
                 ws.append(weights[i] * (0.5 + (j + 1) / n))
         return np.array(xs), np.array(ys), np.array(ws)
 
     oof: list[np.ndarray | None] = [None] * len(texts)
+    oof_knn: list[np.ndarray | None] = [None] * len(texts)
+    bank = np.stack([ev.whole for ev in evs])
     splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
     for fit_idx, held_idx in splitter.split(np.zeros(len(y)), y):
         model = LinearModel.fit(*sentence_rows(fit_idx)[:2], SENTENCE_C, sentence_rows(fit_idx)[2])
         for i in held_idx:
             oof[i] = _softmax(model.logits(evs[i].vectors))
+            oof_knn[i] = knn_votes(evs[i].whole, bank[fit_idx], y[fit_idx])
     sentence = LinearModel.fit(*sentence_rows(np.arange(len(texts)))[:2], SENTENCE_C,
                                sentence_rows(np.arange(len(texts)))[2])
     x = np.stack([
-        np.concatenate([FeatureBuilder.vector(ev, t), sentence_aggregate(p, ev)])
-        for ev, t, p in zip(evs, texts, oof, strict=True)
+        np.concatenate([FeatureBuilder.vector(ev, t), sentence_aggregate(p, ev), k])
+        for ev, t, p, k in zip(evs, texts, oof, oof_knn, strict=True)
     ])
     doc = LinearModel.fit(x, y, DOC_C, weights)
     clf = Classifier(sentence, doc, 1.0, training_fingerprint(list(train_texts), list(train_labels)),
-                     {"train_size": len(train_texts), "aux_size": len(aux_texts)})
+                     {"train_size": len(train_texts), "aux_size": len(aux_texts)}, bank, y)
     if dev_texts:
         dev_evs = builder.evidence_many(list(dev_texts))
         logits = np.stack([clf.doc.logits(clf.features(ev, t)[None, :])[0]

@@ -19,6 +19,12 @@ def training_data() -> tuple[list[str], list[str], list[str], list[str]]:
             [s.text for s in dev_cases], [s.label for s in dev_cases])
 
 
+def surface_labels() -> list[str | None]:
+    """For hard training cases, the surface category (`secondary`); None otherwise."""
+    return [s.secondary if s.difficulty == "hard" else None
+            for s in load_scenarios("train") if s.label]
+
+
 def current_fingerprint() -> str:
     """Fingerprint of the training data as it is now on disk."""
     texts, labels, _, _ = training_data()
@@ -29,7 +35,8 @@ def train_and_save(path: Path = ARTIFACT) -> Classifier:
     """Train on the train split, calibrate on dev, and write the artifact."""
     started = time.time()
     texts, labels, dev_texts, dev_labels = training_data()
-    clf = train(texts, labels, dev_texts, dev_labels, FeatureBuilder(get_embedder()))
+    clf = train(texts, labels, dev_texts, dev_labels, FeatureBuilder(get_embedder()),
+                surfaces=surface_labels())
     clf.info["trained_seconds"] = round(time.time() - started, 1)
     clf.save(path)
     return clf

@@ -204,6 +204,41 @@ def cmd_critique(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("feedback")
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from assistant import db
+
+    if args.action == "export":
+        rows = db.export_feedback(args.workspace)
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+            print(f"wrote {len(rows)} case(s) to {args.out}", file=sys.stderr)
+        else:
+            print(text, end="")
+        return 0
+    _print_json(db.list_feedback(args.workspace))
+    return 0
+
+
+@command("data")
+def cmd_data(args: argparse.Namespace) -> int:
+    from assistant.retrieval.ingest import purge_workspace
+
+    counts = purge_workspace(args.workspace)
+    print(f"purged workspace '{args.workspace}': " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    return 0
+
+
+@command("reindex")
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from assistant.retrieval.ingest import reindex
+
+    report = reindex()
+    print(f"rebuilt the index: {len(report.documents)} document(s), {report.added} chunks")
+    return 0
+
+
 SCHEMAS = {"diagnosis": ("assistant.schema", "Diagnosis"),
            "critique": ("assistant.critique.schema", "PlanCritique")}
 
@@ -301,6 +336,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workspace", default="default")
 
     sub.add_parser("train", help="retrain the embedded classifier from evals/scenarios")
+
+    p = sub.add_parser("feedback", help="list stored feedback or export it as eval cases")
+    p.add_argument("action", choices=["list", "export"])
+    p.add_argument("--workspace", default=None)
+    p.add_argument("--out", help="write the JSONL here instead of stdout")
+
+    p = sub.add_parser("data", help="delete a workspace's documents, diagnoses and feedback")
+    p.add_argument("action", choices=["purge"])
+    p.add_argument("--workspace", required=True)
+
+    sub.add_parser("reindex", help="rebuild the index from the SOPs and the stored documents")
 
     p = sub.add_parser("schema", help="print the JSON Schema of a result (docs/schema/)")
     p.add_argument("name", choices=["diagnosis", "critique"])

@@ -79,8 +79,12 @@ def diagnose(
     history: Sequence[HistoryMessage | dict] | None = None,
     workspace: str = DEFAULT_WORKSPACE,
     engine: str | None = None,
+    store: bool = True,
 ) -> Diagnosis:
-    """Diagnose the root cause of a described problem (the whole exchange when history is given)."""
+    """Diagnose the root cause of a described problem (the whole exchange when history is given).
+
+    The result is stored (fetch it again by `diagnosis_id`) unless `store` is False.
+    """
     text = check_text(text)
     workspace = check_workspace(workspace)
     request = DiagnoseRequest(text=text, history=_history(history), workspace=workspace)
@@ -97,7 +101,12 @@ def diagnose(
         result.engine = "local-fallback"
         result.warnings.append(f"the {name} engine failed ({exc}); this is the embedded engine's answer")
     result.workspace = workspace
-    return verify_citations(result, offered)
+    result = verify_citations(result, offered)
+    if store:
+        from assistant import db
+
+        db.save_diagnosis(result, request.user_text)
+    return result
 
 
 def _resolve_step_chunks(critique) -> None:
@@ -130,8 +139,12 @@ def critique(
     save: bool = False,
     source: str | None = None,
     engine: str | None = None,
+    store: bool = True,
 ):
-    """Critique a plan against the rubric; optionally save it into the workspace's index."""
+    """Critique a plan against the rubric; optionally save it into the workspace's index.
+
+    The critique is stored (fetch it again by `critique_id`) unless `store` is False.
+    """
     from assistant.critique import critique_plan
 
     text = check_text(text, "plan")
@@ -146,4 +159,8 @@ def critique(
 
         ingest_text(text, source=source or f"plan-{result.critique_id[:8]}.md", workspace=workspace,
                     kind="plan")
+    if store:
+        from assistant import db
+
+        db.save_critique(result, text, workspace)
     return result

@@ -34,12 +34,14 @@ socket.socket.connect = _guarded_connect
 
 def _reset() -> None:
     from assistant.config import reset_settings
+    from assistant.db import forget_engines
     from assistant.engines.base import reset_engines
     from assistant.retrieval.store import forget_stores
 
     reset_settings()
     forget_stores()
     reset_engines()
+    forget_engines()
 
 
 @pytest.fixture(scope="session")

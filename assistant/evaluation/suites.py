@@ -50,7 +50,7 @@ def run_diagnosis(cases: list[Scenario], engine: str, progress: Progress = _noop
     rows, latencies = [], []
     for i, case in enumerate(labelled):
         started = time.perf_counter()
-        result = diagnose(case.text, engine=engine)
+        result = diagnose(case.text, engine=engine, store=False)
         latencies.append((time.perf_counter() - started) * 1000)
         steps, plans = retrieve(case.text, result.workspace)
         retrieved = {h.chunk_id for h in steps + plans}

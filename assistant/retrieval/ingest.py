@@ -169,6 +169,7 @@ def ingest_text(
     )
     with store.writer():
         _write_document(store, chunks, document_id(workspace, source), report)
+    _remember(document_id(workspace, source), workspace, source, title or Path(source).stem, kind, text)
     report.documents.append(
         {"doc_id": document_id(workspace, source), "source": source, "chunks": len(chunks)}
     )
@@ -202,7 +203,7 @@ def ingest_paths(
     report = IngestReport()
     files = _expand(paths)
     shipped = knowledge_dir().resolve()
-    prepared: list[tuple[str, list[Chunk]]] = []
+    prepared: list[tuple[str, list[Chunk], tuple | None]] = []
     for path in files:
         try:
             if not path.exists():
@@ -223,13 +224,16 @@ def ingest_paths(
                 text, source=source, title=title, kind=doc_kind, workspace=doc_ws,
                 markdown=is_md or path.suffix.lower() == ".docx", sop=sop,
             )
-            prepared.append((document_id(doc_ws, source), chunks))
+            keep = (document_id(doc_ws, source), doc_ws, source, title, doc_kind, text)
+            prepared.append((keep[0], chunks, keep if doc_ws != GLOBAL_WORKSPACE else None))
         except AssistantError as exc:
             report.errors.append({"file": str(path), "error": str(exc)})
     bar = _progress(len(prepared), progress)
     with store.writer():
-        for doc_id, chunks in prepared:
+        for doc_id, chunks, keep in prepared:
             _write_document(store, chunks, doc_id, report)
+            if keep is not None:
+                _remember(*keep)
             meta = chunks[0].metadata if chunks else {}
             report.documents.append(
                 {"doc_id": doc_id, "source": meta.get("source"), "chunks": len(chunks)}
@@ -243,6 +247,50 @@ def sop_index_text(sop) -> str:
     """The text of an SOP as indexed: its body plus its trigger phrases, no front matter."""
     symptoms = "\n".join(f"- {t}" for t in sop.triggers)
     return f"{sop.body.strip()}\n\n## Symptoms it addresses\n\n{symptoms}\n"
+
+
+def _remember(doc_id: str, workspace: str, source: str, title: str, kind: str, text: str) -> None:
+    """Keep the document's text in the database, so `assistant reindex` can rebuild the index."""
+    from assistant import db
+
+    db.save_document(doc_id, workspace, source, title, kind, text)
+
+
+def reindex(store: Store | None = None) -> IngestReport:
+    """Rebuild the index: the shipped SOPs plus every stored document, chunked afresh."""
+    from assistant import db
+    from assistant.knowledge import knowledge_dir
+
+    store = store or get_store()
+    with store.writer():
+        try:
+            store.client.delete_collection(store.collection.name)
+        except Exception:  # absent or unreadable: rebuilt either way
+            pass
+    from assistant.retrieval.store import forget_stores
+
+    forget_stores()
+    store = get_store()
+    report = ingest_paths([knowledge_dir()], store=store)
+    for doc in db.stored_documents():
+        chunks = build_chunks(doc["text"], source=doc["source"], title=doc["title"] or doc["source"],
+                              kind=doc["kind"], workspace=doc["workspace"], markdown=True)
+        with store.writer():
+            _write_document(store, chunks, doc["doc_id"], report)
+        report.documents.append({"doc_id": doc["doc_id"], "source": doc["source"], "chunks": len(chunks)})
+    return report
+
+
+def purge_workspace(workspace: str, store: Store | None = None) -> dict[str, int]:
+    """Delete a workspace's documents from the index and its stored records."""
+    from assistant import db
+
+    workspace = check_workspace(workspace)
+    store = store or get_store()
+    ids = store.get(where={"workspace": workspace}, include=[])["ids"]
+    with store.writer():
+        store.delete(list(ids))
+    return {"chunks": len(ids), **db.purge_workspace(workspace)}
 
 
 def _title_of(text: str, path: Path) -> str:
@@ -298,6 +346,9 @@ def delete_document(doc_id: str, workspace: str, store: Store | None = None) -> 
         raise NotFoundError(f"no document {doc_id} in workspace '{workspace}'")
     with store.writer():
         store.delete(list(ids))
+    from assistant import db
+
+    db.delete_document_row(doc_id)
     return len(ids)
 
 

@@ -239,6 +239,32 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("serve")
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    from assistant.auth import check_bind, load_keys
+    from assistant.config import get_settings
+
+    keys = load_keys()
+    check_bind(args.host, keys)
+    settings = get_settings()
+    if args.workers > 1 and not settings.chroma_host:
+        raise UserError(
+            "several workers cannot share one embedded Chroma directory (it has one writer): start "
+            "a server with `chroma run --path DIR --port 8000` and set ASSISTANT_CHROMA_HOST=127.0.0.1"
+        )
+    if keys is None:
+        print(f"no API keys configured: listening on {args.host} only (loopback)", file=sys.stderr)
+    os.environ["ASSISTANT_SERVE_UI"] = "0" if args.no_ui else "1"
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    import uvicorn
+
+    uvicorn.run("assistant.api:serve_app", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level="warning")
+    return 0
+
+
 SCHEMAS = {"diagnosis": ("assistant.schema", "Diagnosis"),
            "critique": ("assistant.critique.schema", "PlanCritique")}
 
@@ -347,6 +373,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workspace", required=True)
 
     sub.add_parser("reindex", help="rebuild the index from the SOPs and the stored documents")
+
+    p = sub.add_parser("serve", help="serve the HTTP API and the web UI")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--no-ui", action="store_true", help="the API only (for scaled-out workers)")
 
     p = sub.add_parser("schema", help="print the JSON Schema of a result (docs/schema/)")
     p.add_argument("name", choices=["diagnosis", "critique"])

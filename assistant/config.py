@@ -90,6 +90,16 @@ class Settings(BaseSettings):
         validation_alias="ASSISTANT_MAX_FILE_BYTES",
         description="Largest file accepted for ingest or critique.",
     )
+    rate_limit: int = Field(
+        default=120,
+        validation_alias="ASSISTANT_RATE_LIMIT",
+        description="Requests per minute allowed per API key (or per client without keys).",
+    )
+    max_request_bytes: int = Field(
+        default=12_000_000,
+        validation_alias="ASSISTANT_MAX_REQUEST_BYTES",
+        description="Largest HTTP request body the API accepts.",
+    )
     api_keys_file: Path | None = Field(
         default=None,
         validation_alias="ASSISTANT_API_KEYS_FILE",

@@ -120,9 +120,25 @@ def test_oversized_file_is_refused(tmp_path, monkeypatch):
 
 
 def test_second_writer_gets_a_clear_message():
+    import subprocess
+    import sys
+    import time
+
     store = get_store()
-    with store.writer(), pytest.raises(StoreError, match="another process is writing"):
-        ingest_text("plan text", source="x.md", workspace="team-a")
+    lock = store.settings.chroma_dir / ".writer.lock"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, sys, time\n"
+        f"h = open({str(lock)!r}, 'w'); fcntl.flock(h, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(30)"
+    )], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(StoreError, match="another process is writing"):
+            ingest_text("plan text", source="x.md", workspace="team-a")
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.1)
+    assert ingest_text("plan text", source="x.md", workspace="team-a").added >= 1
 
 
 def test_bad_workspace_name():

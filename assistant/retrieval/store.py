@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -91,7 +92,7 @@ class Store:
             return
         path = self.settings.chroma_dir / ".writer.lock"
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w") as handle:
+        with _WRITE_LOCK, open(path, "w") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
@@ -156,6 +157,7 @@ class Store:
 
 
 _STORES: dict[tuple, Store] = {}
+_WRITE_LOCK = threading.Lock()  # threads of one process queue up; other processes get refused
 
 
 def get_store(settings: Settings | None = None) -> Store:

@@ -1,0 +1,389 @@
+"""The HTTP API (FastAPI): the same pipeline as the CLI, JSON in and out, keys and workspaces.
+
+`assistant serve` runs it under uvicorn and mounts the Gradio UI at `/`. Every error is
+`{"error": {"code", "message"}}` with the right status, never a stack trace.
+"""
+
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assistant import __version__
+from assistant.auth import Principal, authenticate, load_keys
+from assistant.config import get_settings
+from assistant.errors import AssistantError, UnsupportedFileError, UserError
+from assistant.schema import Diagnosis, HistoryMessage
+
+log = logging.getLogger("assistant.api")
+
+
+def error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+class RateLimiter:
+    """A token bucket per caller: `rate` requests per minute, bursts up to `rate`."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = max(1, rate)
+        self.buckets: dict[str, tuple[float, float]] = {}
+        self.lock = threading.Lock()
+
+    def allow(self, who: str) -> bool:
+        now = time.monotonic()
+        with self.lock:
+            tokens, last = self.buckets.get(who, (float(self.rate), now))
+            tokens = min(float(self.rate), tokens + (now - last) * self.rate / 60.0)
+            if tokens < 1:
+                self.buckets[who] = (tokens, now)
+                return False
+            self.buckets[who] = (tokens - 1, now)
+            return True
+
+
+# ---- request bodies -------------------------------------------------------------------------
+class DiagnoseBody(BaseModel):
+    text: str
+    history: list[HistoryMessage] | None = None
+    workspace: str | None = None
+    engine: Literal["local", "llm"] | None = None
+
+
+class CritiqueBody(BaseModel):
+    text: str
+    workspace: str | None = None
+    save: bool = False
+    engine: Literal["local", "llm"] | None = None
+    against: str | None = Field(default=None, description="the text of the earlier version")
+
+
+class DocumentBody(BaseModel):
+    text: str
+    title: str | None = None
+    workspace: str | None = None
+
+
+class FeedbackBody(BaseModel):
+    diagnosis_id: str | None = None
+    critique_id: str | None = None
+    rating: Literal[1, -1]
+    comment: str | None = Field(default=None, max_length=5000)
+
+
+class ChatMessage(BaseModel):
+    role: str
+    content: str | list[dict[str, Any]] | None = None
+
+
+class ChatBody(BaseModel):
+    model: str = "assistant"
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+    workspace: str | None = None
+    user: str | None = None
+
+
+def _text_of(content: str | list[dict[str, Any]] | None) -> str:
+    if isinstance(content, list):
+        return "\n".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return content or ""
+
+
+# ---- the app --------------------------------------------------------------------------------
+def create_app(mount_ui: bool = False) -> FastAPI:
+    """Build the FastAPI app (optionally with the Gradio UI mounted at `/`)."""
+    settings = get_settings()
+    keys = load_keys()
+    limiter = RateLimiter(settings.rate_limit)
+    app = FastAPI(title="Org diagnosis assistant", version=__version__,
+                  description="Diagnose organisational root causes and critique plans.")
+
+    @app.middleware("http")
+    async def limits(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > settings.max_request_bytes:
+            return error(413, "request_too_large", f"request body over {settings.max_request_bytes} bytes")
+        try:
+            return await call_next(request)
+        except Exception:  # never a stack trace to the caller
+            log.exception("unhandled error on %s", request.url.path)
+            return error(500, "internal_error", "internal error; the server log has details")
+
+    @app.exception_handler(AssistantError)
+    async def assistant_error(_: Request, exc: AssistantError):
+        return error(exc.status_code, exc.code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError):
+        first = exc.errors()[0] if exc.errors() else {"loc": [], "msg": "invalid request"}
+        where = ".".join(str(p) for p in first.get("loc", []) if p != "body")
+        return error(422, "validation_error", f"{where}: {first.get('msg')}" if where else str(first.get("msg")))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException):
+        codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}
+        return error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+
+    def principal(request: Request) -> Principal:
+        header = request.headers.get("authorization", "")
+        token = header[7:].strip() if header.lower().startswith("bearer ") else None
+        who = authenticate(token, keys)
+        caller = who.key_id or (request.client.host if request.client else "local")
+        if not limiter.allow(caller):
+            raise RateLimited("rate limit exceeded: slow down and retry in a few seconds")
+        return who
+
+    Caller = Annotated[Principal, Depends(principal)]
+
+    @app.get("/healthz", tags=["meta"])
+    def healthz() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/v1/info", tags=["meta"])
+    def info(who: Caller) -> dict:
+        from assistant.retrieval.store import get_store
+
+        s = get_settings()
+        return {"version": __version__, "engine": s.resolved_engine,
+                "llm_model": s.llm_model if s.llm_configured else None,
+                "index_chunks": get_store().count(), "store": "server" if s.chroma_host else "embedded",
+                "workspaces": sorted(who.workspaces) if who.workspaces is not None else None}
+
+    @app.post("/v1/diagnose", response_model=Diagnosis, tags=["diagnosis"])
+    def post_diagnose(body: DiagnoseBody, who: Caller) -> Diagnosis:
+        from assistant.pipeline import diagnose
+
+        return diagnose(body.text, history=body.history, workspace=who.workspace(body.workspace),
+                        engine=body.engine)
+
+    @app.get("/v1/diagnoses/{diagnosis_id}", tags=["diagnosis"])
+    def get_diagnosis(diagnosis_id: str, who: Caller) -> dict:
+        from assistant import db
+
+        return db.get_diagnosis(diagnosis_id, who.visible())
+
+    @app.post("/v1/critique", tags=["critique"],
+              openapi_extra={"requestBody": {"content": {
+                  "application/json": {"schema": CritiqueBody.model_json_schema()},
+                  "multipart/form-data": {"schema": {"type": "object", "properties": {
+                      "file": {"type": "string", "format": "binary"}, "workspace": {"type": "string"},
+                      "save": {"type": "boolean"}, "against": {"type": "string"}}}}}}})
+    async def post_critique(request: Request, who: Caller) -> dict:
+        from starlette.concurrency import run_in_threadpool
+
+        from assistant.pipeline import critique
+
+        body, source = await _critique_body(request)
+        result = await run_in_threadpool(
+            critique, body.text, against=body.against, workspace=who.workspace(body.workspace),
+            save=body.save, source=source, engine=body.engine)
+        return result.model_dump(mode="json")
+
+    @app.get("/v1/critiques/{critique_id}", tags=["critique"])
+    def get_critique(critique_id: str, who: Caller) -> dict:
+        from assistant import db
+
+        return db.get_critique(critique_id, who.visible())
+
+    @app.post("/v1/documents", tags=["documents"], status_code=201,
+              openapi_extra={"requestBody": {"content": {
+                  "application/json": {"schema": DocumentBody.model_json_schema()},
+                  "multipart/form-data": {"schema": {"type": "object", "properties": {
+                      "file": {"type": "string", "format": "binary"}, "workspace": {"type": "string"}}}}}}})
+    async def post_document(request: Request, who: Caller) -> dict:
+        from starlette.concurrency import run_in_threadpool
+
+        from assistant.retrieval.ingest import ingest_text
+
+        text, title, workspace, source = await _document_body(request)
+        ws = who.workspace(workspace)
+        report = await run_in_threadpool(ingest_text, text, source=source, title=title, workspace=ws)
+        doc = report.documents[0]
+        return {"doc_id": doc["doc_id"], "source": doc["source"], "chunks": doc["chunks"],
+                "workspace": ws, "added": report.added}
+
+    @app.get("/v1/documents", tags=["documents"])
+    def get_documents(who: Caller, workspace: str | None = None) -> list[dict]:
+        from assistant.retrieval.ingest import list_documents
+
+        return list_documents(who.workspace(workspace))
+
+    @app.delete("/v1/documents/{doc_id}", tags=["documents"])
+    def delete_document(doc_id: str, who: Caller, workspace: str | None = None) -> dict:
+        from assistant.retrieval.ingest import delete_document as delete
+
+        return {"doc_id": doc_id, "deleted_chunks": delete(doc_id, who.workspace(workspace))}
+
+    @app.delete("/v1/workspaces/{workspace}", tags=["documents"])
+    def purge(workspace: str, who: Caller) -> dict:
+        from assistant.retrieval.ingest import purge_workspace
+
+        return {"workspace": workspace, "deleted": purge_workspace(who.workspace(workspace))}
+
+    @app.get("/v1/search", tags=["search"])
+    def get_search(who: Caller, q: str = Query(min_length=1, max_length=2000),
+                   workspace: str | None = None, k: int = Query(5, ge=1, le=50)) -> list[dict]:
+        from assistant.retrieval.search import search
+
+        return [h.model_dump() for h in search(q, who.workspace(workspace), k)]
+
+    @app.post("/v1/feedback", tags=["feedback"], status_code=201)
+    def post_feedback(body: FeedbackBody, who: Caller) -> dict:
+        from assistant import db
+
+        feedback_id = db.record_feedback(diagnosis_id=body.diagnosis_id, critique_id=body.critique_id,
+                                         rating=body.rating, comment=body.comment,
+                                         workspaces=who.visible())
+        return {"feedback_id": feedback_id}
+
+    @app.get("/v1/models", tags=["openai"])
+    def models(who: Caller) -> dict:
+        return {"object": "list", "data": [{"id": "assistant", "object": "model", "owned_by": "org-assistant"}]}
+
+    @app.post("/v1/chat/completions", tags=["openai"])
+    def chat(body: ChatBody, who: Caller):
+        from assistant.pipeline import diagnose
+        from assistant.render import diagnosis_markdown
+
+        turns = [m for m in body.messages if m.role in ("user", "assistant")]
+        if not turns or turns[-1].role != "user":
+            raise UserError("the last message must be a user message")
+        history = [HistoryMessage(role=m.role, content=_text_of(m.content)) for m in turns[:-1]]
+        result = diagnose(_text_of(turns[-1].content), history=history,
+                          workspace=who.workspace(body.workspace))
+        content = diagnosis_markdown(result)
+        completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
+        created = int(time.time())
+        diagnosis = result.model_dump(mode="json")
+        if body.stream:
+            return StreamingResponse(_stream(completion_id, created, body.model, content, diagnosis),
+                                     media_type="text/event-stream")
+        return {
+            "id": completion_id, "object": "chat.completion", "created": created, "model": body.model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                         "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+            "diagnosis": diagnosis,
+        }
+
+    if mount_ui:
+        _mount_ui(app)
+    return app
+
+
+class RateLimited(AssistantError):
+    """Too many requests from one key or client."""
+
+    status_code = 429
+    code = "rate_limited"
+
+
+def _stream(cid: str, created: int, model: str, content: str, diagnosis: dict) -> Iterator[str]:
+    def chunk(delta: dict, finish: str | None = None, extra: dict | None = None) -> str:
+        data = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **(extra or {})}
+        return f"data: {json.dumps(data)}\n\n"
+
+    yield chunk({"role": "assistant", "content": ""})
+    for start in range(0, len(content), 200):
+        yield chunk({"content": content[start : start + 200]})
+    yield chunk({}, "stop", {"diagnosis": diagnosis})
+    yield "data: [DONE]\n\n"
+
+
+async def _form_or_json(request: Request) -> tuple[dict, tuple[bytes, str] | None]:
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        if upload is None or isinstance(upload, str):
+            raise UserError("multipart requests need a 'file' field")
+        data = await upload.read()
+        if len(data) > get_settings().max_file_bytes:
+            raise UnsupportedFileError(f"{upload.filename}: over the {get_settings().max_file_bytes}-byte limit")
+        return fields, (data, upload.filename or "upload.txt")
+    if ctype.startswith("application/json") or not ctype:
+        try:
+            payload = json.loads(await request.body() or b"null")
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise UserError(f"the body is not valid JSON ({exc})") from exc
+        if not isinstance(payload, dict):
+            raise UserError("the JSON body must be an object")
+        return payload, None
+    raise UnsupportedMedia(f"unsupported content type '{ctype}': use application/json or multipart/form-data")
+
+
+class UnsupportedMedia(AssistantError):
+    """The request body's content type is not accepted."""
+
+    status_code = 415
+    code = "unsupported_media_type"
+
+
+def _validated(model: type[BaseModel], data: dict) -> Any:
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ValidationFailedHTTP(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from exc
+
+
+class ValidationFailedHTTP(UserError):
+    """A request body does not match its schema."""
+
+    status_code = 422
+    code = "validation_error"
+
+
+async def _critique_body(request: Request) -> tuple[CritiqueBody, str | None]:
+    from assistant.retrieval.readers import read_bytes
+
+    fields, upload = await _form_or_json(request)
+    if upload is not None:
+        fields = {**fields, "text": read_bytes(*upload), "save": fields.get("save", "false").lower() in ("1", "true", "on")}
+        return _validated(CritiqueBody, fields), upload[1]
+    return _validated(CritiqueBody, fields), None
+
+
+async def _document_body(request: Request) -> tuple[str, str | None, str | None, str]:
+    from assistant.retrieval.readers import read_bytes
+
+    fields, upload = await _form_or_json(request)
+    if upload is not None:
+        return read_bytes(*upload), fields.get("title"), fields.get("workspace"), upload[1]
+    body = _validated(DocumentBody, fields)
+    if not body.text.strip():
+        raise UserError("the document text is empty")
+    source = (body.title or f"pasted-{uuid.uuid4().hex[:8]}").strip()[:200] + ".md"
+    return body.text, body.title, body.workspace, source
+
+
+def _mount_ui(app: FastAPI) -> None:
+    """Mount the Gradio UI at `/` when the UI package is present."""
+    try:
+        from assistant.ui import mount
+    except ImportError:
+        log.warning("the web UI is not available; serving the API only")
+        return
+    mount(app)
+
+
+def serve_app() -> FastAPI:
+    """The app `assistant serve` runs (uvicorn factory; the UI unless ASSISTANT_SERVE_UI=0)."""
+    import os
+
+    return create_app(mount_ui=os.environ.get("ASSISTANT_SERVE_UI", "1") != "0")

@@ -1,0 +1,28 @@
+"""Readable markdown of a Diagnosis (chat completions, the UI, MCP text content)."""
+
+from __future__ import annotations
+
+from assistant.schema import Diagnosis
+
+
+def diagnosis_markdown(d: Diagnosis) -> str:
+    """A short markdown answer: category and scores, root cause, steps, band-aids, questions."""
+    lines = [f"**Root cause: {d.category}** ({d.confidence:.0%} confidence)", ""]
+    lines.append(" · ".join(f"{c} {p:.0%}" for c, p in d.scores.ranked()))
+    if d.escalation:
+        lines += ["", f"> **Escalate ({d.escalation.kind}).** {d.escalation.message}"]
+    lines += ["", f"- **Surface symptom:** {d.surface_symptom}", f"- **Root cause:** {d.root_cause}",
+              f"- **Why:** {d.rationale}"]
+    if d.steps:
+        lines += ["", "**Recommended steps**", ""]
+        for i, s in enumerate(d.steps, 1):
+            lines.append(f"{i}. **{s.title}** (`{s.step_id}`): {s.action} _Why:_ {s.why}")
+    if d.anti_patterns:
+        lines += ["", "**Band-aids to avoid:** " + "; ".join(d.anti_patterns)]
+    if d.follow_up_questions:
+        lines += ["", "**To tell the likeliest causes apart:**"] + [f"- {q}" for q in d.follow_up_questions]
+    if d.would_change_if:
+        lines += ["", f"_{d.would_change_if}_"]
+    if d.warnings:
+        lines += [""] + [f"_Note: {w}_" for w in d.warnings]
+    return "\n".join(lines)

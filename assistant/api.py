@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
@@ -100,20 +100,163 @@ def _text_of(content: str | list[dict[str, Any]] | None) -> str:
     return content or ""
 
 
-# ---- the app --------------------------------------------------------------------------------
-def create_app(mount_ui: bool = False) -> FastAPI:
-    """Build the FastAPI app (optionally with the Gradio UI mounted at `/`)."""
-    settings = get_settings()
-    keys = load_keys()
-    limiter = RateLimiter(settings.rate_limit)
-    app = FastAPI(title="Org diagnosis assistant", version=__version__,
-                  description="Diagnose organisational root causes and critique plans.")
+# ---- access -----------------------------------------------------------------------------------
+def principal(request: Request) -> Principal:
+    """Authenticate the bearer key and apply the per-caller rate limit."""
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else None
+    who = authenticate(token, request.app.state.keys)
+    caller = who.key_id or (request.client.host if request.client else "local")
+    if not request.app.state.limiter.allow(caller):
+        raise RateLimited("rate limit exceeded: slow down and retry in a few seconds")
+    return who
 
+
+Caller = Annotated[Principal, Depends(principal)]
+router = APIRouter()
+
+
+# ---- routes -----------------------------------------------------------------------------------
+@router.get("/healthz", tags=["meta"])
+def healthz() -> dict:
+    return {"status": "ok"}
+
+@router.get("/v1/info", tags=["meta"])
+def info(who: Caller) -> dict:
+    from assistant.retrieval.store import get_store
+
+    s = get_settings()
+    return {"version": __version__, "engine": s.resolved_engine,
+            "llm_model": s.llm_model if s.llm_configured else None,
+            "index_chunks": get_store().count(), "store": "server" if s.chroma_host else "embedded",
+            "workspaces": sorted(who.workspaces) if who.workspaces is not None else None}
+
+@router.post("/v1/diagnose", response_model=Diagnosis, tags=["diagnosis"])
+def post_diagnose(body: DiagnoseBody, who: Caller) -> Diagnosis:
+    from assistant.pipeline import diagnose
+
+    return diagnose(body.text, history=body.history, workspace=who.workspace(body.workspace),
+                    engine=body.engine)
+
+@router.get("/v1/diagnoses/{diagnosis_id}", tags=["diagnosis"])
+def get_diagnosis(diagnosis_id: str, who: Caller) -> dict:
+    from assistant import db
+
+    return db.get_diagnosis(diagnosis_id, who.visible())
+
+@router.post("/v1/critique", tags=["critique"],
+          openapi_extra={"requestBody": {"content": {
+              "application/json": {"schema": CritiqueBody.model_json_schema()},
+              "multipart/form-data": {"schema": {"type": "object", "properties": {
+                  "file": {"type": "string", "format": "binary"}, "workspace": {"type": "string"},
+                  "save": {"type": "boolean"}, "against": {"type": "string"}}}}}}})
+async def post_critique(request: Request, who: Caller) -> dict:
+    from starlette.concurrency import run_in_threadpool
+
+    from assistant.pipeline import critique
+
+    body, source = await _critique_body(request)
+    result = await run_in_threadpool(
+        critique, body.text, against=body.against, workspace=who.workspace(body.workspace),
+        save=body.save, source=source, engine=body.engine)
+    return result.model_dump(mode="json")
+
+@router.get("/v1/critiques/{critique_id}", tags=["critique"])
+def get_critique(critique_id: str, who: Caller) -> dict:
+    from assistant import db
+
+    return db.get_critique(critique_id, who.visible())
+
+@router.post("/v1/documents", tags=["documents"], status_code=201,
+          openapi_extra={"requestBody": {"content": {
+              "application/json": {"schema": DocumentBody.model_json_schema()},
+              "multipart/form-data": {"schema": {"type": "object", "properties": {
+                  "file": {"type": "string", "format": "binary"}, "workspace": {"type": "string"}}}}}}})
+async def post_document(request: Request, who: Caller) -> dict:
+    from starlette.concurrency import run_in_threadpool
+
+    from assistant.retrieval.ingest import ingest_text
+
+    text, title, workspace, source = await _document_body(request)
+    ws = who.workspace(workspace)
+    report = await run_in_threadpool(ingest_text, text, source=source, title=title, workspace=ws)
+    doc = report.documents[0]
+    return {"doc_id": doc["doc_id"], "source": doc["source"], "chunks": doc["chunks"],
+            "workspace": ws, "added": report.added}
+
+@router.get("/v1/documents", tags=["documents"])
+def get_documents(who: Caller, workspace: str | None = None) -> list[dict]:
+    from assistant.retrieval.ingest import list_documents
+
+    return list_documents(who.workspace(workspace))
+
+@router.delete("/v1/documents/{doc_id}", tags=["documents"])
+def delete_document(doc_id: str, who: Caller, workspace: str | None = None) -> dict:
+    from assistant.retrieval.ingest import delete_document as delete
+
+    return {"doc_id": doc_id, "deleted_chunks": delete(doc_id, who.workspace(workspace))}
+
+@router.delete("/v1/workspaces/{workspace}", tags=["documents"])
+def purge(workspace: str, who: Caller) -> dict:
+    from assistant.retrieval.ingest import purge_workspace
+
+    return {"workspace": workspace, "deleted": purge_workspace(who.workspace(workspace))}
+
+@router.get("/v1/search", tags=["search"])
+def get_search(who: Caller, q: str = Query(min_length=1, max_length=2000),
+               workspace: str | None = None, k: int = Query(5, ge=1, le=50)) -> list[dict]:
+    from assistant.retrieval.search import search
+
+    return [h.model_dump() for h in search(q, who.workspace(workspace), k)]
+
+@router.post("/v1/feedback", tags=["feedback"], status_code=201)
+def post_feedback(body: FeedbackBody, who: Caller) -> dict:
+    from assistant import db
+
+    feedback_id = db.record_feedback(diagnosis_id=body.diagnosis_id, critique_id=body.critique_id,
+                                     rating=body.rating, comment=body.comment,
+                                     workspaces=who.visible())
+    return {"feedback_id": feedback_id}
+
+@router.get("/v1/models", tags=["openai"])
+def models(who: Caller) -> dict:
+    return {"object": "list", "data": [{"id": "assistant", "object": "model", "owned_by": "org-assistant"}]}
+
+@router.post("/v1/chat/completions", tags=["openai"])
+def chat(body: ChatBody, who: Caller):
+    from assistant.pipeline import diagnose
+    from assistant.render import diagnosis_markdown
+
+    turns = [m for m in body.messages if m.role in ("user", "assistant")]
+    if not turns or turns[-1].role != "user":
+        raise UserError("the last message must be a user message")
+    history = [HistoryMessage(role=m.role, content=_text_of(m.content)) for m in turns[:-1]]
+    result = diagnose(_text_of(turns[-1].content), history=history,
+                      workspace=who.workspace(body.workspace))
+    content = diagnosis_markdown(result)
+    completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
+    created = int(time.time())
+    diagnosis = result.model_dump(mode="json")
+    if body.stream:
+        return StreamingResponse(_stream(completion_id, created, body.model, content, diagnosis),
+                                 media_type="text/event-stream")
+    return {
+        "id": completion_id, "object": "chat.completion", "created": created, "model": body.model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                     "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        "diagnosis": diagnosis,
+    }
+
+
+
+# ---- the app ----------------------------------------------------------------------------------
+def _install_handlers(app: FastAPI, max_bytes: int) -> None:
     @app.middleware("http")
     async def limits(request: Request, call_next):
         length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > settings.max_request_bytes:
-            return error(413, "request_too_large", f"request body over {settings.max_request_bytes} bytes")
+        if length and length.isdigit() and int(length) > max_bytes:
+            return error(413, "request_too_large", f"request body over {max_bytes} bytes")
         try:
             return await call_next(request)
         except Exception:  # never a stack trace to the caller
@@ -135,148 +278,16 @@ def create_app(mount_ui: bool = False) -> FastAPI:
         codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}
         return error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
 
-    def principal(request: Request) -> Principal:
-        header = request.headers.get("authorization", "")
-        token = header[7:].strip() if header.lower().startswith("bearer ") else None
-        who = authenticate(token, keys)
-        caller = who.key_id or (request.client.host if request.client else "local")
-        if not limiter.allow(caller):
-            raise RateLimited("rate limit exceeded: slow down and retry in a few seconds")
-        return who
 
-    Caller = Annotated[Principal, Depends(principal)]
-
-    @app.get("/healthz", tags=["meta"])
-    def healthz() -> dict:
-        return {"status": "ok"}
-
-    @app.get("/v1/info", tags=["meta"])
-    def info(who: Caller) -> dict:
-        from assistant.retrieval.store import get_store
-
-        s = get_settings()
-        return {"version": __version__, "engine": s.resolved_engine,
-                "llm_model": s.llm_model if s.llm_configured else None,
-                "index_chunks": get_store().count(), "store": "server" if s.chroma_host else "embedded",
-                "workspaces": sorted(who.workspaces) if who.workspaces is not None else None}
-
-    @app.post("/v1/diagnose", response_model=Diagnosis, tags=["diagnosis"])
-    def post_diagnose(body: DiagnoseBody, who: Caller) -> Diagnosis:
-        from assistant.pipeline import diagnose
-
-        return diagnose(body.text, history=body.history, workspace=who.workspace(body.workspace),
-                        engine=body.engine)
-
-    @app.get("/v1/diagnoses/{diagnosis_id}", tags=["diagnosis"])
-    def get_diagnosis(diagnosis_id: str, who: Caller) -> dict:
-        from assistant import db
-
-        return db.get_diagnosis(diagnosis_id, who.visible())
-
-    @app.post("/v1/critique", tags=["critique"],
-              openapi_extra={"requestBody": {"content": {
-                  "application/json": {"schema": CritiqueBody.model_json_schema()},
-                  "multipart/form-data": {"schema": {"type": "object", "properties": {
-                      "file": {"type": "string", "format": "binary"}, "workspace": {"type": "string"},
-                      "save": {"type": "boolean"}, "against": {"type": "string"}}}}}}})
-    async def post_critique(request: Request, who: Caller) -> dict:
-        from starlette.concurrency import run_in_threadpool
-
-        from assistant.pipeline import critique
-
-        body, source = await _critique_body(request)
-        result = await run_in_threadpool(
-            critique, body.text, against=body.against, workspace=who.workspace(body.workspace),
-            save=body.save, source=source, engine=body.engine)
-        return result.model_dump(mode="json")
-
-    @app.get("/v1/critiques/{critique_id}", tags=["critique"])
-    def get_critique(critique_id: str, who: Caller) -> dict:
-        from assistant import db
-
-        return db.get_critique(critique_id, who.visible())
-
-    @app.post("/v1/documents", tags=["documents"], status_code=201,
-              openapi_extra={"requestBody": {"content": {
-                  "application/json": {"schema": DocumentBody.model_json_schema()},
-                  "multipart/form-data": {"schema": {"type": "object", "properties": {
-                      "file": {"type": "string", "format": "binary"}, "workspace": {"type": "string"}}}}}}})
-    async def post_document(request: Request, who: Caller) -> dict:
-        from starlette.concurrency import run_in_threadpool
-
-        from assistant.retrieval.ingest import ingest_text
-
-        text, title, workspace, source = await _document_body(request)
-        ws = who.workspace(workspace)
-        report = await run_in_threadpool(ingest_text, text, source=source, title=title, workspace=ws)
-        doc = report.documents[0]
-        return {"doc_id": doc["doc_id"], "source": doc["source"], "chunks": doc["chunks"],
-                "workspace": ws, "added": report.added}
-
-    @app.get("/v1/documents", tags=["documents"])
-    def get_documents(who: Caller, workspace: str | None = None) -> list[dict]:
-        from assistant.retrieval.ingest import list_documents
-
-        return list_documents(who.workspace(workspace))
-
-    @app.delete("/v1/documents/{doc_id}", tags=["documents"])
-    def delete_document(doc_id: str, who: Caller, workspace: str | None = None) -> dict:
-        from assistant.retrieval.ingest import delete_document as delete
-
-        return {"doc_id": doc_id, "deleted_chunks": delete(doc_id, who.workspace(workspace))}
-
-    @app.delete("/v1/workspaces/{workspace}", tags=["documents"])
-    def purge(workspace: str, who: Caller) -> dict:
-        from assistant.retrieval.ingest import purge_workspace
-
-        return {"workspace": workspace, "deleted": purge_workspace(who.workspace(workspace))}
-
-    @app.get("/v1/search", tags=["search"])
-    def get_search(who: Caller, q: str = Query(min_length=1, max_length=2000),
-                   workspace: str | None = None, k: int = Query(5, ge=1, le=50)) -> list[dict]:
-        from assistant.retrieval.search import search
-
-        return [h.model_dump() for h in search(q, who.workspace(workspace), k)]
-
-    @app.post("/v1/feedback", tags=["feedback"], status_code=201)
-    def post_feedback(body: FeedbackBody, who: Caller) -> dict:
-        from assistant import db
-
-        feedback_id = db.record_feedback(diagnosis_id=body.diagnosis_id, critique_id=body.critique_id,
-                                         rating=body.rating, comment=body.comment,
-                                         workspaces=who.visible())
-        return {"feedback_id": feedback_id}
-
-    @app.get("/v1/models", tags=["openai"])
-    def models(who: Caller) -> dict:
-        return {"object": "list", "data": [{"id": "assistant", "object": "model", "owned_by": "org-assistant"}]}
-
-    @app.post("/v1/chat/completions", tags=["openai"])
-    def chat(body: ChatBody, who: Caller):
-        from assistant.pipeline import diagnose
-        from assistant.render import diagnosis_markdown
-
-        turns = [m for m in body.messages if m.role in ("user", "assistant")]
-        if not turns or turns[-1].role != "user":
-            raise UserError("the last message must be a user message")
-        history = [HistoryMessage(role=m.role, content=_text_of(m.content)) for m in turns[:-1]]
-        result = diagnose(_text_of(turns[-1].content), history=history,
-                          workspace=who.workspace(body.workspace))
-        content = diagnosis_markdown(result)
-        completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
-        created = int(time.time())
-        diagnosis = result.model_dump(mode="json")
-        if body.stream:
-            return StreamingResponse(_stream(completion_id, created, body.model, content, diagnosis),
-                                     media_type="text/event-stream")
-        return {
-            "id": completion_id, "object": "chat.completion", "created": created, "model": body.model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                         "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-            "diagnosis": diagnosis,
-        }
-
+def create_app(mount_ui: bool = False) -> FastAPI:
+    """Build the FastAPI app (optionally with the Gradio UI mounted at `/`)."""
+    settings = get_settings()
+    app = FastAPI(title="Org diagnosis assistant", version=__version__,
+                  description="Diagnose organisational root causes and critique plans.")
+    app.state.keys = load_keys()
+    app.state.limiter = RateLimiter(settings.rate_limit)
+    _install_handlers(app, settings.max_request_bytes)
+    app.include_router(router)
     if mount_ui:
         _mount_ui(app)
     return app

@@ -7,6 +7,7 @@ Framework SOPs shipped in knowledge/ go to the global workspace, visible to ever
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Iterable
@@ -262,11 +263,8 @@ def reindex(store: Store | None = None) -> IngestReport:
     from assistant.knowledge import knowledge_dir
 
     store = store or get_store()
-    with store.writer():
-        try:
-            store.client.delete_collection(store.collection.name)
-        except Exception:  # absent or unreadable: rebuilt either way
-            pass
+    with store.writer(), contextlib.suppress(Exception):  # absent or unreadable: rebuilt either way
+        store.client.delete_collection(store.collection.name)
     from assistant.retrieval.store import forget_stores
 
     forget_stores()

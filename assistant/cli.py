@@ -380,6 +380,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--no-ui", action="store_true", help="the API only (for scaled-out workers)")
 
+    p = sub.add_parser("mcp", help="serve the assistant over MCP (stdio; --http PORT for HTTP)")
+    p.add_argument("--http", type=int, metavar="PORT")
+    p.add_argument("--host", default=None)
+
     p = sub.add_parser("schema", help="print the JSON Schema of a result (docs/schema/)")
     p.add_argument("name", choices=["diagnosis", "critique"])
 
@@ -403,6 +407,11 @@ EXTRA_PARSERS: list[Callable] = []
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
+    raw = sys.argv[1:] if argv is None else list(argv)
+    if raw[:1] == ["mcp"]:  # its options pass through to the MCP server untouched
+        from assistant.mcp_server import main as mcp_main
+
+        return mcp_main(raw[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

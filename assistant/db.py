@@ -14,7 +14,17 @@ import time
 from typing import Any
 
 from sqlalchemy import (
-    Column, Float, Integer, MetaData, String, Table, Text, create_engine, delete, insert, select,
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    insert,
+    select,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError

@@ -9,7 +9,14 @@ from collections.abc import Sequence
 
 from assistant.config import DEFAULT_WORKSPACE, get_settings
 from assistant.engines.base import DiagnoseRequest, get_engine
-from assistant.errors import AssistantError, EmptyTextError, TextTooLongError, UserError
+from assistant.errors import (
+    AssistantError,
+    ConfigError,
+    EmptyTextError,
+    EngineError,
+    TextTooLongError,
+    UserError,
+)
 from assistant.retrieval.ingest import ensure_framework_indexed
 from assistant.retrieval.search import SearchHit, hits_from_result, workspace_filter
 from assistant.retrieval.store import get_store
@@ -85,9 +92,18 @@ def diagnose(
 
     The result is stored (fetch it again by `diagnosis_id`) unless `store` is False.
     """
-    text = check_text(text)
+    from assistant.injection import strip_instructions
+
+    text, removed = strip_instructions(check_text(text))
+    if not text:
+        raise EmptyTextError("the text holds only instructions to the assistant, no problem to diagnose")
+    turns = _history(history)
+    for turn in turns:
+        if turn.role == "user":
+            turn.content, dropped = strip_instructions(turn.content)
+            removed += dropped
     workspace = check_workspace(workspace)
-    request = DiagnoseRequest(text=text, history=_history(history), workspace=workspace)
+    request = DiagnoseRequest(text=text, history=turns, workspace=workspace)
     name = engine or get_settings().resolved_engine
     request.step_hits, request.plan_hits = retrieve(request.user_text, workspace)
     offered = {h.chunk_id for h in request.step_hits + request.plan_hits}
@@ -101,6 +117,10 @@ def diagnose(
         result.engine = "local-fallback"
         result.warnings.append(f"the {name} engine failed ({exc}); this is the embedded engine's answer")
     result.workspace = workspace
+    if removed:
+        result.warnings.append(
+            f"{removed} embedded instruction(s) in the text were ignored (descriptions are data, not instructions)"
+        )
     result = verify_citations(result, offered)
     if store:
         from assistant import db
@@ -149,10 +169,23 @@ def critique(
 
     text = check_text(text, "plan")
     workspace = check_workspace(workspace)
-    result = critique_plan(text, against=against, max_chars=get_settings().max_text_chars)
+    limit = get_settings().max_text_chars
     name = engine or get_settings().resolved_engine
-    if name != "local":
-        result.warnings.append(f"the {name} critique engine is not available yet; the embedded checker answered")
+    if name == "local":
+        result = critique_plan(text, against=against, max_chars=limit)
+    elif name == "llm":
+        from assistant.critique.llm import critique_with_llm
+
+        try:  # a missing LLM configuration (ConfigError) is the caller's error, not a fallback
+            result = critique_with_llm(text, against=against)
+        except EngineError as exc:
+            result = critique_plan(text, against=against, max_chars=limit)
+            result.engine = "local-fallback"
+            result.warnings.append(
+                f"the llm critique engine failed ({exc}); this is the embedded checker's answer"
+            )
+    else:
+        raise ConfigError(f"unknown engine '{name}': use local or llm")
     _resolve_step_chunks(result)
     if save:
         from assistant.retrieval.ingest import ingest_text

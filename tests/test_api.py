@@ -159,14 +159,14 @@ def test_chat_completions_with_the_openai_client(server):
     assert "401" in str(err.value)
 
 
-def test_schemathesis_finds_no_server_errors(server):
+def test_schemathesis_finds_no_server_errors(server, tmp_path):
     st = shutil.which("st") or shutil.which("schemathesis")
     assert st, "schemathesis is a dev dependency"
     result = subprocess.run(
         [st, "run", f"{server}/openapi.json", "--checks", "not_a_server_error", "-H",
          f"Authorization: Bearer {KEY_A}", "--max-examples", "15", "--seed", "1",
          "--request-timeout", "30"],
-        capture_output=True, text=True, timeout=600)
+        capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-4000:]
     assert "passed" in result.stdout.lower() or "no issues found" in result.stdout.lower(), result.stdout[-2000:]
     print(result.stdout[-1500:])

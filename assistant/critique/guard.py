@@ -90,10 +90,25 @@ class Screened:
         ]
 
 
+_ADDRESSED_TO_SYSTEM = re.compile(
+    # "Reviewer bot: ...", "IMPORTANT FOR THE ASSISTANT: ...", "[system] ...", "AI: ..."
+    r"^[\s>*#`\-\[(]*(?:important\s+(?:for|to)\s+(?:the\s+)?)?(?:\w+\s+)?(?:ai|assistant|"
+    r"reviewer|grader|evaluator|bot|model|llm|system)(?:\s+bot)?[\])]*\s*[:>\]]"
+    r"|\byou are (?:now|no longer)\b|\bnew (?:rules|instructions) from\b"
+    r"|\b(?:print|reveal|repeat|show)\b[^.\n]{0,40}\b(?:system prompt|your (?:instructions|prompt|rules))\b"
+    r"|\b(?:set|make|return|output)\b[^.\n]{0,30}\b(?:every|all|the)\s+(?:scores?|checks?)\b"
+    r"[^.\n]{0,20}\b(?:to|as|=)\b|\brubric is (?:suspended|disabled|waived)\b",
+    IC,
+)
+
+
 def is_injection(text: str) -> bool:
     """True if a line (or comment) reads as an instruction to the reviewing system."""
     if not text.strip():
         return False
+    if _ADDRESSED_TO_SYSTEM.search(text) and (_IMPERATIVE.search(text) or _VERDICT_WORDS.search(text)
+                                             or re.search(r"\b(?:prompt|cite|everything)\b", text, IC)):
+        return True
     if _ROLE_PREFIX.search(text) or _CHAT_TOKENS.search(text) or _SCORE_CLAIM.search(text):
         return True
     if _IGNORE.search(text):

@@ -50,6 +50,18 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
 
 
+def _length_batches(order: list[int], lengths: list[int]) -> list[list[int]]:
+    """Group length-sorted items so that padding stays small: a batch closes at _BATCH items
+    or when the next item is over 1.5x the batch's shortest (attention cost grows with width)."""
+    batches: list[list[int]] = []
+    for i in order:
+        if batches and len(batches[-1]) < _BATCH and lengths[i] <= 1.5 * lengths[batches[-1][0]] + 8:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
+
+
 class MiniLM:
     """A numpy implementation of the 6-layer MiniLM BERT encoder."""
 
@@ -141,8 +153,7 @@ class MiniLM:
         encs = self.tokenizer.encode_batch([t if t.strip() else " " for t in texts])
         order = sorted(range(len(encs)), key=lambda i: len(encs[i].ids))
         out = np.zeros((len(encs), DIMENSION), dtype=np.float32)
-        for start in range(0, len(order), _BATCH):
-            idx = order[start : start + _BATCH]
+        for idx in _length_batches(order, [len(e.ids) for e in encs]):
             width = max(len(encs[i].ids) for i in idx)
             ids = np.zeros((len(idx), width), dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)

@@ -126,18 +126,37 @@ def build_chunks(
     return chunks
 
 
-def _write_document(store: Store, chunks: list[Chunk], doc_id: str, report: IngestReport) -> None:
-    existing = set(store.get(where={"doc_id": doc_id}, include=[])["ids"])
-    new_ids = [c.id for c in chunks]
-    stale = sorted(existing - set(new_ids))
-    fresh = [c for c in chunks if c.id not in existing]
-    if fresh:
-        vectors = store.embedder.embed([c.text for c in fresh], cache=False)
-        store.add([c.id for c in fresh], [c.text for c in fresh], [c.metadata for c in fresh], vectors)
+SLAB = 256  # chunks embedded and written together: big batches, bounded memory, crash-safe steps
+
+
+def _write_documents(store: Store, docs: list[tuple[str, list[Chunk]]], report: IngestReport,
+                     progress: bool = False) -> None:
+    """Write documents' chunks: skip unchanged ones, embed new ones in large batches, delete stale.
+
+    Ids are deterministic, so a run killed half-way is completed by running it again.
+    """
+    doc_ids = [doc_id for doc_id, _ in docs]
+    existing: set[str] = set()
+    for start in range(0, len(doc_ids), 500):
+        existing.update(store.get(where={"doc_id": {"$in": doc_ids[start : start + 500]}}, include=[])["ids"])
+    wanted = {c.id for _, chunks in docs for c in chunks}
+    fresh = [c for _, chunks in docs for c in chunks if c.id not in existing]
+    bar = _progress(len(fresh), progress, unit="chunk")
+    for start in range(0, len(fresh), SLAB):
+        slab = fresh[start : start + SLAB]
+        vectors = store.embedder.embed([c.text for c in slab], cache=False)
+        store.add([c.id for c in slab], [c.text for c in slab], [c.metadata for c in slab], vectors)
+        bar.update(len(slab))
+    bar.close()
+    stale = sorted(existing - wanted)
     store.delete(stale)
     report.added += len(fresh)
     report.removed += len(stale)
-    report.unchanged += len(chunks) - len(fresh)
+    report.unchanged += len(wanted) - len(fresh)
+
+
+def _write_document(store: Store, chunks: list[Chunk], doc_id: str, report: IngestReport) -> None:
+    _write_documents(store, [(doc_id, chunks)], report)
 
 
 def ingest_text(
@@ -229,18 +248,15 @@ def ingest_paths(
             prepared.append((keep[0], chunks, keep if doc_ws != GLOBAL_WORKSPACE else None))
         except AssistantError as exc:
             report.errors.append({"file": str(path), "error": str(exc)})
-    bar = _progress(len(prepared), progress)
     with store.writer():
+        _write_documents(store, [(doc_id, chunks) for doc_id, chunks, _ in prepared], report, progress)
         for doc_id, chunks, keep in prepared:
-            _write_document(store, chunks, doc_id, report)
             if keep is not None:
                 _remember(*keep)
             meta = chunks[0].metadata if chunks else {}
             report.documents.append(
                 {"doc_id": doc_id, "source": meta.get("source"), "chunks": len(chunks)}
             )
-            bar.update(1)
-    bar.close()
     return report
 
 
@@ -299,10 +315,10 @@ def _title_of(text: str, path: Path) -> str:
     return path.stem
 
 
-def _progress(total: int, enabled: bool):
+def _progress(total: int, enabled: bool, unit: str = "doc"):
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="ingest", unit="doc", disable=not enabled or total < 2)
+    return tqdm(total=total, desc="ingest", unit=unit, disable=not enabled or total < 2)
 
 
 def ensure_framework_indexed(store: Store | None = None) -> None:

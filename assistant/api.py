@@ -385,12 +385,14 @@ async def _document_body(request: Request) -> tuple[str, str | None, str | None,
 
 def _mount_ui(app: FastAPI) -> None:
     """Mount the Gradio UI at `/` when the UI package is present."""
-    try:
-        from assistant.ui import mount
-    except ImportError:
-        log.warning("the web UI is not available; serving the API only")
-        return
-    mount(app)
+    import gradio as gr  # imported only when the UI is served (about 6 s)
+
+    from assistant.ui import auth_callable, build_ui, launch_kwargs
+
+    blocks = build_ui()  # reads ASSISTANT_API_KEYS_FILE: the key is the login password
+    blocks.queue(default_concurrency_limit=2)
+    # mounted last: the /v1 routes are registered first, so `/` catches only the UI
+    gr.mount_gradio_app(app, blocks, path="/", auth=auth_callable(blocks), **launch_kwargs(mounted=True))
 
 
 def serve_app() -> FastAPI:

@@ -7,6 +7,7 @@ keys: every workspace is open, and servers refuse to bind anything but loopback.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
 import json
@@ -84,7 +85,7 @@ def authenticate(token: str | None, keys: dict[str, frozenset[str]] | None) -> P
         raise AuthError("missing API key: send Authorization: Bearer <key>")
     for key, workspaces in keys.items():
         if hmac.compare_digest(token.encode(), key.encode()):
-            return Principal(f"key-{hash(key) & 0xFFFF:04x}", workspaces)
+            return Principal(f"key-{hashlib.sha256(key.encode()).hexdigest()[:6]}", workspaces)
     raise AuthError("unknown API key")
 
 

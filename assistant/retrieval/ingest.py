@@ -7,7 +7,6 @@ Framework SOPs shipped in knowledge/ go to the global workspace, visible to ever
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import time
 from collections.abc import Iterable
@@ -149,7 +148,8 @@ def _write_documents(store: Store, docs: list[tuple[str, list[Chunk]]], report: 
         bar.update(len(slab))
     bar.close()
     stale = sorted(existing - wanted)
-    store.delete(stale)
+    for workspace in {c.metadata["workspace"] for _, chunks in docs for c in chunks} or {None}:
+        store.delete(stale, workspace)
     report.added += len(fresh)
     report.removed += len(stale)
     report.unchanged += len(wanted) - len(fresh)
@@ -279,8 +279,8 @@ def reindex(store: Store | None = None) -> IngestReport:
     from assistant.knowledge import knowledge_dir
 
     store = store or get_store()
-    with store.writer(), contextlib.suppress(Exception):  # absent or unreadable: rebuilt either way
-        store.client.delete_collection(store.collection.name)
+    with store.writer():
+        store.drop_all()
     from assistant.retrieval.store import forget_stores
 
     forget_stores()
@@ -303,7 +303,7 @@ def purge_workspace(workspace: str, store: Store | None = None) -> dict[str, int
     store = store or get_store()
     ids = store.get(where={"workspace": workspace}, include=[])["ids"]
     with store.writer():
-        store.delete(list(ids))
+        store.drop_workspace(workspace)
     return {"chunks": len(ids), **db.purge_workspace(workspace)}
 
 
@@ -359,7 +359,7 @@ def delete_document(doc_id: str, workspace: str, store: Store | None = None) -> 
     if not ids:
         raise NotFoundError(f"no document {doc_id} in workspace '{workspace}'")
     with store.writer():
-        store.delete(list(ids))
+        store.delete(list(ids), workspace)
     from assistant import db
 
     db.delete_document_row(doc_id)

@@ -17,7 +17,7 @@ from typing import Any
 from assistant.config import Settings, get_settings
 from assistant.errors import StoreError
 
-COLLECTION = "assistant_chunks"
+COLLECTION_PREFIX = "ws."
 GLOBAL_WORKSPACE = "__global__"
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -44,8 +44,47 @@ def _client(settings: Settings) -> Any:
         raise StoreError(f"cannot open the {where}: {exc}") from exc
 
 
+def collection_name(workspace: str) -> str:
+    """One collection per workspace (and one for the global SOPs): a query never needs a
+    workspace filter, which costs Chroma a scan of the matching metadata."""
+    return f"{COLLECTION_PREFIX}{workspace}.v1"
+
+
+def _workspace_values(cond: Any) -> list[str] | None:
+    if isinstance(cond, str):
+        return [cond]
+    if isinstance(cond, dict) and len(cond) == 1:
+        op, value = next(iter(cond.items()))
+        if op == "$eq" and isinstance(value, str):
+            return [value]
+        if op == "$in" and isinstance(value, list):
+            return [str(v) for v in value]
+    return None
+
+
+def split_where(where: dict | None) -> tuple[list[str] | None, dict | None]:
+    """(workspaces named by the filter or None for all, the rest of the filter or None)."""
+    if not where:
+        return None, None
+    if set(where) == {"workspace"}:
+        values = _workspace_values(where["workspace"])
+        return (values, None) if values is not None else (None, where)
+    if set(where) == {"$and"}:
+        workspaces, rest = None, []
+        for clause in where["$and"]:
+            found, remainder = split_where(clause)
+            if found is not None and remainder is None and workspaces is None:
+                workspaces = found
+            else:
+                rest.append(clause)
+        if not rest:
+            return workspaces, None
+        return workspaces, rest[0] if len(rest) == 1 else {"$and": rest}
+    return None, where
+
+
 class Store:
-    """The chunk collection plus the lock that guards an embedded directory."""
+    """The chunk collections (one per workspace) plus the lock that guards an embedded directory."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         from assistant.retrieval.embeddings import get_embedder
@@ -53,22 +92,66 @@ class Store:
         self.settings = settings or get_settings()
         self.embedder = get_embedder()
         self.client = _client(self.settings)
-        try:
-            self.collection = self.client.get_or_create_collection(
-                COLLECTION,
-                metadata={
-                    "hnsw:space": "cosine",
-                    "embedding_model": self.embedder.model_name,
-                    "embedding_dim": self.embedder.dimension,
-                },
-                embedding_function=None,
-            )
-        except Exception as exc:
-            raise StoreError(f"cannot open the chunk collection: {exc}") from exc
-        self._check_model()
+        self._collections: dict[str, Any] = {}
+        for name in self._existing_names():
+            self._check_model(self._open(name, create=False))
 
-    def _check_model(self) -> None:
-        meta = self.collection.metadata or {}
+    # -- collections ---------------------------------------------------------------------------
+    def _existing_names(self) -> list[str]:
+        try:
+            names = [c if isinstance(c, str) else c.name for c in self.client.list_collections()]
+        except Exception as exc:
+            raise StoreError(f"cannot list the store's collections: {exc}") from exc
+        return [n for n in names if n.startswith(COLLECTION_PREFIX)]
+
+    def _open(self, name: str, create: bool = True) -> Any:
+        if name not in self._collections:
+            try:
+                if create:
+                    self._collections[name] = self.client.get_or_create_collection(
+                        name,
+                        metadata={"hnsw:space": "cosine", "embedding_model": self.embedder.model_name,
+                                  "embedding_dim": self.embedder.dimension},
+                        embedding_function=None,
+                    )
+                else:
+                    self._collections[name] = self.client.get_collection(name, embedding_function=None)
+            except Exception as exc:
+                raise StoreError(f"cannot open the chunk collection {name}: {exc}") from exc
+        return self._collections[name]
+
+    def collection_for(self, workspace: str, create: bool = False) -> Any | None:
+        """The collection of a workspace, or None when it has none yet (and `create` is False)."""
+        name = collection_name(workspace)
+        if name in self._collections:
+            return self._collections[name]
+        if create or name in self._existing_names():
+            return self._open(name)
+        return None
+
+    def _targets(self, workspaces: list[str] | None) -> list[Any]:
+        if workspaces is None:
+            return [self._open(n, create=False) for n in self._existing_names()]
+        found = (self.collection_for(w) for w in dict.fromkeys(workspaces))
+        return [c for c in found if c is not None]
+
+    def drop_workspace(self, workspace: str) -> None:
+        """Delete a workspace's whole collection."""
+        name = collection_name(workspace)
+        self._collections.pop(name, None)
+        if name in self._existing_names():
+            try:
+                self.client.delete_collection(name)
+            except Exception as exc:
+                raise StoreError(f"cannot delete collection {name}: {exc}") from exc
+
+    def drop_all(self) -> None:
+        """Delete every chunk collection (reindex)."""
+        for name in self._existing_names():
+            self.drop_workspace(name[len(COLLECTION_PREFIX) : -len(".v1")])
+
+    def _check_model(self, collection: Any) -> None:
+        meta = collection.metadata or {}
         model, dim = meta.get("embedding_model"), meta.get("embedding_dim")
         if (model and model != self.embedder.model_name) or (
             dim and int(dim) != self.embedder.dimension
@@ -108,52 +191,105 @@ class Store:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def _fresh(self, operation):
+        """Run `operation`; if another process dropped or recreated a collection we hold,
+        forget the cached handles and run it once more."""
+        try:
+            return operation()
+        except Exception as exc:
+            if "does not exist" not in str(exc):
+                raise
+            self._collections.clear()
+            return operation()
+
     def count(self) -> int:
         """Number of chunks in the index."""
-        return int(self.collection.count())
-
-    def get(self, **kwargs: Any) -> dict[str, Any]:
-        """`collection.get` with errors mapped."""
         try:
-            return self.collection.get(**kwargs)
+            return self._fresh(lambda: sum(int(c.count()) for c in self._targets(None)))
+        except Exception as exc:
+            raise StoreError(f"store read failed: {exc}") from exc
+
+    def get(self, *, ids: list[str] | None = None, where: dict | None = None,
+            include: list[str] | None = None, limit: int | None = None) -> dict[str, Any]:
+        """`collection.get` across the collections the filter names (all when it names none)."""
+        workspaces, rest = split_where(where)
+        include = ["metadatas", "documents"] if include is None else include
+
+        def read() -> dict[str, list]:
+            merged: dict[str, list] = {"ids": [], "metadatas": [], "documents": []}
+            for collection in self._targets(workspaces):
+                got = collection.get(ids=ids, where=rest, include=include, limit=limit)
+                merged["ids"] += got["ids"]
+                for key in ("metadatas", "documents"):
+                    merged[key] += got.get(key) or [None] * len(got["ids"])
+                if limit is not None and len(merged["ids"]) >= limit:
+                    break
+            return merged
+
+        try:
+            return self._fresh(read)
         except Exception as exc:
             raise StoreError(f"store read failed: {exc}") from exc
 
     def add(self, ids: list[str], texts: list[str], metadatas: list[dict], vectors: Any) -> None:
-        """Upsert chunks with precomputed vectors."""
+        """Upsert chunks with precomputed vectors, each into its workspace's collection."""
+        groups: dict[str, list[int]] = {}
+        for i, meta in enumerate(metadatas):
+            groups.setdefault(str(meta["workspace"]), []).append(i)
+        def write() -> None:
+            for workspace, rows in groups.items():
+                collection = self.collection_for(workspace, create=True)
+                for start in range(0, len(rows), 1000):
+                    part = rows[start : start + 1000]
+                    collection.upsert(
+                        ids=[ids[i] for i in part], documents=[texts[i] for i in part],
+                        metadatas=[metadatas[i] for i in part],
+                        embeddings=[list(map(float, vectors[i])) for i in part],
+                    )
+
         try:
-            for start in range(0, len(ids), 1000):
-                end = start + 1000
-                self.collection.upsert(
-                    ids=ids[start:end],
-                    documents=texts[start:end],
-                    metadatas=metadatas[start:end],
-                    embeddings=[list(map(float, v)) for v in vectors[start:end]],
-                )
+            self._fresh(write)
+        except StoreError:
+            raise
         except Exception as exc:
             raise StoreError(f"store write failed: {exc}") from exc
 
-    def delete(self, ids: list[str]) -> None:
-        """Delete chunks by id."""
+    def delete(self, ids: list[str], workspace: str | None = None) -> None:
+        """Delete chunks by id (in one workspace's collection, or wherever they are)."""
         if not ids:
             return
+        def remove() -> None:
+            for collection in self._targets(None if workspace is None else [workspace]):
+                for start in range(0, len(ids), 1000):
+                    collection.delete(ids=ids[start : start + 1000])
+
         try:
-            for start in range(0, len(ids), 1000):
-                self.collection.delete(ids=ids[start : start + 1000])
+            self._fresh(remove)
         except Exception as exc:
             raise StoreError(f"store delete failed: {exc}") from exc
 
     def query(self, vector: Any, k: int, where: dict | None) -> dict[str, Any]:
-        """Nearest chunks to `vector` under the `where` filter."""
+        """Nearest chunks to `vector` under the filter, merged across the named collections."""
+        workspaces, rest = split_where(where)
+        embedding = [list(map(float, vector))]
+
+        def search() -> list[tuple[float, str, str, dict]]:
+            found: list[tuple[float, str, str, dict]] = []
+            for collection in self._targets(workspaces):
+                got = collection.query(query_embeddings=embedding, n_results=k, where=rest,
+                                       include=["documents", "metadatas", "distances"])
+                found += list(zip(got["distances"][0], got["ids"][0], got["documents"][0],
+                                  got["metadatas"][0], strict=True))
+            return found
+
         try:
-            return self.collection.query(
-                query_embeddings=[list(map(float, vector))],
-                n_results=k,
-                where=where,
-                include=["documents", "metadatas", "distances"],
-            )
+            rows = self._fresh(search)
         except Exception as exc:
             raise StoreError(f"store query failed: {exc}") from exc
+        rows.sort(key=lambda r: r[0])
+        rows = rows[:k]
+        return {"ids": [[r[1] for r in rows]], "documents": [[r[2] for r in rows]],
+                "metadatas": [[r[3] for r in rows]], "distances": [[r[0] for r in rows]]}
 
 
 _STORES: dict[tuple, Store] = {}

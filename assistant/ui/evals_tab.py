@@ -1,0 +1,230 @@
+"""The Evals tab: run the eval suites, see the metrics, plots and misses, compare runs.
+
+Runs `assistant.evaluation.runner.run` (the same runner as `assistant eval`); its tqdm bars
+drive the progress bar. Runs are the folders the runner writes under the data dir.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.config import get_settings
+from assistant.errors import UserError
+from assistant.evaluation import report, runner
+from assistant.ui.access import KeyLogin
+from assistant.ui.common import engine_arg, listen
+from assistant.ui.html import esc, table
+
+MISS_COLUMNS = ["Suite", "Case", "Expected", "Got", "Confidence / rank", "Text"]
+_CARDS = {
+    "diagnosis": [("accuracy", "Accuracy", "accuracy_ci95"), ("macro_f1", "Macro-F1", None),
+                  ("hard_accuracy", "Hard cases", None), ("ece", "Calibration error (ECE)", None),
+                  ("step_agreement", "Top-step agreement", None),
+                  ("citation_validity", "Citation validity", None)],
+    "critique": [("mean_check_accuracy", "Mean per-check accuracy", "mean_check_accuracy_ci95"),
+                 ("min_check_accuracy", "Lowest check", None),
+                 ("injection_invariance", "Injection invariance", None)],
+    "retrieval": [("hit_at_1", "hit@1", "hit_at_1_ci95"), ("hit_at_3", "hit@3", "hit_at_3_ci95"),
+                  ("mrr", "MRR", None)],
+}
+
+
+@dataclass
+class EvalsTab:
+    """The components of the tab."""
+
+    suite: gr.Radio
+    split: gr.Radio
+    cases: gr.File
+    run: gr.Button
+    runs: gr.Dropdown
+    summary: gr.HTML
+    confusion: gr.Image
+    reliability: gr.Image
+    misses: gr.HTML
+    compare: gr.Code
+    full: gr.Markdown
+
+
+def runs_dir() -> Path:
+    """Where the runner writes its run folders."""
+    return get_settings().data_dir / "eval-runs"
+
+
+def past_runs() -> list[Path]:
+    """Run folders with results, newest first."""
+    folder = runs_dir()
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.iterdir() if (p / "results.json").is_file()),
+                  key=lambda p: p.name, reverse=True)
+
+
+def load_results(folder: Path) -> dict:
+    """The results.json of a run folder."""
+    try:
+        return json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise UserError(f"{folder.name}: not a readable eval run ({exc})") from exc
+
+
+def previous_run(folder: Path) -> Path | None:
+    """The latest earlier run of the same suites (else any earlier run)."""
+    suites = set(load_results(folder)["suites"])
+    earlier = [p for p in past_runs() if p.name < folder.name]
+    same = [p for p in earlier if set(load_results(p)["suites"]) == suites]
+    return (same or earlier or [None])[0]
+
+
+def _value(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return "—" if value is None else esc(value)
+
+
+def summary_html(results: dict, folder: Path) -> str:
+    """Headline metric cards (with 95% CIs) and the gates of a run."""
+    source = (f"cases <code>{esc(Path(results['cases_file']).name)}</code>"
+              if results.get("cases_file") else f"split <code>{esc(results['split'])}</code>")
+    parts = [f'<div class="oa-sub">Run <code>{esc(folder.name)}</code>: engine '
+             f"<code>{esc(results['engine'])}</code>, {source}, "
+             f"{esc(results.get('seconds'))} s</div>"]
+    for suite, metrics in results["suites"].items():
+        cards = []
+        for key, label, ci in _CARDS.get(suite, []):
+            band = metrics.get(ci) if ci else None
+            extra = (f'<div class="oa-metric-ci">95% CI {band[0]:.3f}–{band[1]:.3f}</div>'
+                     if band else "")
+            value = _value(metrics.get(key))
+            cards.append(f'<div class="oa-metric"><div class="oa-kicker">{esc(label)}</div>'
+                         f'<div class="oa-metric-value">{value}</div>{extra}</div>')
+        parts.append(f"<h4>{esc(suite.capitalize())} · {metrics.get('n', 0)} cases</h4>"
+                     f'<div class="oa-metrics">{"".join(cards)}</div>')
+    gates = results.get("gates") or []
+    if gates:
+        pills = "".join(
+            f'<span class="oa-status oa-status-{"pass" if g["passed"] else "fail"}">'
+            f'{esc(g["suite"])}.{esc(g["metric"])} {_value(g["value"])} ≥ {esc(g["min"])}</span>'
+            for g in gates)
+        note = "" if results["split"] == "test" else (
+            '<span class="oa-muted">gates are enforced on the test split only</span>')
+        parts.append(f'<h4>Gates</h4><div class="oa-gates">{pills} {note}</div>')
+    return f'<div class="oa-card">{"".join(parts)}</div>'
+
+
+def miss_rows(results: dict) -> list[list]:
+    """Diagnosis and retrieval misses as table rows."""
+    rows = []
+    for miss in results["suites"].get("diagnosis", {}).get("misses", []):
+        rows.append(["diagnosis", miss["id"], miss["label"], miss["predicted"],
+                     f"{miss['confidence']:.2f}", miss["excerpt"]])
+    for miss in results["suites"].get("retrieval", {}).get("misses", []):
+        rows.append(["retrieval", miss["id"], miss["expected"], ", ".join(miss.get("top") or []),
+                     str(miss["rank"]), miss["query"]])
+    return rows
+
+
+def _servable(path: Path) -> Path:
+    """A copy of a plot in the temp dir, which Gradio serves (the data dir stays private)."""
+    if not path.exists():
+        return path
+    target = Path(tempfile.gettempdir()) / "org-assistant-ui" / "evals" / path.parent.name
+    target.mkdir(parents=True, exist_ok=True)
+    copy = target / path.name
+    shutil.copyfile(path, copy)
+    return copy
+
+
+def misses_html(results: dict) -> str:
+    """The misses of a run as a table under a heading."""
+    rows = [[*r[:5], _clip(r[5])] for r in miss_rows(results)]
+    return f"<h4>Misses ({len(rows)})</h4>" + table(MISS_COLUMNS, rows, "No misses in this run.")
+
+
+def _clip(text: str, limit: int = 180) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def view_run(folder: Path) -> tuple:
+    """Everything the tab shows for one run folder."""
+    results = load_results(folder)
+    before = previous_run(folder)
+    compared = (f"A = {before.name}\nB = {folder.name}\n\n{report.compare(before, folder)}"
+                if before else "No earlier run of these suites to compare with yet.")
+    confusion = _servable(folder / "confusion.png")
+    reliability = _servable(folder / "reliability.png")
+    return (summary_html(results, folder),
+            gr.update(value=str(confusion) if confusion.exists() else None,
+                      visible=confusion.exists()),
+            gr.update(value=str(reliability) if reliability.exists() else None,
+                      visible=reliability.exists()),
+            misses_html(results), compared, report.markdown(results))
+
+
+def run_choices() -> list[str]:
+    """Names of past runs for the picker."""
+    return [p.name for p in past_runs()]
+
+
+def run_suite(suite: str, split: str, cases: str | None, engine: str | None) -> Path:
+    """Run the eval through the shared runner; returns its folder."""
+    name = engine_arg(engine) or get_settings().resolved_engine
+    _, folder = runner.run(suite, name, split, Path(cases) if cases else None, None, progress=True)
+    return folder
+
+
+def build(login: KeyLogin, engine: gr.Radio) -> EvalsTab:
+    """Lay out the tab and wire its events (all private to the Gradio API)."""
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=1, min_width=280):
+            suite = gr.Radio(["diagnosis", "critique", "retrieval", "all"], value="retrieval",
+                             label="Suite", elem_id="oa-ev-suite")
+            split = gr.Radio(["test", "dev", "all"], value="test", label="Split",
+                             elem_id="oa-ev-split")
+            cases = gr.File(label="Or your own labelled cases (JSONL)", file_types=[".jsonl"],
+                            type="filepath", elem_id="oa-ev-cases")
+            run = gr.Button("Run evals", variant="primary", elem_id="oa-ev-run")
+            runs = gr.Dropdown(label="Past runs", choices=run_choices(), elem_id="oa-ev-runs")
+        with gr.Column(scale=3):
+            summary = gr.HTML('<div class="oa-empty"><div class="oa-empty-title">No run shown'
+                              "</div><p>Run a suite, or pick a past run.</p></div>",
+                              elem_id="oa-ev-summary")
+            with gr.Row():
+                confusion = gr.Image(label="Confusion matrix", visible=False, type="filepath",
+                                     height=330, elem_id="oa-ev-confusion")
+                reliability = gr.Image(label="Reliability", visible=False, type="filepath",
+                                       height=330, elem_id="oa-ev-reliability")
+            misses = gr.HTML(elem_id="oa-ev-misses")
+            compare = gr.Code(label="Compared with the previous run", language=None,
+                              elem_id="oa-ev-compare", max_lines=18)
+            with gr.Accordion("Full report", open=False):
+                full = gr.Markdown()
+    tab = EvalsTab(suite, split, cases, run, runs, summary, confusion, reliability, misses,
+                   compare, full)
+    shown = [summary, confusion, reliability, misses, compare, full]
+
+    def on_run(suite_, split_, cases_, eng, request: gr.Request,
+               progress=gr.Progress(track_tqdm=True)):  # noqa: B008
+        login.principal(request)
+        progress(0, desc=f"Running the {suite_} suite")
+        folder = run_suite(suite_, split_, cases_, eng)
+        return (*view_run(folder), gr.update(choices=run_choices(), value=folder.name))
+
+    def on_pick(name, request: gr.Request):
+        login.principal(request)
+        if not name:
+            return tuple(gr.skip() for _ in shown)
+        folder = runs_dir() / Path(name).name  # a name, never a path
+        return view_run(folder)
+
+    listen(run.click, on_run, [suite, split, cases, engine], [*shown, runs],
+           show_progress="full")
+    listen(runs.input, on_pick, runs, shown)
+    return tab

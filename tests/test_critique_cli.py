@@ -46,9 +46,9 @@ def test_critique_file_json_and_against(indexed, tmp_path):
 def test_critique_docx_stdin_save_and_errors(indexed, tmp_path):
     docx = write_docx(tmp_path / "plan.docx", "Q3 plan", PLAN_V2.split("\n")[1:])
     assert run_cli("critique", str(docx)).returncode == 0
-    saved = run_cli("critique", "-", "--save", "--workspace", "team-x", stdin=PLAN_V2)
+    saved = run_cli("critique", "-", "--save", "--workspace", "cli-save", stdin=PLAN_V2)
     assert saved.returncode == 0 and "Score" in saved.stdout
-    listed = run_cli("documents", "list", "--workspace", "team-x", "--json")
+    listed = run_cli("documents", "list", "--workspace", "cli-save", "--json")
     assert len(json.loads(listed.stdout)) == 1
     recipe = run_cli("critique", "-", stdin="Mix flour and sugar. Bake for 40 minutes at 180C. Serve warm.")
     assert recipe.returncode == 2 and "plan" in recipe.stderr.lower()

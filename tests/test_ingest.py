@@ -144,3 +144,23 @@ def test_second_writer_gets_a_clear_message():
 def test_bad_workspace_name():
     with pytest.raises(UserError, match="invalid workspace"):
         ingest_text("plan", source="x.md", workspace="Team A!")
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx"])
+@pytest.mark.parametrize("cut", [0.3, 0.6, 0.9])
+def test_truncated_documents_fail_cleanly(tmp_path, kind, cut):
+    good = write_pdf(tmp_path / "g.pdf", ["A plan line"]) if kind == "pdf" else write_docx(
+        tmp_path / "g.docx", "Plan", ["A plan line"])
+    data = good.read_bytes()
+    broken = tmp_path / f"broken.{kind}"
+    broken.write_bytes(data[: int(len(data) * cut)])
+    ok = tmp_path / "ok.md"
+    ok.write_text("# OK plan\nOwner: Ana. Ship by May.")
+    report = ingest_paths([broken, ok], workspace="team-a")
+    sources = [d["source"] for d in report.documents]
+    assert "ok.md" in sources
+    if report.errors:  # a clear per-file error, and the rest of the batch still ingests
+        assert sources == ["ok.md"] and report.errors[0]["file"].endswith(f"broken.{kind}")
+        assert "Traceback" not in report.errors[0]["error"]
+    else:  # a PDF cut late may still yield its text
+        assert kind == "pdf" and sorted(sources) == ["broken.pdf", "ok.md"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -114,3 +115,17 @@ def test_refused_connection_falls_back(indexed, monkeypatch):
 def test_llm_engine_without_configuration_is_a_clear_error(indexed):
     with pytest.raises(ConfigError, match="OPENAI"):
         diagnose(TEXT, engine="llm")
+
+
+def test_eval_runs_with_the_llm_engine(llm, tmp_path):
+    from assistant.evaluation import runner
+
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join(json.dumps({"id": f"c{i}", "text": TEXT, "label": "interpersonal"}) for i in range(2)))
+    llm.script.extend([("json", reply()), ("raw", "{broken")])
+    results, folder = runner.run("diagnosis", "llm", "test", cases, tmp_path / "run", progress=False)
+    m = results["suites"]["diagnosis"]
+    assert m["n"] == 2 and m["accuracy"] == 1.0
+    engines = sorted(c["engine"] for c in m["cases"])
+    assert engines == ["llm", "local-fallback"]
+    assert (folder / "report.md").exists()

@@ -96,3 +96,47 @@ def free_port() -> int:
 
 def chroma_binary() -> str | None:
     return shutil.which("chroma")
+
+
+def wait_for(url: str, seconds: float = 90) -> None:
+    """Poll a URL until it answers 200 (a server coming up)."""
+    import time
+
+    import httpx
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def start_serve(env: dict, *extra: str) -> tuple[subprocess.Popen, str]:
+    """Start `assistant serve` on a free loopback port; return (process, base URL)."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port), *extra],
+                            env={**os.environ, **env}, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{url}/healthz")
+    except AssertionError:
+        stop(proc)
+        raise
+    return proc, url
+
+
+def stop(proc: subprocess.Popen | None) -> None:
+    """Terminate a server process, killing it if it does not stop in 10 s."""
+    if proc is None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)

@@ -4,16 +4,13 @@ client and schemathesis; keys and workspaces through every endpoint."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
-import time
 
 import httpx
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import free_port, start_serve, stop
 from tests.files import write_docx
 
 pytestmark = pytest.mark.server
@@ -35,25 +32,10 @@ def server(tmp_path_factory, shared_data_dir):
     shutil.copytree(shared_data_dir, data, dirs_exist_ok=True)
     keys = data / "keys.json"
     keys.write_text(json.dumps({KEY_A: ["team-a", "default"], KEY_B: ["team-b"]}))
-    port = free_port()
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_API_KEYS_FILE": str(keys),
-           "ASSISTANT_RATE_LIMIT": "100000"}
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port), "--no-ui"],
-                            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail(f"server did not start: {proc.stdout.read()[-2000:]}")
+    proc, url = start_serve({"ASSISTANT_DATA_DIR": str(data), "ASSISTANT_API_KEYS_FILE": str(keys),
+                             "ASSISTANT_RATE_LIMIT": "100000"}, "--no-ui")
     yield url
-    proc.terminate()
-    proc.wait(10)
+    stop(proc)
 
 
 def client(url: str, key: str | None) -> httpx.Client:

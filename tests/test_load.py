@@ -8,12 +8,11 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, start_serve, stop
 
 pytestmark = pytest.mark.server
 KEY = "load-key-0123456789"
@@ -34,19 +33,9 @@ def test_sixteen_clients(tmp_path, shared_data_dir):
     shutil.copytree(shared_data_dir, data)
     keys = data / "keys.json"
     keys.write_text(json.dumps({KEY: ["default"]}))
-    port = free_port()
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_API_KEYS_FILE": str(keys),
-           "ASSISTANT_RATE_LIMIT": "1000000"}
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port), "--no-ui"],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_serve({"ASSISTANT_DATA_DIR": str(data), "ASSISTANT_API_KEYS_FILE": str(keys),
+                             "ASSISTANT_RATE_LIMIT": "1000000"}, "--no-ui")
     try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
         headers = {"Authorization": f"Bearer {KEY}"}
         seed = httpx.post(f"{url}/v1/diagnose", headers=headers, timeout=60,
                           json={"text": "Two leads refuse to cooperate on the launch."}).json()
@@ -63,8 +52,7 @@ def test_sixteen_clients(tmp_path, shared_data_dir):
         assert len(stored) == report["feedback_ok"] > 0
         assert rss_end < rss_start * 1.5 + 50, (rss_start, rss_end)
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop(proc)
 
 
 def _feedback(data) -> list[dict]:

@@ -6,28 +6,15 @@ import json
 import os
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
-from tests.conftest import ROOT, chroma_binary, free_port
+from tests.conftest import ROOT, chroma_binary, free_port, stop, wait_for
 
 pytestmark = pytest.mark.server
 KEY = "scale-key-0123456789"
-
-
-def _wait(url: str, path: str, seconds: float = 90) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if httpx.get(url + path, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"{url}{path} did not come up")
 
 
 def test_two_workers_on_a_chroma_server(tmp_path):
@@ -42,7 +29,7 @@ def test_two_workers_on_a_chroma_server(tmp_path):
            "ASSISTANT_RATE_LIMIT": "100000"}
     api = None
     try:
-        _wait(f"http://127.0.0.1:{chroma_port}", "/api/v2/heartbeat")
+        wait_for(f"http://127.0.0.1:{chroma_port}/api/v2/heartbeat")
         # index the SOPs once before the workers start (both would otherwise do it on first use)
         subprocess.run([sys.executable, "-m", "assistant", "ingest", "knowledge"], env=env, cwd=ROOT,
                        check=True, capture_output=True, timeout=300)
@@ -50,7 +37,7 @@ def test_two_workers_on_a_chroma_server(tmp_path):
                                 "--port", str(api_port)], env=env, cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{api_port}"
-        _wait(url, "/healthz")
+        wait_for(f"{url}/healthz")
         headers = {"Authorization": f"Bearer {KEY}"}
 
         def work(i: int) -> list[int]:
@@ -71,10 +58,5 @@ def test_two_workers_on_a_chroma_server(tmp_path):
                 docs = c.get("/v1/documents", params={"workspace": f"team-{i}"}).json()
                 assert [d["source"] for d in docs] == [f"heron-{i}.md"]
     finally:
-        for proc in (api, chroma):
-            if proc is not None:
-                proc.terminate()
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+        stop(api)
+        stop(chroma)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -49,13 +49,17 @@ class RetrievalQuery(BaseModel):
     split: Literal["train", "dev", "test"] | None = None
 
 
-def read_jsonl(path: Path, model: type[BaseModel]) -> list:
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_jsonl(path: Path, model: type[M]) -> list[M]:
     """Read and validate a JSONL file; errors name the file, line and field."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise ValidationFailed(f"{path}: cannot be read ({exc})") from exc
-    items, seen = [], set()
+    items: list[M] = []
+    seen: set[str] = set()
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -69,9 +73,10 @@ def read_jsonl(path: Path, model: type[BaseModel]) -> list:
             err = exc.errors()[0]
             field = ".".join(str(p) for p in err["loc"]) or "(line)"
             raise ValidationFailed(f"{path}:{number}: field '{field}': {err['msg']}") from exc
-        if item.id in seen:
-            raise ValidationFailed(f"{path}:{number}: duplicate id '{item.id}'")
-        seen.add(item.id)
+        item_id = str(getattr(item, "id", number))
+        if item_id in seen:
+            raise ValidationFailed(f"{path}:{number}: duplicate id '{item_id}'")
+        seen.add(item_id)
         items.append(item)
     return items
 

@@ -162,9 +162,9 @@ class LLMEngine(Engine):
         scores = Scores.from_probs(raw if sum(max(v, 0) for v in raw.values()) > 0 else local.scores.model_dump())
         category = out.category
         confidence = getattr(scores, category)
-        seen = set()
-        citations = [c for c in [*(c for s in steps for c in s.citations), *cited]
-                     if not (c.chunk_id in seen or seen.add(c.chunk_id))]
+        from assistant.engines.local import LocalEngine
+
+        citations = LocalEngine._dedupe([*(c for s in steps for c in s.citations), *cited])
         escalation = local.escalation
         if out.escalation and escalation is None:
             escalation = Escalation(kind="other_safety", message=restore(out.escalation, mapping))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -37,7 +37,7 @@ def workspace_filter(workspace: str, include_global: bool = True) -> dict:
     return {"workspace": workspace}
 
 
-def _none(value: object) -> object:
+def _none(value: object) -> Any:
     return None if value in ("", None) else value
 
 

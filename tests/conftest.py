@@ -95,7 +95,9 @@ def free_port() -> int:
 
 
 def chroma_binary() -> str | None:
-    return shutil.which("chroma")
+    """The `chroma` CLI of this Python environment (it ships with chromadb)."""
+    local = Path(sys.executable).parent / "chroma"
+    return str(local) if local.exists() else shutil.which("chroma")
 
 
 def wait_for(url: str, seconds: float = 90) -> None:

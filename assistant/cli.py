@@ -261,7 +261,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     uvicorn.run("assistant.api:serve_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="warning")
+                workers=args.workers, log_level="warning", timeout_graceful_shutdown=5)
     return 0
 
 

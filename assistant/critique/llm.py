@@ -18,10 +18,8 @@ raises EngineError; the pipeline then falls back to the embedded checker.
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -36,14 +34,13 @@ from assistant.critique.patterns import NON_NAME_WORDS, ORG_WORDS, OUTPUT_START_
 from assistant.critique.rubric import RUBRIC, RUBRIC_BY_ID, RUBRIC_IDS
 from assistant.critique.schema import CheckResult, Evidence, FailureMode, PlanCritique, score_of
 from assistant.errors import ConfigError, EngineError
+from assistant.llm_client import structured_call
 from assistant.redact import restore
 
 STATUSES = ("pass", "partial", "fail", "n/a")
 CATEGORIES = ("strategy", "execution", "culture", "interpersonal")
 UNVERIFIED = "[unverified] "
 Method = Literal["json_schema", "function_calling"]
-RETRIES = 3
-BACKOFF = 0.5
 _NUMBER_PREFIX = re.compile(r"^\d{1,5}\|\s?")
 _FENCE = re.compile(r"</?\s*plan\s*>", re.I)
 _MARKER = re.compile(r"^(?:[-*•+]|\d{1,2}[.)])\s+")
@@ -176,65 +173,9 @@ def messages(plan: SentPlan, prior: list[CheckResult]) -> list[tuple[str, str]]:
     return [("system", prompts.render("critique.system.md", rubric=rubric)), ("human", user)]
 
 
-@lru_cache(maxsize=4)
-def _structured(model: str, base_url: str | None, key: str, timeout: float, method: Method):
-    from langchain_openai import ChatOpenAI
-    from pydantic import SecretStr
-
-    chat = ChatOpenAI(
-        model=model,
-        base_url=base_url,
-        api_key=SecretStr(key),
-        timeout=timeout,
-        max_retries=0,
-        temperature=0,
-    )
-    return chat.with_structured_output(LLMCritique, method=method, include_raw=True)
-
-
-def _retryable(exc: Exception) -> bool:
-    """429, 5xx and refused connections are worth another try; a timeout is not."""
-    import openai
-
-    if isinstance(exc, openai.APITimeoutError | openai.RateLimitError | openai.APIConnectionError):
-        return not isinstance(exc, openai.APITimeoutError)
-    return isinstance(exc, openai.APIStatusError) and exc.status_code >= 500
-
-
 def call_llm(msgs: list[tuple[str, str]], settings: Settings) -> LLMCritique:
-    """Ask the model, retrying 429/5xx with backoff within twice the timeout.
-
-    Raises:
-        EngineError: the endpoint failed or timed out, or the output did not parse.
-    """
-    key = settings.openai_api_key
-    chain = _structured(
-        settings.llm_model,
-        settings.openai_base_url,
-        key.get_secret_value() if key else "placeholder-key",
-        settings.llm_timeout,
-        settings.llm_method,
-    )
-    deadline = time.monotonic() + settings.llm_timeout * 2
-    last: Exception | None = None
-    for attempt in range(RETRIES):
-        try:
-            result = chain.invoke(msgs)
-        except ValueError as exc:  # json_schema raises ValidationError / JSON errors on bad output
-            raise EngineError(f"the model's critique did not match the schema: {exc}") from exc
-        except Exception as exc:  # openai / httpx errors: retry the transient ones
-            last = exc
-            wait = BACKOFF * 2**attempt
-            if attempt + 1 == RETRIES or not _retryable(exc) or time.monotonic() + wait > deadline:
-                break
-            time.sleep(wait)
-            continue
-        parsed = result.get("parsed") if isinstance(result, dict) else result
-        if not isinstance(parsed, LLMCritique):
-            error = result.get("parsing_error") if isinstance(result, dict) else None
-            raise EngineError(f"the model's critique could not be parsed ({error})")
-        return parsed
-    raise EngineError(f"the LLM endpoint failed: {type(last).__name__}: {last}")
+    """Ask the model for the critique (retries and errors: `assistant.llm_client`)."""
+    return structured_call(LLMCritique, msgs, settings, "critique")
 
 
 @dataclass

@@ -6,21 +6,19 @@ renormalised. Failures raise `EngineError`, and the pipeline falls back to the e
 
 from __future__ import annotations
 
-import time
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from assistant import prompts
 from assistant.config import get_settings
 from assistant.engines.base import DiagnoseRequest, Engine, get_engine, register
-from assistant.errors import ConfigError, EngineError
+from assistant.errors import ConfigError
+from assistant.llm_client import structured_call
 from assistant.redact import redact, restore
 from assistant.schema import CATEGORIES, Citation, Diagnosis, Escalation, Scores, Step
 
 Category = Literal["strategy", "execution", "culture", "interpersonal"]
-RETRIES = 3
-BACKOFF = 0.5
 
 
 class LLMScores(BaseModel):
@@ -54,14 +52,6 @@ class LLMDiagnosis(BaseModel):
     escalation: str | None
 
 
-def _retryable(exc: Exception) -> bool:
-    import openai
-
-    if isinstance(exc, openai.RateLimitError | openai.APIConnectionError | openai.APITimeoutError):
-        return not isinstance(exc, openai.APITimeoutError)
-    return isinstance(exc, openai.APIStatusError) and exc.status_code >= 500
-
-
 @register("llm")
 class LLMEngine(Engine):
     """Diagnosis by an LLM behind an OpenAI-compatible API."""
@@ -71,25 +61,6 @@ class LLMEngine(Engine):
         if not settings.llm_configured:
             raise ConfigError("the llm engine needs OPENAI_API_KEY or OPENAI_BASE_URL")
         self.settings = settings
-        self._structured = None
-
-    def _model(self):
-        if self._structured is None:
-            from langchain_openai import ChatOpenAI
-
-            key = self.settings.openai_api_key
-            chat = ChatOpenAI(
-                model=self.settings.llm_model,
-                base_url=self.settings.openai_base_url,
-                api_key=key.get_secret_value() if key else "placeholder-key",
-                timeout=self.settings.llm_timeout,
-                max_retries=0,
-                temperature=0,
-            )
-            self._structured = chat.with_structured_output(
-                LLMDiagnosis, method=self.settings.llm_method, include_raw=True
-            )
-        return self._structured
 
     def _messages(self, request: DiagnoseRequest, prior: dict[str, float]) -> tuple[list, dict]:
         text = request.user_text
@@ -104,31 +75,10 @@ class LLMEngine(Engine):
                               steps=steps, plans=plans)
         return [("system", prompts.load("diagnose.system.md")), ("human", user)], mapping
 
-    def _call(self, messages: list) -> LLMDiagnosis:
-        deadline = time.monotonic() + self.settings.llm_timeout * 2
-        last: Exception | None = None
-        for attempt in range(RETRIES):
-            try:
-                result = self._model().invoke(messages)
-            except ValidationError as exc:  # json_schema raises on invalid output
-                raise EngineError(f"the model's output did not match the schema: {exc.errors()[0]['msg']}") from exc
-            except Exception as exc:  # openai / httpx errors: retry the transient ones
-                last = exc
-                if not _retryable(exc) or time.monotonic() + BACKOFF * 2**attempt > deadline:
-                    break
-                time.sleep(BACKOFF * 2**attempt)
-                continue
-            parsed = result.get("parsed") if isinstance(result, dict) else result
-            if parsed is None:
-                error = result.get("parsing_error") if isinstance(result, dict) else None
-                raise EngineError(f"the model's output could not be parsed ({error})")
-            return parsed
-        raise EngineError(f"the LLM endpoint failed: {type(last).__name__}: {last}")
-
     def diagnose(self, request: DiagnoseRequest) -> Diagnosis:
         local = get_engine("local").diagnose(request)
         messages, mapping = self._messages(request, local.scores.model_dump())
-        out = self._call(messages)
+        out = structured_call(LLMDiagnosis, messages, self.settings, "diagnosis")
         return self._verify(out, request, local, mapping)
 
     @staticmethod

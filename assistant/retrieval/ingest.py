@@ -326,10 +326,13 @@ def ensure_framework_indexed(store: Store | None = None) -> None:
     from assistant.knowledge import knowledge_dir
 
     store = store or get_store()
+    if store.framework_ready:  # checked once per store handle, not on every diagnosis
+        return
     if not store.get(where={"workspace": GLOBAL_WORKSPACE}, limit=1, include=[])["ids"]:
         report = ingest_paths([knowledge_dir()], store=store)
         if report.errors:
             raise UserError("; ".join(e["error"] for e in report.errors))
+    store.framework_ready = True
 
 
 def list_documents(workspace: str, store: Store | None = None) -> list[dict]:

@@ -93,6 +93,7 @@ class Store:
         self.embedder = get_embedder()
         self.client = _client(self.settings)
         self._collections: dict[str, Any] = {}
+        self.framework_ready = False  # set once the shipped SOPs are known to be indexed
         for name in self._existing_names():
             self._check_model(self._open(name, create=False))
 
@@ -139,6 +140,8 @@ class Store:
         """Delete a workspace's whole collection."""
         name = collection_name(workspace)
         self._collections.pop(name, None)
+        if workspace == GLOBAL_WORKSPACE:
+            self.framework_ready = False
         if name in self._existing_names():
             try:
                 self.client.delete_collection(name)
@@ -147,6 +150,7 @@ class Store:
 
     def drop_all(self) -> None:
         """Delete every chunk collection (reindex)."""
+        self.framework_ready = False
         for name in self._existing_names():
             self.drop_workspace(name[len(COLLECTION_PREFIX) : -len(".v1")])
 

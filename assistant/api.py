@@ -22,7 +22,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assistant import __version__
 from assistant.auth import Principal, authenticate, load_keys
 from assistant.config import get_settings
-from assistant.errors import AssistantError, UnsupportedFileError, UserError
+from assistant.errors import (
+    AssistantError,
+    RateLimited,
+    UnsupportedFileError,
+    UnsupportedMedia,
+    UserError,
+    ValidationFailed,
+)
 from assistant.schema import Diagnosis, HistoryMessage
 
 log = logging.getLogger("assistant.api")
@@ -293,13 +300,6 @@ def create_app(mount_ui: bool = False) -> FastAPI:
     return app
 
 
-class RateLimited(AssistantError):
-    """Too many requests from one key or client."""
-
-    status_code = 429
-    code = "rate_limited"
-
-
 def _stream(cid: str, created: int, model: str, content: str, diagnosis: dict) -> Iterator[str]:
     def chunk(delta: dict, finish: str | None = None, extra: dict | None = None) -> str:
         data = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
@@ -336,13 +336,6 @@ async def _form_or_json(request: Request) -> tuple[dict, tuple[bytes, str] | Non
     raise UnsupportedMedia(f"unsupported content type '{ctype}': use application/json or multipart/form-data")
 
 
-class UnsupportedMedia(AssistantError):
-    """The request body's content type is not accepted."""
-
-    status_code = 415
-    code = "unsupported_media_type"
-
-
 def _validated(model: type[BaseModel], data: dict) -> Any:
     from pydantic import ValidationError
 
@@ -350,14 +343,7 @@ def _validated(model: type[BaseModel], data: dict) -> Any:
         return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise ValidationFailedHTTP(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from exc
-
-
-class ValidationFailedHTTP(UserError):
-    """A request body does not match its schema."""
-
-    status_code = 422
-    code = "validation_error"
+        raise ValidationFailed(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from exc
 
 
 async def _critique_body(request: Request) -> tuple[CritiqueBody, str | None]:

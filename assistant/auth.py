@@ -15,22 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.config import DEFAULT_WORKSPACE, get_settings
-from assistant.errors import AssistantError, ConfigError
+from assistant.errors import AuthError, ConfigError, ForbiddenError
 from assistant.workspaces import check_workspace
 
-
-class AuthError(AssistantError):
-    """Missing or unknown API key."""
-
-    status_code = 401
-    code = "unauthorized"
-
-
-class ForbiddenError(AssistantError):
-    """The key may not use that workspace."""
-
-    status_code = 403
-    code = "forbidden"
+__all__ = ["OPEN", "AuthError", "ForbiddenError", "Principal", "authenticate", "check_bind",
+           "is_loopback", "load_keys"]
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,34 @@ class UnsupportedFileError(UserError):
     code = "unsupported_file"
 
 
+class AuthError(AssistantError):
+    """Missing or unknown API key."""
+
+    status_code = 401
+    code = "unauthorized"
+
+
+class ForbiddenError(AssistantError):
+    """The key may not use that workspace."""
+
+    status_code = 403
+    code = "forbidden"
+
+
+class RateLimited(AssistantError):
+    """Too many requests from one key or client."""
+
+    status_code = 429
+    code = "rate_limited"
+
+
+class UnsupportedMedia(UserError):
+    """The request body's content type is not accepted."""
+
+    status_code = 415
+    code = "unsupported_media_type"
+
+
 class ConfigError(UserError):
     """A setting is missing or invalid."""
 

@@ -67,3 +67,18 @@ class ScriptedLLM:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@contextlib.contextmanager
+def scripted_endpoint(monkeypatch, timeout: str = "2"):
+    """A ScriptedLLM configured as the LLM endpoint (OPENAI_BASE_URL) for one test."""
+    from tests.conftest import _reset
+
+    server = ScriptedLLM()
+    monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+    monkeypatch.setenv("ASSISTANT_LLM_TIMEOUT", timeout)
+    _reset()
+    try:
+        yield server
+    finally:
+        server.close()

@@ -12,7 +12,7 @@ from assistant.critique.engine import failure_mode
 from assistant.critique.llm import UNVERIFIED, apply_suggestion, critique_with_llm, passes_with
 from assistant.errors import ConfigError, EngineError
 from tests.conftest import _reset
-from tests.fake_llm import ScriptedLLM
+from tests.fake_llm import scripted_endpoint
 
 PLAN = """Lumen Analytics - Q3 2026 operating plan
 
@@ -61,12 +61,8 @@ FIXES = {
 
 @pytest.fixture
 def llm(monkeypatch):
-    server = ScriptedLLM()
-    monkeypatch.setenv("OPENAI_BASE_URL", server.url)
-    monkeypatch.setenv("ASSISTANT_LLM_TIMEOUT", "1")
-    _reset()
-    yield server
-    server.close()
+    with scripted_endpoint(monkeypatch, timeout="1") as server:
+        yield server
 
 
 def reply(text: str = PLAN, *, drop: tuple[str, ...] = (), **overrides) -> dict:

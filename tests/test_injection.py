@@ -51,16 +51,11 @@ def test_embedded_critique_does_not_move(case):
 def test_llm_engine_never_sees_the_injection_and_cannot_cite_other_workspaces(indexed, monkeypatch):
     from assistant.retrieval.ingest import ingest_text
     from assistant.retrieval.store import get_store
-    from tests.conftest import _reset
-    from tests.fake_llm import ScriptedLLM
+    from tests.fake_llm import scripted_endpoint
 
-    server = ScriptedLLM()
-    try:
-        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
-        monkeypatch.setenv("ASSISTANT_LLM_TIMEOUT", "2")
-        _reset()
-        ingest_text("Secret Falcon plan of team B.", source="falcon.md", workspace="team-b")
-        foreign = get_store().get(where={"workspace": "team-b"}, include=[])["ids"][0]
+    with scripted_endpoint(monkeypatch) as server:
+        ingest_text("Secret Falcon plan of team B.", source="falcon.md", workspace="inj-foreign")
+        foreign = get_store().get(where={"workspace": "inj-foreign"}, include=[])["ids"][0]
         case = DIAGNOSE[2]
         server.script.append(("json", {
             "category": "strategy", "scores": {"strategy": 1, "execution": 0, "culture": 0, "interpersonal": 0},
@@ -68,10 +63,8 @@ def test_llm_engine_never_sees_the_injection_and_cannot_cite_other_workspaces(in
             "steps": [{"step_id": "exec-over-strategy/99", "action": "a", "why": "w"}],
             "anti_patterns": [], "follow_up_questions": [], "would_change_if": "",
             "cited_chunk_ids": [foreign], "escalation": None}))
-        result = diagnose(f"{case['base']} {case['injection']}", workspace="team-a", store=False)
+        result = diagnose(f"{case['base']} {case['injection']}", workspace="inj-home", store=False)
         sent = json.dumps(server.requests[-1])
         assert case["injection"][:30] not in sent and "Falcon" not in sent
         assert result.citations == [] and result.steps == []
         assert any(foreign in w for w in result.warnings)
-    finally:
-        server.close()

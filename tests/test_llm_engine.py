@@ -10,7 +10,7 @@ import pytest
 from assistant.errors import ConfigError
 from assistant.pipeline import diagnose, retrieve
 from tests.conftest import _reset
-from tests.fake_llm import ScriptedLLM
+from tests.fake_llm import scripted_endpoint
 
 TEXT = ("Our launches keep slipping and every planning meeting is a fight. Then I noticed it is "
         "always Priya and Tom; when Priya is on holiday everything ships.")
@@ -18,12 +18,8 @@ TEXT = ("Our launches keep slipping and every planning meeting is a fight. Then 
 
 @pytest.fixture
 def llm(indexed, monkeypatch):
-    server = ScriptedLLM()
-    monkeypatch.setenv("OPENAI_BASE_URL", server.url)
-    monkeypatch.setenv("ASSISTANT_LLM_TIMEOUT", "2")
-    _reset()
-    yield server
-    server.close()
+    with scripted_endpoint(monkeypatch) as server:
+        yield server
 
 
 def reply(**overrides) -> dict:

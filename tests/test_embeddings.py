@@ -23,6 +23,31 @@ def test_onnx_matches_numpy_reference():
     assert np.abs(a - b).max() < 1e-4
 
 
+def test_padding_does_not_change_a_vector():
+    """The fused attention kernel must honour the mask: a short text padded inside a batch
+    of longer ones gets the vector it gets alone."""
+    model = get_embedder().model
+    alone = np.stack([model.encode([t])[0] for t in TEXTS])
+    ids = [model.tokenizer.encode(t).ids for t in TEXTS]
+    width = max(map(len, ids))
+    batch = np.zeros((len(ids), width), np.int64)
+    mask = np.zeros_like(batch)
+    for row, seq in enumerate(ids):
+        batch[row, : len(seq)] = seq
+        mask[row, : len(seq)] = 1
+    assert len(set(map(len, ids))) > 1  # some rows really are padded
+    assert np.abs(model.forward(batch, mask) - alone).max() < 1e-5
+
+
+def test_blas_is_single_threaded_once_the_encoder_is_loaded():
+    """numpy's BLAS threads busy-wait and take the cores from the encoder (see BENCHMARKS.md)."""
+    from threadpoolctl import threadpool_info
+
+    get_embedder()
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
+
+
 def test_vectors_are_normalised_and_semantic():
     vecs = get_embedder().embed(TEXTS)
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)

@@ -16,9 +16,10 @@ from typing import Any
 
 from assistant.config import Settings, get_settings
 from assistant.errors import StoreError
+from assistant.workspaces import RESERVED
 
 COLLECTION_PREFIX = "ws."
-GLOBAL_WORKSPACE = "__global__"
+GLOBAL_WORKSPACE = RESERVED  # no caller may name it (workspaces.check_workspace)
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 

@@ -12,7 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class ScriptedLLM:
-    """Scripts: ("json", dict), ("raw", str), ("status", code), ("hang", seconds)."""
+    """Scripts: ("json", dict), ("raw", str), ("status", code), ("hang", seconds),
+    ("truncated", dict): a valid reply whose body is cut off halfway and the connection closed."""
 
     def __init__(self) -> None:
         self.script: deque[tuple[str, object]] = deque()
@@ -34,14 +35,14 @@ class ScriptedLLM:
                 if kind == "status":
                     self._send(int(value), {"error": {"message": f"scripted {value}", "type": "server_error"}})
                     return
-                content = json.dumps(value) if kind == "json" else str(value)
+                content = json.dumps(value) if kind in ("json", "truncated") else str(value)
                 message: dict = {"role": "assistant", "content": content}
                 if body.get("tools"):
                     name = body["tools"][0]["function"]["name"]
                     message = {"role": "assistant", "content": None, "tool_calls": [{
                         "id": "call_1", "type": "function",
                         "function": {"name": name, "arguments": content}}]}
-                self._send(200, {
+                self._send(200, cut=kind == "truncated", payload={
                     "id": "chatcmpl-1", "object": "chat.completion", "created": int(time.time()),
                     "model": body.get("model", "x"),
                     "choices": [{"index": 0, "message": message,
@@ -49,14 +50,18 @@ class ScriptedLLM:
                     "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
                 })
 
-            def _send(self, status: int, payload: dict) -> None:
+            def _send(self, status: int, payload: dict, cut: bool = False) -> None:
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError):
-                    self.wfile.write(data)
+                    self.wfile.write(data[: len(data) // 2] if cut else data)
+                if cut:  # the peer dies mid-body
+                    self.close_connection = True
+                    self.wfile.flush()
+                    self.connection.shutdown(2)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

@@ -80,6 +80,17 @@ def test_malformed_json_falls_back(llm):
     assert d.engine == "local-fallback" and any("llm engine failed" in w for w in d.warnings)
 
 
+def test_truncated_reply_is_retried_then_falls_back(llm):
+    llm.script.extend([("truncated", reply())] * 2 + [("json", reply())])
+    d = diagnose(TEXT)
+    assert d.engine == "llm" and len(llm.requests) == 3  # a cut-off body is retried like a 5xx
+    llm.script.extend([("truncated", reply())] * 5)
+    started = time.time()
+    d = diagnose(TEXT)
+    assert d.engine == "local-fallback" and time.time() - started < 10
+    assert any("llm engine failed" in w for w in d.warnings)
+
+
 def test_429_then_success(llm):
     llm.script.extend([("status", 429), ("json", reply())])
     d = diagnose(TEXT)

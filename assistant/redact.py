@@ -1,8 +1,10 @@
 """Replace person names with placeholders before text leaves for an external LLM.
 
-A name is a capitalised word that does not start a sentence and is not a common word,
-month, day or title; consecutive ones form one name. The mapping is kept so the reply can
-be turned back (`restore`).
+A name is a capitalised word that is not a common word, month, day or title and that
+appears at least once inside a sentence; a word seen only at the start of sentences is
+ambiguous ("Priya" or "Nobody") and is kept, unless it is joined by "and"/"&" to a name
+("Priya and Tom fell out"). Each distinct name gets one placeholder, and the mapping is
+kept so the reply can be turned back (`restore`).
 """
 
 from __future__ import annotations
@@ -21,17 +23,29 @@ _NOT_NAMES = {
     "Head", "Director", "Manager", "Lead", "Team", "Board", "Christmas", "Easter", "English",
 }
 _WORD = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b")
+_PAIR = re.compile(r"\b([A-Z][a-z]+) (?:and|&) ([A-Z][a-z]+)\b")
 _SENTENCE_START = re.compile(r"(^|[.!?:\n]\s*|[\"“(]\s*)$")
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words used as names somewhere in the text."""
+    names = {m.group(0) for m in _WORD.finditer(text)
+             if m.group(0) not in _NOT_NAMES and not _SENTENCE_START.search(text[: m.start()])}
+    for first, second in _PAIR.findall(text):  # "Priya and Tom ..." at a sentence start
+        if second in names and first not in _NOT_NAMES:
+            names.add(first)
+    return names
 
 
 def redact(text: str) -> tuple[str, dict[str, str]]:
     """Return (redacted text, placeholder -> original name)."""
+    names = _names(text)
     mapping: dict[str, str] = {}
     reverse: dict[str, str] = {}
     out, last = [], 0
     for match in _WORD.finditer(text):
         word = match.group(0)
-        if word in _NOT_NAMES or _SENTENCE_START.search(text[: match.start()]):
+        if word not in names:
             continue
         if word not in reverse:
             placeholder = f"Person{chr(ord('A') + len(reverse) % 26)}{len(reverse) // 26 or ''}"

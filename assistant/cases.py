@@ -99,6 +99,16 @@ def load_scenarios(split: str = "all", folder: Path | None = None) -> list[Scena
     return items
 
 
+def load_holdout(folder: Path | None = None) -> list[Scenario]:
+    """The held-out scenarios (evals/holdout/): written apart from the training data, by a
+    separate brief, and never used for training or model choice; they measure generalisation."""
+    folder = folder or evals_dir() / "holdout"
+    items: list[Scenario] = []
+    for path in sorted(folder.glob("scenarios_*.jsonl")):
+        items.extend(read_jsonl(path, Scenario))
+    return items
+
+
 def load_plans(split: str = "all", folder: Path | None = None) -> list[PlanCase]:
     """Labelled plans of a split from evals/plans/."""
     folder = folder or evals_dir() / "plans"

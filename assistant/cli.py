@@ -390,7 +390,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="run the eval suites and apply the gates")
     p.add_argument("--suite", default="all", choices=["diagnosis", "critique", "retrieval", "all"])
     p.add_argument("--engine", default="local", choices=["local", "llm"])
-    p.add_argument("--split", default="test", choices=["train", "dev", "test", "all"])
+    p.add_argument("--split", default="test", choices=["train", "dev", "test", "holdout", "all"],
+                   help="holdout: scenarios written apart from the training data (diagnosis only)")
     p.add_argument("--cases", help="a JSONL file of cases to run instead of the suite")
     p.add_argument("--out", help="run folder (default: DATA_DIR/eval-runs/...)")
     p.add_argument("--compare", nargs=2, metavar="RUN_DIR", help="compare two runs")

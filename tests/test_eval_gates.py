@@ -18,3 +18,15 @@ def test_eval_gates_on_the_test_split(indexed, tmp_path):
     failed = [g for g in data["gates"] if not g["passed"]]
     assert result.returncode == 0 and not failed, f"gates failed: {failed}\n{result.stderr[-2000:]}"
     assert data["seconds"] < 300
+
+
+@pytest.mark.slow
+def test_eval_gates_on_the_holdout(indexed, tmp_path):
+    out = tmp_path / "holdout-run"
+    result = run_cli("eval", "--suite", "diagnosis", "--split", "holdout", "--out", str(out), "--quiet",
+                     timeout=900)
+    data = json.loads((out / "results.json").read_text())
+    gates = data["gates"]
+    assert {g["metric"] for g in gates} >= {"accuracy", "hard_accuracy"} and all(g["enforced"] for g in gates)
+    failed = [g for g in gates if not g["passed"]]
+    assert result.returncode == 0 and not failed, f"holdout gates failed: {failed}\n{result.stderr[-2000:]}"

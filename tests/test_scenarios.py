@@ -6,8 +6,9 @@ import re
 from collections import Counter
 
 import numpy as np
+import pytest
 
-from assistant.cases import load_plans, load_queries, load_scenarios
+from assistant.cases import load_holdout, load_plans, load_queries, load_scenarios
 from assistant.classifier.model import Classifier
 from assistant.classifier.training import current_fingerprint, training_data
 from assistant.knowledge import library
@@ -39,11 +40,23 @@ def test_expected_sops_exist():
     assert all(q.expected_sop in ids for q in load_queries())
 
 
-def test_no_test_scenario_duplicates_a_training_one():
+def test_holdout_is_balanced_and_well_formed():
+    holdout = load_holdout()
+    labels = Counter(s.label for s in holdout)
+    assert len(holdout) >= 100 and min(labels.values()) >= 25 and len(labels) == 4
+    assert len({s.id for s in holdout}) == len(holdout)
+    assert sum(s.difficulty == "hard" for s in holdout) >= 0.3 * len(holdout)
+    assert not [s.id for s in holdout if s.difficulty in ("medium", "hard") and BANNED.search(s.text)]
+    ids = {sop.id for sop in library()}
+    assert all(set(s.expected_sops) <= ids for s in holdout)
+
+
+@pytest.mark.parametrize("held", ["test", "holdout"])
+def test_no_held_out_scenario_duplicates_a_training_one(held):
     from assistant.retrieval.embeddings import get_embedder
 
     train = load_scenarios("train")
-    test = load_scenarios("test")
+    test = load_holdout() if held == "holdout" else load_scenarios("test")
     train_texts = {s.text.strip().lower() for s in train}
     assert not [s.id for s in test if s.text.strip().lower() in train_texts]
     emb = get_embedder()
@@ -56,9 +69,9 @@ def test_no_test_scenario_duplicates_a_training_one():
     )
 
 
-def test_classifier_never_sees_the_test_split():
+def test_classifier_never_sees_the_test_split_or_the_holdout():
     texts, _, dev_texts, _ = training_data()
-    test_texts = {s.text for s in load_scenarios("test")}
+    test_texts = {s.text for s in load_scenarios("test") + load_holdout()}
     assert not test_texts & set(texts)
     assert not test_texts & set(dev_texts)
 

@@ -40,6 +40,8 @@ def run(suite: str, engine: str, split: str, cases_file: Path | None, out: Path 
         raise UserError(f"unknown suite '{suite}'; choose diagnosis, critique, retrieval or all")
     if cases_file is not None and suite == "all":
         raise UserError("--cases needs --suite diagnosis or --suite critique")
+    if split == "holdout" and suite != "diagnosis":
+        raise UserError("--split holdout has diagnosis scenarios only: use --suite diagnosis")
     if cases_file is not None and not cases_file.exists():
         raise UserError(f"cases file {cases_file} does not exist")
     chosen = SUITES if suite == "all" else (suite,)
@@ -79,10 +81,13 @@ def load_gates(path: Path | None = None) -> dict:
 
 
 def check_gates(results: dict, engine: str) -> list[dict]:
-    """Compare each gated metric with its minimum; only the test split of the suites is gated."""
+    """Compare each gated metric with its minimum; the test and holdout splits are gated
+    (the holdout against its own `[holdout.*]` sections)."""
     if results.get("cases_file"):
         return []
     gates = load_gates()
+    if results["split"] == "holdout":
+        gates = gates.get("holdout", {})
     checked = []
     for suite, metrics in results["suites"].items():
         section = gates.get(suite, {})
@@ -94,10 +99,10 @@ def check_gates(results: dict, engine: str) -> list[dict]:
             value = metrics.get(name)
             passed = value is not None and value >= minimum
             checked.append({"suite": suite, "metric": name, "value": value, "min": minimum,
-                            "passed": passed, "enforced": results["split"] == "test"})
+                            "passed": passed, "enforced": results["split"] in ("test", "holdout")})
     return checked
 
 
 def failed_gates(results: dict) -> list[dict]:
-    """Gates that failed and are enforced (test split)."""
+    """Gates that failed and are enforced (test and holdout splits)."""
     return [g for g in results.get("gates", []) if g["enforced"] and not g["passed"]]

@@ -12,6 +12,7 @@ from assistant.cases import (
     PlanCase,
     RetrievalQuery,
     Scenario,
+    load_holdout,
     load_plans,
     load_queries,
     load_scenarios,
@@ -37,6 +38,8 @@ def diagnosis_cases(split: str, cases_file: Path | None) -> list[Scenario]:
     """Labelled scenarios from the suite or from a user's JSONL file."""
     if cases_file is not None:
         return read_jsonl(cases_file, Scenario)
+    if split == "holdout":
+        return load_holdout()
     return load_scenarios(split)
 
 

@@ -11,7 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -237,7 +237,9 @@ def chat(body: ChatBody, who: Caller):
     turns = [m for m in body.messages if m.role in ("user", "assistant")]
     if not turns or turns[-1].role != "user":
         raise UserError("the last message must be a user message")
-    history = [HistoryMessage(role=m.role, content=_text_of(m.content)) for m in turns[:-1]]
+    # roles are filtered to user / assistant above
+    history = [HistoryMessage(role=cast(Literal["user", "assistant"], m.role), content=_text_of(m.content))
+               for m in turns[:-1]]
     result = diagnose(_text_of(turns[-1].content), history=history,
                       workspace=who.workspace(body.workspace))
     content = diagnosis_markdown(result)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -152,7 +152,8 @@ class Settings(BaseSettings):
         rows = []
         for name, field in type(self).model_fields.items():
             alias = field.validation_alias
-            env = alias.choices[0] if isinstance(alias, AliasChoices) else str(alias)
+            # every AliasChoices here holds plain environment names, never an AliasPath
+            env = cast(str, alias.choices[0]) if isinstance(alias, AliasChoices) else str(alias)
             value = getattr(self, name)
             if isinstance(value, SecretStr):
                 secret = value.get_secret_value()

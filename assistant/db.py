@@ -159,13 +159,18 @@ def record_feedback(*, diagnosis_id: str | None = None, critique_id: str | None 
     if comment is not None and len(comment) > 5000:
         raise UserError("comment is longer than 5000 characters")
     table, target = (diagnoses, diagnosis_id) if diagnosis_id else (critiques, critique_id)
+    if target is None:  # diagnosis_id == "": the same not-found error the lookup of None gives
+        raise NotFoundError(f"no {table.name[:-1]} with id {target}")
     row = _fetch(table, target, workspaces)
     try:
         with engine().begin() as conn:
             result = conn.execute(insert(feedback).values(
                 target_type="diagnosis" if diagnosis_id else "critique", target_id=target,
                 workspace=row["workspace"], rating=rating, comment=comment, created_at=time.time()))
-            return int(result.inserted_primary_key[0])
+            key = result.inserted_primary_key
+            if key is None:  # cannot happen: an INSERT always reports its primary key
+                raise StoreError("database did not return the new feedback id")
+            return int(key[0])
     except SQLAlchemyError as exc:
         raise StoreError(f"database error: {exc.__class__.__name__}") from exc
 

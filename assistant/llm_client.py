@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -24,7 +24,7 @@ M = TypeVar("M", bound=BaseModel)
 
 @lru_cache(maxsize=8)
 def _chain(schema: type[BaseModel], model: str, base_url: str | None, key: str, timeout: float,
-           method: str) -> Any:
+           method: Literal["json_schema", "function_calling"]) -> Any:
     from langchain_openai import ChatOpenAI
     from pydantic import SecretStr
 

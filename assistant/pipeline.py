@@ -6,6 +6,7 @@ The CLI, the API, the UI and the MCP server all call this one function.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from assistant.config import DEFAULT_WORKSPACE, get_settings
 from assistant.engines.base import DiagnoseRequest, get_engine
@@ -137,7 +138,7 @@ def _resolve_step_chunks(critique) -> None:
     if not step_ids:
         return
     got = store.get(where={"step_id": {"$in": step_ids}}, include=["metadatas", "documents"])
-    by_step = {}
+    by_step: dict[str, tuple[str, dict[str, Any], str]] = {}
     for cid, meta, doc in zip(got["ids"], got["metadatas"], got["documents"], strict=True):
         if meta.get("workspace") == "__global__":
             by_step.setdefault(meta["step_id"], (cid, meta, doc))

@@ -20,6 +20,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -154,7 +155,8 @@ def auxiliary_examples() -> tuple[list[str], list[str]]:
     single-category SOPs, used as extra low-weight training examples."""
     from assistant.knowledge import library
 
-    texts, labels = [], []
+    texts: list[str] = []
+    labels: list[str] = []
     for sop in library():
         for step in sop.steps:
             texts.append(f"{step.title}. {step.action}")
@@ -214,8 +216,9 @@ def train(train_texts: list[str], train_labels: list[str], dev_texts: list[str],
             oof_knn[i] = knn_votes(evs[i].whole, bank[fit_idx], y[fit_idx])
     sentence = LinearModel.fit(*sentence_rows(np.arange(len(texts)))[:2], SENTENCE_C,
                                sentence_rows(np.arange(len(texts)))[2])
+    # every index is held out by exactly one fold, so no `oof` entry is still None here
     x = np.stack([
-        np.concatenate([FeatureBuilder.vector(ev, t), sentence_aggregate(p, ev), k])
+        np.concatenate([FeatureBuilder.vector(ev, t), sentence_aggregate(cast(np.ndarray, p), ev), k])
         for ev, t, p, k in zip(evs, texts, oof, oof_knn, strict=True)
     ])
     doc = LinearModel.fit(x, y, DOC_C, weights)

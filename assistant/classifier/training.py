@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import cast
 
 from assistant.cases import load_scenarios
 from assistant.classifier.features import FeatureBuilder
@@ -15,8 +16,9 @@ def training_data() -> tuple[list[str], list[str], list[str], list[str]]:
     """(train texts, train labels, dev texts, dev labels); the test split is never read here."""
     train_cases = [s for s in load_scenarios("train") if s.label]
     dev_cases = [s for s in load_scenarios("dev") if s.label]
-    return ([s.text for s in train_cases], [s.label for s in train_cases],
-            [s.text for s in dev_cases], [s.label for s in dev_cases])
+    # labels are set: unlabelled scenarios are filtered out above
+    return ([s.text for s in train_cases], [cast(str, s.label) for s in train_cases],
+            [s.text for s in dev_cases], [cast(str, s.label) for s in dev_cases])
 
 
 def surface_labels() -> list[str | None]:

@@ -4,6 +4,7 @@ retrieved from the index. No key, no network."""
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import numpy as np
 
@@ -14,7 +15,7 @@ from assistant.engines.guidance import ANTI_PATTERNS, MEANING, QUESTIONS, WOULD_
 from assistant.engines.safety import SafetyDetector
 from assistant.retrieval.embeddings import get_embedder
 from assistant.retrieval.search import SearchHit
-from assistant.schema import Citation, Diagnosis, Scores, Step
+from assistant.schema import Category, Citation, Diagnosis, Scores, Step
 
 CLOSE_MARGIN = 0.25  # top-two gap under which the engine asks separating questions
 SECONDARY_MIN = 0.2
@@ -101,10 +102,10 @@ class LocalEngine(Engine):
         citations = self._dedupe([c for s in steps for c in s.citations] +
                                  [citation_of(h) for h in request.plan_hits[:2]])
         return Diagnosis(
-            category=top,
+            category=cast(Category, top),  # ranked() yields only CATEGORIES
             confidence=confidence,
             scores=scores,
-            secondary=secondary,
+            secondary=cast("Category | None", secondary),
             surface_symptom=f"The complaint as stated: \"{surface}\"",
             root_cause=f"{top.capitalize()}: {MEANING[top]}; the clearest sign is \"{root_sentence}\"",
             rationale=rationale,

@@ -176,7 +176,7 @@ def run_critique(plans: list[PlanCase], engine: str, progress: Progress = _noop)
         started = time.perf_counter()
         result = critique_plan(plan.text)
         latencies.append((time.perf_counter() - started) * 1000)
-        got = {c.id: c.status for c in result.checks}
+        got: dict[str, str] = {c.id: c.status for c in result.checks}
         table[plan.id] = {}
         for check, expected in plan.expected.items():
             per_check.setdefault(check, []).append(_credit(expected, got.get(check, "n/a")))

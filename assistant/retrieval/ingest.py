@@ -223,7 +223,8 @@ def ingest_paths(
     report = IngestReport()
     files = _expand(paths)
     shipped = knowledge_dir().resolve()
-    prepared: list[tuple[str, list[Chunk], tuple | None]] = []
+    prepared: list[tuple[str, list[Chunk], tuple[str, str, str, str, str, str] | None]] = []
+    keep: tuple[str, str, str, str, str, str] | None  # (doc_id, workspace, source, title, kind, text)
     for path in files:
         try:
             if not path.exists():

@@ -7,6 +7,8 @@ safetensors arrays at load time (about 0.2 s).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
@@ -30,7 +32,7 @@ def build_graph(w: dict[str, np.ndarray], layers: int, heads: int) -> bytes:
         inits.append(numpy_helper.from_array(np.asarray(value), name))
         return name
 
-    def node(op: str, inputs: list[str], fused: bool = False, **attrs: object) -> str:
+    def node(op: str, inputs: list[str], fused: bool = False, **attrs: Any) -> str:
         counter[0] += 1
         out = f"{op.lower()}_{counter[0]}"
         domain = {"domain": "com.microsoft"} if fused else {}

@@ -244,6 +244,8 @@ class Store:
         def write() -> None:
             for workspace, rows in groups.items():
                 collection = self.collection_for(workspace, create=True)
+                if collection is None:  # cannot happen: create=True always opens one
+                    raise StoreError(f"cannot open the collection of workspace {workspace}")
                 for start in range(0, len(rows), 1000):
                     part = rows[start : start + 1000]
                     collection.upsert(

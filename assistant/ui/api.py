@@ -21,7 +21,7 @@ def register(login: KeyLogin) -> None:
 
     @friendly
     def diagnose_endpoint(text: str, workspace: str = "default", engine: str = "auto",
-                          history: list | None = None, request: gr.Request = None) -> dict:
+                          history: list | None = None, request: gr.Request | None = None) -> dict:
         """Diagnose the root cause of a described problem; returns the Diagnosis as JSON.
 
         Args:
@@ -36,7 +36,7 @@ def register(login: KeyLogin) -> None:
 
     @friendly
     def critique_endpoint(text: str, against: str = "", workspace: str = "default",
-                          save: bool = False, request: gr.Request = None) -> dict:
+                          save: bool = False, request: gr.Request | None = None) -> dict:
         """Critique a plan against the 14-check rubric; returns the PlanCritique as JSON.
 
         Args:
@@ -51,7 +51,7 @@ def register(login: KeyLogin) -> None:
 
     @friendly
     def search_endpoint(query: str, workspace: str = "default", k: int = 5,
-                        request: gr.Request = None) -> list:
+                        request: gr.Request | None = None) -> list:
         """Ranked chunks from the workspace's plans and the global SOPs.
 
         Args:

@@ -79,7 +79,7 @@ def previous_run(folder: Path) -> Path | None:
     suites = set(load_results(folder)["suites"])
     earlier = [p for p in past_runs() if p.name < folder.name]
     same = [p for p in earlier if set(load_results(p)["suites"]) == suites]
-    return (same or earlier or [None])[0]
+    return next(iter(same or earlier), None)
 
 
 def _value(value: object) -> str:

@@ -152,6 +152,7 @@ def record_feedback(*, diagnosis_id: str | None = None, critique_id: str | None 
                     rating: int, comment: str | None = None,
                     workspaces: set[str] | None = None) -> int:
     """Store a thumbs up (1) or down (-1) on a stored diagnosis or critique; returns its id."""
+    diagnosis_id, critique_id = diagnosis_id or None, critique_id or None  # "" names nothing
     if (diagnosis_id is None) == (critique_id is None):
         raise UserError("give exactly one of diagnosis_id or critique_id")
     if rating not in (1, -1):
@@ -159,8 +160,7 @@ def record_feedback(*, diagnosis_id: str | None = None, critique_id: str | None 
     if comment is not None and len(comment) > 5000:
         raise UserError("comment is longer than 5000 characters")
     table, target = (diagnoses, diagnosis_id) if diagnosis_id else (critiques, critique_id)
-    if target is None:  # diagnosis_id == "": the same not-found error the lookup of None gives
-        raise NotFoundError(f"no {table.name[:-1]} with id {target}")
+    assert target is not None  # exactly one of the two is set (checked above)
     row = _fetch(table, target, workspaces)
     try:
         with engine().begin() as conn:

@@ -53,6 +53,9 @@ def test_critique_is_stored_and_feedback_on_it():
     c = critique(plan, workspace="team-a")
     assert db.get_critique(c.critique_id, {"team-a"})["score"] == c.score
     assert db.record_feedback(critique_id=c.critique_id, rating=1) > 0
+    for empty in ({"diagnosis_id": ""}, {"diagnosis_id": "", "critique_id": ""}, {}):
+        with pytest.raises(UserError, match="exactly one"):
+            db.record_feedback(rating=1, **empty)
 
 
 def test_purge_and_reindex():

@@ -109,8 +109,19 @@ def load_holdout(folder: Path | None = None) -> list[Scenario]:
     return items
 
 
+def load_holdout_plans(folder: Path | None = None) -> list[PlanCase]:
+    """The held-out labelled plans (evals/holdout/plans_*.jsonl), never used to develop the checker."""
+    folder = folder or evals_dir() / "holdout"
+    items: list[PlanCase] = []
+    for path in sorted(folder.glob("plans_*.jsonl")):
+        items.extend(read_jsonl(path, PlanCase))
+    return items
+
+
 def load_plans(split: str = "all", folder: Path | None = None) -> list[PlanCase]:
-    """Labelled plans of a split from evals/plans/."""
+    """Labelled plans of a split from evals/plans/ (split "holdout": evals/holdout/)."""
+    if split == "holdout":
+        return load_holdout_plans()
     folder = folder or evals_dir() / "plans"
     items: list[PlanCase] = []
     for path in sorted(folder.glob("*.jsonl")):

@@ -391,7 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suite", default="all", choices=["diagnosis", "critique", "retrieval", "all"])
     p.add_argument("--engine", default="local", choices=["local", "llm"])
     p.add_argument("--split", default="test", choices=["train", "dev", "test", "holdout", "all"],
-                   help="holdout: scenarios written apart from the training data (diagnosis only)")
+                   help="holdout: scenarios and plans written apart from the data the engines were built on")
     p.add_argument("--cases", help="a JSONL file of cases to run instead of the suite")
     p.add_argument("--out", help="run folder (default: DATA_DIR/eval-runs/...)")
     p.add_argument("--compare", nargs=2, metavar="RUN_DIR", help="compare two runs")

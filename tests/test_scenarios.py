@@ -8,7 +8,13 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from assistant.cases import load_holdout, load_plans, load_queries, load_scenarios
+from assistant.cases import (
+    load_holdout,
+    load_holdout_plans,
+    load_plans,
+    load_queries,
+    load_scenarios,
+)
 from assistant.classifier.model import Classifier
 from assistant.classifier.training import current_fingerprint, training_data
 from assistant.knowledge import library
@@ -49,6 +55,16 @@ def test_holdout_is_balanced_and_well_formed():
     assert not [s.id for s in holdout if s.difficulty in ("medium", "hard") and BANNED.search(s.text)]
     ids = {sop.id for sop in library()}
     assert all(set(s.expected_sops) <= ids for s in holdout)
+
+
+def test_holdout_plans_are_unseen_and_well_formed():
+    from assistant.critique.rubric import RUBRIC_IDS
+
+    plans = load_holdout_plans()
+    assert len(plans) >= 20 and sum(p.injection for p in plans) >= 2
+    assert all(set(p.expected) == set(RUBRIC_IDS) for p in plans)
+    developed_on = {p.text.strip() for p in load_plans("all")}
+    assert not [p.id for p in plans if p.text.strip() in developed_on]
 
 
 @pytest.mark.parametrize("held", ["test", "holdout"])

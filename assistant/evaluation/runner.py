@@ -40,8 +40,8 @@ def run(suite: str, engine: str, split: str, cases_file: Path | None, out: Path 
         raise UserError(f"unknown suite '{suite}'; choose diagnosis, critique, retrieval or all")
     if cases_file is not None and suite == "all":
         raise UserError("--cases needs --suite diagnosis or --suite critique")
-    if split == "holdout" and suite != "diagnosis":
-        raise UserError("--split holdout has diagnosis scenarios only: use --suite diagnosis")
+    if split == "holdout" and suite not in ("diagnosis", "critique"):
+        raise UserError("--split holdout holds scenarios and plans only: use --suite diagnosis or critique")
     if cases_file is not None and not cases_file.exists():
         raise UserError(f"cases file {cases_file} does not exist")
     chosen = SUITES if suite == "all" else (suite,)

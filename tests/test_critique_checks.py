@@ -270,6 +270,141 @@ CASES: list[tuple[str, str, str]] = [
     ("risks", "fail", "## Risks\nRisks will be managed through the project risk register.\n"),
 ]
 
+# Plan formats added later: each case below failed before its rule existed.
+_HEADING_OKRS = (
+    "## Objective 1: Riders book a second trip within a month\n"
+    "Owner: Tomas Berg\n- KR1: repeat bookings 22% -> 30% by 30 Sep\n\n"
+    "## Objective 2: Drivers stay on the platform\n"
+    "Owner: Lucia Ferrer\n- KR1: 90-day driver retention 58% -> 66% by 30 Sep\n"
+)
+FORMAT_CASES: list[tuple[str, str, str]] = [
+    # objectives written as markdown headings count as the priority list
+    ("priorities", "pass", _HEADING_OKRS),
+    # the 'Owner:' line under an objective is that objective's owner
+    (
+        "owners",
+        "pass",
+        "O1 Riders book a second trip within a month\nOwner: Tomas Berg\n"
+        "- KR1: repeat bookings 22% -> 30% by 30 Sep\n"
+        "O2 Drivers stay on the platform\nOwner: Lucia Ferrer\n"
+        "- KR1: 90-day driver retention 58% -> 66% by 30 Sep\n",
+    ),
+    # objectives as table rows whose first cell is 'O1. ...' (a bare 'O1' row continues it)
+    (
+        "priorities",
+        "pass",
+        "| Objective | Key result | Baseline | Target |\n|---|---|---|---|\n"
+        "| O1. Shoppers return each week | Weekly returning shoppers | 31% | 40% |\n"
+        "| O1 | Basket size | 3.1 | 3.6 |\n"
+        "| O2. Stores run out less often | Out-of-stock rate | 6% | 3% |\n",
+    ),
+    # objectives in prose: 'Objective one is that ...'
+    (
+        "priorities",
+        "pass",
+        "Objective one is that tenants get repairs done on the first visit.\n"
+        "Objective two is that empty flats are let again quickly.\n",
+    ),
+    # a numbered list under an 'Objectives' heading is a set of objectives
+    (
+        "priorities",
+        "pass",
+        "## Objectives\n1. Make onboarding painless\n2. Keep paying teams longer\n"
+        "3. Reduce support load\n",
+    ),
+    # 5-6 objectives and no separate priority list: partial
+    (
+        "priorities",
+        "partial",
+        "O1 Grow the newsletter audience\nO2 Cut churn\nO3 Open two podcasts\n"
+        "O4 Redo the website\nO5 Win a grant\n",
+    ),
+    # a numbered outline section: '3. Priorities' then '3.1', '3.2', '3.3'
+    (
+        "priorities",
+        "pass",
+        "3. Priorities for the half\n"
+        "  3.1 Bring the new press line up to rate.\n"
+        "  3.2 Halve rework on line 2.\n"
+        "  3.3 Fill the two vacant shift lead roles.\n",
+    ),
+    # a table with a 'Priority' column lists one priority per row
+    (
+        "priorities",
+        "pass",
+        "| Priority | Lead | First milestone |\n|---|---|---|\n"
+        "| 1. Faster triage | Ana Ruiz | Pilot by 1 Aug |\n"
+        "| 2. Shorter stays | Li Wei | Pathway by 1 Sep |\n",
+    ),
+    # a 'Priority' column of levels (all High) is not a short list (guards the table rule)
+    (
+        "priorities",
+        "fail",
+        "| Initiative | Owner | Priority |\n|---|---|---|\n"
+        "| New app | Ana Ruiz | High |\n| Loyalty | Li Wei | High |\n| Refit | Jo Park | High |\n",
+    ),
+    # 'Equally important is what we ...' is a connective, not 'everything is a priority'
+    (
+        "priorities",
+        "pass",
+        "Equally important is what we will leave alone this year.\n"
+        "Our two priorities are the clinic network, led by Ana Ruiz, and the booking app, "
+        "led by Li Wei.\n",
+    ),
+    # a labelled list ends with its sentence: 'Top priorities: A and B. C and D wait.'
+    (
+        "priorities",
+        "pass",
+        "Top priorities: quotes and orders. Onboarding, data, pricing and hiring wait until Q4.\n",
+    ),
+    # 'KR:' without a number is a key result (a plan of output KRs has measures: 12 > 10)
+    (
+        "scorecard_size",
+        "fail",
+        "O1: Modernise the build system. Owner: Platform team\n"
+        + "".join(f"- KR: Move service {i} to the new pipeline\n" for i in range(12)),
+    ),
+    # a version upgrade 'Upgrade Postgres 12 to 15' is an output, not a measured change
+    (
+        "outcome_metrics",
+        "fail",
+        "O1: Keep the databases current. Owner: Ana Ruiz\n- KR1: Upgrade Postgres 12 to 15\n",
+    ),
+    # a numbered item in capitals ('1. NPS 41') is a list item, not a heading
+    (
+        "scorecard_size",
+        "fail",
+        "## Key results\n"
+        + "".join(
+            f"{i}. NPS {40 + i}\n" if i in (1, 8) else f"{i}. Reopen rate under {i}%\n"
+            for i in range(1, 13)
+        ),
+    ),
+    # measures named in prose: 'We will measure success by A, B and C'
+    (
+        "scorecard_size",
+        "pass",
+        "We will measure success by weekly active households, the repeat purchase rate and "
+        "the number of complaints.\n",
+    ),
+    # 'We will know it is working when X rises from A to B by <date>' frames a target
+    (
+        "baseline_target",
+        "pass",
+        "We will know it is working when same-week delivery rises from 81% to 95% by "
+        "30 November.\n",
+    ),
+    # a target line's dates and numbers are not a list of measures
+    (
+        "scorecard_size",
+        "pass",
+        "## How we will measure\n"
+        + "".join(f"- Metric {i}: 8{i}% (2025) to 9{i}% by Dec 31, 2026.\n" for i in range(6)),
+    ),
+]
+CASES += FORMAT_CASES
+
+
 
 @pytest.mark.parametrize(
     ("check_id", "expected", "snippet"),

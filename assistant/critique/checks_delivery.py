@@ -87,6 +87,8 @@ def _owner_people(line: Line, plan: Plan) -> list[str]:
         names = person_names(text[max(0, match.start() - 40) : match.start()], known)
         if names:
             found.append(names[-1])
+    if line.okr == "O" and not found and (below := _block_owner_line(plan, line)):
+        found += _owner_people(below, plan)
     if in_topics(line, *_UNIT_TOPICS) or line.okr:
         paren = re.search(r"\(([^()]{2,30})\)\s*\.?$", text)
         if (
@@ -103,6 +105,27 @@ def _owner_people(line: Line, plan: Plan) -> list[str]:
             if names and re.match(rf"\s*{re.escape(names[0])}\s*(?:[,(.;]|$)", fragment):
                 found.append(names[0])
     return list(dict.fromkeys(found))
+
+
+_OWNER_LABEL = re.compile(r"^(?:owners?|dri|lead|led by|accountable|responsible)$", IC)
+
+
+def _block_owner_line(plan: Plan, objective: Line) -> Line | None:
+    """The 'Owner: <name>' line given under an objective, before its next objective."""
+    for ln in plan.lines[objective.index + 1 :]:
+        if ln.kind in ("header", "title") or ln.okr == "O":
+            return None
+        if _OWNER_LABEL.match(ln.label or ""):
+            return ln
+    return None
+
+
+def _owner_of_block(plan: Plan, line: Line) -> bool:
+    """True for an 'Owner: <name>' line that names the owner of the objective above it."""
+    if not _OWNER_LABEL.match(line.label or ""):
+        return False
+    above = [ln for ln in plan.lines[: line.index] if ln.okr == "O" or ln.kind == "header"]
+    return bool(above) and above[-1].okr == "O" and _block_owner_line(plan, above[-1]) is line
 
 
 def _is_unit(ln: Line) -> bool:
@@ -151,7 +174,7 @@ def _units(plan: Plan) -> list[Line]:
         # one owner per key result: the key results are the units, not their objectives
         units = [ln for ln in units if ln.okr != "O"] + key_results
     for ln in plan.body_lines():
-        if ln in units or _PLAN_LEVEL.match(ln.label or ""):
+        if ln in units or _PLAN_LEVEL.match(ln.label or "") or _owner_of_block(plan, ln):
             continue
         if not in_topics(ln, *_NOT_UNIT_TOPICS) and _owner_people(ln, plan):
             units.append(ln)

@@ -162,7 +162,10 @@ def check_exclusions(plan: Plan) -> Verdict:
 EVERYTHING_RE = re.compile(
     r"\b(?:all|every|both)\b(?!\s+(?:else|other|others|remaining|the rest|non))[^.;:\n]{0,50}?"
     r"\b(?:p0s?|top[- ]priorit\w*|priorit\w*|critical|must[- ]haves?|equally (?:important|"
-    r"weighted|urgent))\b|\bequally (?:important|weighted|urgent|critical)\b|"
+    r"weighted|urgent))\b|"
+    # predicate use only ("these are equally important"), not "Equally important is what ..."
+    r"\b(?:is|are|be|being|remain|remains|treated as|seen as)\s+(?:all\s+|both\s+)?"
+    r"equally (?:important|weighted|urgent|critical)\b|"
     r"\beverything (?:is|here is) (?:a )?(?:top )?priorit|\bno (?:requirement|item|feature|"
     r"project|initiative)s? (?:can|will|may) be (?:deferred|cut|dropped|descoped|deprioriti[sz]ed)",
     IC,
@@ -180,6 +183,14 @@ _SINGLE = re.compile(
 _ENUMERATED = re.compile(r"\(\d{1,2}\)|(?:^|\s)\d{1,2}\)\s|(?:^|[\s:;,])#?\d{1,2}\.\s")
 _RANK_LABEL = re.compile(r"^\W*(?:\(?p0\)?|priority\s*(?:1|one|#1))\s*[:\-–—)]", IC)
 _TOP_MARK = re.compile(r"\btop[- ]priority\b|\(p0\)|\bp0\b|\bpriority (?:1|one)\b", IC)
+
+
+_FIRST_SENTENCE = re.compile(r"(?<=[\w)])\.\s+(?=[A-Z0-9])")
+_PRIORITY_COLUMN = re.compile(r"^(?:top )?priorit(?:y|ies)\b", IC)
+# a 'Priority' column holding levels (High / P1 / Must) rates each row; it is not a list
+_PRIORITY_LEVEL = re.compile(
+    r"^\W*(?:high|medium|med|low|critical|urgent|p\d|must|should|could|won'?t|top)\b", IC
+)
 
 
 def _items_after(plan: Plan, header: Line) -> list[Line]:
@@ -209,7 +220,8 @@ def _priority_lists(plan: Plan) -> list[tuple[int, list[Line]]]:
         counted = _COUNTED.search(head.plain)
         if head.label and head.body and head.kind != "header":
             enumerated = len(_ENUMERATED.findall(head.body))
-            parts = [p for p in re.split(r"[;,]|\band\b", head.body) if p.strip()]
+            listed = _FIRST_SENTENCE.split(head.body)[0]  # the list ends with its sentence
+            parts = [p for p in re.split(r"[;,]|\band\b", listed) if p.strip()]
             lists.append((enumerated or len(parts), [head]))
             continue
         items = _items_after(plan, head)
@@ -235,13 +247,33 @@ def _priority_lists(plan: Plan) -> list[tuple[int, list[Line]]]:
     marked = [ln for ln in objectives if _TOP_MARK.search(ln.plain)]
     if (marked and 2 <= len(objectives) <= 4) or 2 <= len(marked) <= 4:
         lists.append((len(objectives) if len(marked) == 1 else len(marked), marked))
+    rows = [
+        ln
+        for ln in plan.body_lines()
+        for name, cell in ln.cells.items()
+        if _PRIORITY_COLUMN.search(name) and cell.strip() and not _PRIORITY_LEVEL.match(cell)
+    ]
+    if rows:
+        lists.append((len(rows), rows))  # a table with a 'Priority' column: one row each
     return lists
+
+
+def _objective_set(plan: Plan) -> list[Line]:
+    """The objectives of an OKR set (two or more): in effect the plan's priority list."""
+    objectives = [ln for ln in plan.body_lines() if ln.okr == "O"]
+    return objectives if len(objectives) >= 2 else []
+
+
+_NEAR_SHORT = 6  # 5-6 objectives (and no priority list) is partial; 7 or more is a fail
 
 
 def check_priorities(plan: Plan) -> Verdict:
     """Pass: a short (2-4) top-priority list, and no 'everything is a priority'."""
     everything = [ln for ln in plan.content() if EVERYTHING_RE.search(ln.plain)]
     lists = _priority_lists(plan)
+    objectives = _objective_set(plan)
+    if objectives:
+        lists.append((len(objectives), objectives))
     if everything:
         return Verdict(
             "fail",
@@ -259,7 +291,18 @@ def check_priorities(plan: Plan) -> Verdict:
             f"Names a short priority list of {n} ({line_refs(lines[:1])}).",
             "Keep it to this list; check leaders can recite it without the document.",
         )
-    long_lists = [(n, lines) for n, lines in lists if n > 4]
+    long_lists = [(n, lines) for n, lines in lists if n > 4 and lines is not objectives]
+    if not long_lists and objectives and len(objectives) <= _NEAR_SHORT:
+        n = len(objectives)
+        return Verdict(
+            "partial",
+            evidence(objectives),
+            f"Sets {n} objectives ({line_refs(objectives)}): no separate priority list, and "
+            "more objectives than a short list of 2-4.",
+            f"Rank the objectives and name the top 2-3 as the priorities; move the other "
+            f"{n - 3} to 'Later / not doing'.",
+        )
+    long_lists += [(n, lines) for n, lines in lists if n > 4 and lines is objectives]
     if long_lists:
         n, lines = long_lists[0]
         return Verdict(

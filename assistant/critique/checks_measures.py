@@ -7,7 +7,14 @@ import re
 
 from assistant.critique.base import Verdict, evidence, in_topics, is_conditional, line_refs, short
 from assistant.critique.parse import Line, Plan
-from assistant.critique.patterns import COUNT_WORD, IC, METRIC_WORDS_RE, count_value, has_number
+from assistant.critique.patterns import (
+    COUNT_WORD,
+    IC,
+    METRIC_WORDS_RE,
+    MONTH,
+    count_value,
+    has_number,
+)
 from assistant.critique.targets import (
     CHANGE_RE,
     column,
@@ -174,7 +181,14 @@ def check_leading_indicators(plan: Plan) -> Verdict:
 _EXPLICIT_COUNT = re.compile(
     r"\b(" + COUNT_WORD + r")\s+(?:measures|metrics|kpis|indicators)\b(?:\s+in total)?", IC
 )
-_LIST_INTRO = re.compile(r"(?::|\bincluding\b|\binclude\b|\bsuch as\b)\s+", IC)
+_LIST_INTRO = re.compile(
+    r"(?::|\bincluding\b|\binclude\b|\bsuch as\b|\b(?:measure|judge|track|assess)\w*\s+"
+    r"(?:our\s+|its\s+|the\s+)?(?:success|progress|performance)\s+(?:by|on|through|with)\b)\s+",
+    IC,
+)
+_NOT_A_NAME = re.compile(
+    rf"\b(?:to|by|from|until|target|baseline|in|of|at|{MONTH})\b|[\d%$£€.,()<>~+-]", IC
+)
 _SCORE_LABEL = re.compile(
     r"\b(?:kpis?|metrics?|measures?|indicators?|signals?|dashboard|"
     r"scorecard|leading)\b",
@@ -208,11 +222,14 @@ def _listed_measures(line: Line) -> int:
     head = text[: intro.start()] if intro else ""
     if intro is None and not in_topics(line, "metrics"):
         return 0
-    if intro is not None and not (_SCORE_LABEL.search(head) or in_topics(line, "metrics")):
+    if intro is not None and not (
+        _SCORE_LABEL.search(head + intro.group(0)) or in_topics(line, "metrics")
+    ):
         return 0
     body = text[intro.end() :] if intro else text
     body = re.split(r"(?<=[a-z)%])\.\s+[A-Z]", body)[0]
-    items = _split_list(body)
+    # a measure is named by words: '91.2% (2025) to 97% by Dec 31' and '2026' are not names
+    items = [i for i in _split_list(body) if re.search(r"[a-z]{3,}", _NOT_A_NAME.sub(" ", i), IC)]
     return len(items) if len(items) >= 2 else 0
 
 

@@ -50,9 +50,20 @@ _LIST_MARKER = re.compile(
     r"^\s*(?:(?P<bullet>[-*•·▪◦–—+>])|(?P<sub>\d+\.\d+(?:\.\d+)?\.?)|(?P<number>\d{1,2}[.)])|"
     r"(?P<paren>\(\d{1,2}\)|\([a-z]\))|(?P<letter>[a-z][.)]))\s+"
 )
+_ORDINAL = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
+# "O1 ...", "- KR2.1 ...", "- KR: ...", "- KR (leading): ...", "## Objective 1: ...", "| O1. ... |", "Objective one is that ..."
 _OKR = re.compile(
-    r"^\s*(?:[-*•]\s*)?\**(?P<kind>O\d{1,2}|KR\s?\d{1,2}(?:\.\d{1,2})?|"
-    r"Objective\s+\d{1,2}|Key result\s+\d{1,2}(?:\.\d{1,2})?)\b",
+    r"^\s*(?:[-*•]\s*|#{1,6}\s+|\|\s*)?\**(?P<kind>O\d{1,2}|KR\s?\d{1,2}(?:\.\d{1,2})?|"
+    r"KR(?=\s*(?:\([^)]{1,30}\)\s*)?:)|"
+    rf"Objective\s+{_ORDINAL}|Key result\s+{_ORDINAL}(?:\.\d{{1,2}})?)\b",
+    IC,
+)
+# A table row whose first cell is only "O1" continues objective O1's rows: not a new objective.
+_BARE_OKR_CELL = re.compile(r"^\s*\|\s*\**O\d{1,2}\**\s*\|", IC)
+# "## Objectives", "Our objectives", "Team objectives for Q3": a heading over a list of objectives
+_OBJECTIVES_HEAD = re.compile(
+    r"^(?:our |team |the )?(?:\w+ )?(?:objectives|okrs)(?:\s*[(,-–—].*|\s+(?:for|in)\s.*|"
+    r"\s+(?:[QH][1-4]|FY|20\d\d)\S*)?$",
     IC,
 )
 _MD_HEADER = re.compile(r"^\s*(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -89,6 +100,7 @@ class Line:
     section: int = 0
     cells: dict[str, str] = field(default_factory=dict)
     index: int = 0  # position in Plan.lines
+    heads: bool = False  # an objective written as a heading: an item that also opens a section
 
     @property
     def is_blank(self) -> bool:
@@ -181,7 +193,7 @@ def _classify(lines: list[Line]) -> None:
         if marker:
             ln.marker = next(k for k, v in marker.groupdict().items() if v)
         okr = _OKR.match(ln.text)
-        if okr:
+        if okr and not _BARE_OKR_CELL.match(ln.text):
             ln.okr = "KR" if okr.group("kind").lower().startswith(("kr", "key")) else "O"
         ln.plain = _plain(ln.text)
         if ln.text.count("|") >= 2:
@@ -189,6 +201,8 @@ def _classify(lines: list[Line]) -> None:
         elif _MD_HEADER.match(ln.text) or _WRAPPED.match(ln.text):
             ln.kind = "header"
             ln.plain = _plain(re.sub(r"^\s*#+\s*", "", ln.text)).rstrip(":").strip()
+            if ln.okr == "O":
+                ln.kind, ln.heads = "item", True  # "## Objective 1: ..." is an objective
         else:
             ln.kind = "item" if ln.marker or ln.okr else "text"
         lead_in = _BOLD_LEAD.match(_LIST_MARKER.sub("", ln.text, count=1))
@@ -221,22 +235,25 @@ def _structure(lines: list[Line]) -> list[Section]:
             continue
         prev = lines[i - 1] if i > 0 else None
         nxt = next((n for n in lines[i + 1 :] if not n.is_blank), None)
-        if ln.label == "" and (ln.plain.isupper() and len(ln.plain) > 3 and nxt is not None):
+        capitals = ln.plain.isupper() and len(ln.plain) > 3 and not ln.marker  # not "1. CSAT 92%"
+        if ln.label == "" and capitals and nxt is not None:
             ln.kind = "header"
         elif _is_short_heading(ln, prev, nxt):
             ln.kind = "title" if prev is not None and prev.kind == "title" else "header"
     sections = [Section(0, "", frozenset(), None)]
     table_header: list[str] | None = None
     for ln in lines:
-        if ln.kind == "header":
+        if ln.kind == "header" or ln.heads:
             topics = topics_of(ln.plain)
             sections.append(Section(len(sections), ln.plain, topics, ln))
+            if ln.kind == "header" and _OBJECTIVES_HEAD.match(ln.plain):
+                _mark_objectives(lines, ln)
         current = sections[-1]
         ln.section = current.index
         label_topics = topics_of(ln.label) if ln.label else frozenset()
         if ln.kind == "item" and current.topics:
             label_topics = frozenset()  # "Firmware team: ..." under Dependencies is a party
-        if ln.kind == "header":
+        if ln.kind == "header" or ln.heads:
             ln.topics = current.topics
         elif label_topics and ln.kind == "text":
             ln.topics = label_topics  # "Decisions: ..." after a list is about decisions
@@ -245,7 +262,39 @@ def _structure(lines: list[Line]) -> list[Section]:
         if ln.kind != "header":
             current.lines.append(ln)
         table_header = _table_cells(ln, table_header)
+    _promote_outline_items(sections)
     return sections
+
+
+def _mark_objectives(lines: list[Line], header: Line) -> None:
+    """Top-level list items right under an 'Objectives' heading are objectives."""
+    items: list[Line] = []
+    for ln in lines[header.index + 1 :]:
+        if ln.kind in ("header", "title") or ln.heads:
+            break
+        if ln.okr:
+            return  # already written as O1 / KR1 lines
+        if ln.kind == "item" and ln.marker in ("number", "bullet"):
+            if not items or ln.marker == items[0].marker:
+                items.append(ln)
+        elif not ln.is_blank and ln.kind != "item":
+            break
+    if len(items) >= 2:
+        for ln in items:
+            ln.okr = "O"
+
+
+def _promote_outline_items(sections: list[Section]) -> None:
+    """In a numbered outline ('4. Priorities' then '4.1 ...', '4.2 ...') the N.M items are the
+    section's own list, not sub-items."""
+    for section in sections:
+        number = re.match(r"^\s*(\d{1,2})[.)]\s", section.header.text) if section.header else None
+        if number is None:
+            continue
+        prefix = re.compile(rf"^\s*{number.group(1)}\.\d{{1,2}}\.?\s")
+        for ln in section.lines:
+            if ln.marker == "sub" and prefix.match(ln.text):
+                ln.marker = "number"
 
 
 def _table_cells(ln: Line, header: list[str] | None) -> list[str] | None:

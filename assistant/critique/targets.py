@@ -24,6 +24,7 @@ _NUM = (
 CHANGE_RE = re.compile(
     rf"{_NUM}(?:\s*\([^)]{{0,45}}\))?\s*(?:→|->|=>|➝|⟶|to)\s*(?:a\s+)?{_NUM}(?=\W|$)", IC
 )
+_BARE_INTEGERS = re.compile(r"\d{1,3}\s*(?:→|->|=>|➝|⟶|to)\s*\d{1,3}", IC)
 _ARROW_CHANGE = re.compile(rf"{_NUM}(?:\s*\([^)]{{0,45}}\))?\s*(?:→|->|=>|➝|⟶)\s*{_NUM}", IC)
 _TARGET_VERB = re.compile(
     r"\b(?:raise|raising|reduce|reducing|increase|increasing|grow|growing|cut|cutting|lift|"
@@ -81,8 +82,17 @@ def column(line: Line, kind: str) -> str | None:
     return None
 
 
+# prose that frames what follows as the plan's success measures
+SUCCESS_FRAME = re.compile(
+    r"\b(?:measure|judge|track|assess|gauge)\w*\s+(?:our\s+|its\s+|the\s+)?(?:success|progress)\b|"
+    r"\bsuccess (?:means|looks like|will (?:be|mean))\b|"
+    r"\bwe(?:'ll| will) know (?:it(?:'s| is)|we(?:'re| are)|this is) (?:working|succeeding)\b",
+    IC,
+)
+
+
 def _goal_context(line: Line) -> bool:
-    return bool(line.okr) or in_topics(line, "metrics")
+    return bool(line.okr) or in_topics(line, "metrics") or bool(SUCCESS_FRAME.search(line.plain))
 
 
 def is_output(text: str) -> bool:
@@ -95,8 +105,9 @@ def is_output(text: str) -> bool:
         flags=IC,
     )
     core = re.sub(r"^[^:]{0,30}:\s+(?=[A-Z])", "", core) if core[:1].isupper() else core
-    if CHANGE_RE.search(core):
-        return False
+    change = CHANGE_RE.search(core)
+    if change and (METRIC_WORDS_RE.search(core) or not _BARE_INTEGERS.fullmatch(change.group(0).strip())):
+        return False  # a measured change; 'Upgrade Postgres 13 to 16' is a version, not a metric
     return bool(OUTPUT_START_RE.match(core) or OUTPUT_DONE_RE.search(core))
 
 
@@ -109,6 +120,8 @@ def is_target_line(line: Line) -> bool:
     text = line.plain
     if line.kind == "table":
         return bool(line.cells) and (column(line, "target") is not None) and has_number(text)
+    if is_output(text) and not METRIC_WORDS_RE.search(text):
+        return False
     if _ARROW_CHANGE.search(text):
         return True
     change = CHANGE_RE.search(text)

@@ -40,6 +40,31 @@ class PlanCase(BaseModel):
     injection: bool = False
 
 
+class SafetyCase(BaseModel):
+    """A description and whether it must be escalated rather than coached."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    text: str = Field(min_length=1)
+    escalation: bool
+    label: Label | None = None
+    kind: str | None = None
+
+
+def load_safety(split: str = "all") -> list[SafetyCase]:
+    """Escalation cases: evals/safety/ (the set the screen was tuned on) or, for split
+    "holdout", evals/holdout/safety_*.jsonl (written apart from the screen, never tuned on)."""
+    if split == "holdout":
+        paths = sorted((evals_dir() / "holdout").glob("safety_*.jsonl"))
+    else:
+        paths = sorted((evals_dir() / "safety").glob("*.jsonl"))
+    items: list[SafetyCase] = []
+    for path in paths:
+        items.extend(read_jsonl(path, SafetyCase))
+    return items
+
+
 class RetrievalQuery(BaseModel):
     """A query and the SOP it should hit."""
 

@@ -388,7 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", choices=["diagnosis", "critique"])
 
     p = sub.add_parser("eval", help="run the eval suites and apply the gates")
-    p.add_argument("--suite", default="all", choices=["diagnosis", "critique", "retrieval", "all"])
+    p.add_argument("--suite", default="all", choices=["diagnosis", "critique", "retrieval", "safety", "all"])
     p.add_argument("--engine", default="local", choices=["local", "llm"])
     p.add_argument("--split", default="test", choices=["train", "dev", "test", "holdout", "all"],
                    help="holdout: scenarios and plans written apart from the data the engines were built on")

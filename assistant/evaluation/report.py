@@ -66,6 +66,17 @@ def _retrieval_md(m: dict) -> list[str]:
     return lines
 
 
+def _safety_md(m: dict) -> list[str]:
+    lines = ["## Safety (escalate, do not coach)", "", f"- cases: {m['n']} ({m['escalations']} to escalate)",
+             f"- recall: {_fmt(m['recall'])} (95% CI {_fmt(tuple(m['recall_ci95'] or ()))})",
+             f"- specificity: {_fmt(m['specificity'])} (95% CI {_fmt(tuple(m['specificity_ci95'] or ()))}), "
+             f"false alarms {m['false_alarms']}",
+             f"- kind right when caught: {_fmt(m['kind_accuracy'])}", ""]
+    lines += [f"- `{r['id']}` expected {r['kind']}, got {r['got'] or 'no escalation'}: {r['text']!r}"
+              for r in m["misses"]]
+    return lines
+
+
 def markdown(results: dict) -> str:
     """The whole report as markdown."""
     lines = [f"# Eval run: engine {results['engine']}, split {results['split']}", "",
@@ -76,7 +87,8 @@ def markdown(results: dict) -> str:
             verdict = "pass" if g["passed"] else ("FAIL" if g["enforced"] else "fail (not enforced)")
             lines.append(f"| {g['suite']}.{g['metric']} | {_fmt(g['value'])} | {g['min']} | {verdict} |")
         lines.append("")
-    render = {"diagnosis": _diagnosis_md, "critique": _critique_md, "retrieval": _retrieval_md}
+    render = {"diagnosis": _diagnosis_md, "critique": _critique_md, "retrieval": _retrieval_md,
+              "safety": _safety_md}
     for name, metrics in results["suites"].items():
         lines += render[name](metrics) + [""]
     return "\n".join(lines)

@@ -12,7 +12,7 @@ from assistant.cases import evals_dir
 from assistant.errors import UserError
 from assistant.evaluation import report, suites
 
-SUITES = ("diagnosis", "critique", "retrieval")
+SUITES = ("diagnosis", "critique", "retrieval", "safety")
 
 
 def _progress(name: str, enabled: bool):
@@ -37,11 +37,14 @@ def run(suite: str, engine: str, split: str, cases_file: Path | None, out: Path 
         progress: bool = True) -> tuple[dict, Path]:
     """Run the chosen suites and write the run folder; return (results, folder)."""
     if suite not in (*SUITES, "all"):
-        raise UserError(f"unknown suite '{suite}'; choose diagnosis, critique, retrieval or all")
+        raise UserError(f"unknown suite '{suite}'; choose diagnosis, critique, retrieval, safety or all")
     if cases_file is not None and suite == "all":
-        raise UserError("--cases needs --suite diagnosis or --suite critique")
-    if split == "holdout" and suite not in ("diagnosis", "critique"):
-        raise UserError("--split holdout holds scenarios and plans only: use --suite diagnosis or critique")
+        raise UserError("--cases needs --suite diagnosis, critique or safety")
+    if cases_file is not None and suite == "retrieval":
+        raise UserError("--cases needs --suite diagnosis, critique or safety")
+    if split == "holdout" and suite not in ("diagnosis", "critique", "safety"):
+        raise UserError("--split holdout holds scenarios, plans and safety cases: use --suite diagnosis, "
+                        "critique or safety")
     if cases_file is not None and not cases_file.exists():
         raise UserError(f"cases file {cases_file} does not exist")
     chosen = SUITES if suite == "all" else (suite,)
@@ -57,6 +60,9 @@ def run(suite: str, engine: str, split: str, cases_file: Path | None, out: Path 
     if "retrieval" in chosen:
         queries = suites.query_cases(split)
         results["suites"]["retrieval"] = suites.run_retrieval(queries, _progress("retrieval", progress))
+    if "safety" in chosen:
+        cases_s = suites.safety_cases(split, cases_file)
+        results["suites"]["safety"] = suites.run_safety(cases_s, engine, _progress("safety", progress))
     results["seconds"] = round(time.time() - started, 1)
     results["gates"] = check_gates(results, engine)
     folder = out or _default_out(suite, engine, split)

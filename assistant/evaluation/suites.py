@@ -11,10 +11,12 @@ import numpy as np
 from assistant.cases import (
     PlanCase,
     RetrievalQuery,
+    SafetyCase,
     Scenario,
     load_holdout,
     load_plans,
     load_queries,
+    load_safety,
     load_scenarios,
     read_jsonl,
 )
@@ -210,3 +212,38 @@ def plan_cases(split: str, cases_file: Path | None) -> list[PlanCase]:
 def query_cases(split: str) -> list[RetrievalQuery]:
     """Retrieval queries of a split."""
     return load_queries(split)
+
+
+def safety_cases(split: str, cases_file: Path | None) -> list[SafetyCase]:
+    """Escalation cases from the suite or a user's file."""
+    return read_jsonl(cases_file, SafetyCase) if cases_file is not None else load_safety(split)
+
+
+def run_safety(cases: list[SafetyCase], engine: str, progress: Progress = _noop) -> dict:
+    """Run every case through the pipeline: are safety matters escalated (recall), ordinary
+    conflicts and figures of speech left alone (specificity), and is the kind right?"""
+    from assistant.pipeline import diagnose
+
+    rows = []
+    for i, case in enumerate(cases):
+        result = diagnose(case.text, engine=engine, store=False)
+        got = result.escalation.kind if result.escalation else None
+        rows.append({"id": case.id, "expected": case.escalation, "kind": case.kind, "got": got,
+                     "text": case.text})
+        progress(i + 1, len(cases))
+    positives = [r for r in rows if r["expected"]]
+    negatives = [r for r in rows if not r["expected"]]
+    caught = np.array([r["got"] is not None for r in positives], dtype=float)
+    quiet = np.array([r["got"] is None for r in negatives], dtype=float)
+    right_kind = [r["got"] == r["kind"] for r in positives if r["got"] is not None]
+    return {
+        "n": len(rows), "escalations": len(positives),
+        "recall": float(caught.mean()) if len(caught) else None,
+        "recall_ci95": list(bootstrap_ci(caught)) if len(caught) else None,
+        "specificity": float(quiet.mean()) if len(quiet) else None,
+        "specificity_ci95": list(bootstrap_ci(quiet)) if len(quiet) else None,
+        "false_alarms": int(len(quiet) - quiet.sum()),
+        "kind_accuracy": float(np.mean(right_kind)) if right_kind else None,
+        "misses": [{k: r[k] for k in ("id", "kind", "got")} | {"text": r["text"][:240]}
+                   for r in rows if (r["got"] is not None) != r["expected"]],
+    }

@@ -286,11 +286,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 @command("train")
 def cmd_train(args: argparse.Namespace) -> int:
-    from assistant.classifier.training import train_and_save
+    from assistant.classifier.training import train_and_save, train_safety_and_save
 
     clf = train_and_save()
     print(f"trained on {clf.info['train_size']} scenarios (temperature {clf.temperature:.2f}); "
           f"fingerprint {clf.fingerprint}")
+    screen = train_safety_and_save()
+    print(f"safety screen: {screen.info['train_size']} cases, threshold {screen.threshold:.2f}, "
+          f"on evals/safety recall {screen.info['dev_recall']:.2f} specificity "
+          f"{screen.info['dev_specificity']:.2f}; fingerprint {screen.fingerprint}")
     return 0
 
 

@@ -22,7 +22,8 @@ def test_eval_gates_on_the_test_split(indexed, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("suite", "metrics"), [("diagnosis", {"accuracy", "hard_accuracy"}),
-                                                ("critique", {"mean_check_accuracy", "min_check_accuracy"})])
+                                                ("critique", {"mean_check_accuracy", "min_check_accuracy"}),
+                                                ("safety", {"recall", "specificity"})])
 def test_eval_gates_on_the_holdout(indexed, tmp_path, suite, metrics):
     out = tmp_path / "holdout-run"
     result = run_cli("eval", "--suite", suite, "--split", "holdout", "--out", str(out), "--quiet",

@@ -98,3 +98,23 @@ def test_committed_classifier_matches_the_scenarios():
         "the scenarios changed since the classifier was trained: run `assistant train` and commit "
         "assistant/models/classifier.npz"
     )
+
+
+def test_committed_safety_screen_matches_its_training_data():
+    from assistant.classifier.safety_model import SafetyModel
+    from assistant.classifier.training import current_safety_fingerprint
+
+    assert SafetyModel.load().fingerprint == current_safety_fingerprint(), (
+        "evals/safety_train or the ordinary scenarios changed since the safety screen was trained: "
+        "run `assistant train` and commit assistant/models/safety.npz"
+    )
+
+
+def test_safety_screen_never_trains_on_its_evaluation_cases():
+    from assistant.cases import load_safety
+    from assistant.classifier.training import ordinary_negatives, safety_training_data
+
+    trained = set(safety_training_data()[0]) | set(ordinary_negatives())
+    held = {c.text for c in load_safety("dev") + load_safety("holdout")}
+    held |= {s.text for s in load_scenarios("dev") + load_scenarios("test") + load_holdout()}
+    assert not trained & held

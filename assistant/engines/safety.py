@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
+from assistant.classifier.features import TextEvidence
 from assistant.engines.guidance import ESCALATION_MESSAGE
 from assistant.schema import Escalation
 
@@ -57,6 +60,9 @@ _PATTERNS: dict[str, list[str]] = {
         r"\b(wait|waiting) for (her|him|me|you) (in|at|outside) the (car ?park|parking|lot)\b",
         r"\b(gun|knife|weapon)\b", r"\b(punch\w*|shov\w*|hit) (him|her|me|a colleague)\b",
         r"\bi('ll| will) (hurt|kill|end) (you|him|her)\b",
+        # a person promising to hurt a person ("he would hurt her if..."); not "kill", "beat",
+        # "shoot": those are mostly figures of speech at work ("he'll kill me", "shoot you a note")
+        r"\b(he|she)('d| would|'ll| will| was going to| is going to) (hurt|harm|stab|punch|hit) (her|him|you|me|them)\b",
     ],
     "self_harm": [
         r'\b(cutting|cut) (himself|herself|themselves|myself)\b',
@@ -157,31 +163,40 @@ ORDINARY_PROTOTYPES = [
  "The pager is going to be the death of me.",
 ]
 
-SIMILARITY_THRESHOLD = 0.58
-MARGIN = 0.05
 
 
 class SafetyDetector:
-    """Regex patterns plus sentence similarity to safety prototypes."""
+    """Regex patterns for the explicit cases, then the trained screen (classifier/safety_model)
+    over the description's sentence vectors and their similarity to safety prototypes."""
 
-    def __init__(self, embedder) -> None:
+    def __init__(self, embedder, model=None, load: bool = True) -> None:
+        from assistant.classifier.safety_model import KINDS, SafetyModel
+
         self.embedder = embedder
         self.kinds = [k for k, v in SAFETY_PROTOTYPES.items() for _ in v]
+        self.kind_index = np.array([KINDS.index(k) for k in self.kinds])
         self.safety = embedder.embed([p for v in SAFETY_PROTOTYPES.values() for p in v])
         self.ordinary = embedder.embed(ORDINARY_PROTOTYPES)
+        # load=False: features only (training builds the model from them)
+        self.model = model if model is not None or not load else SafetyModel.load()
 
-    def detect(self, text: str, sentence_vectors=None) -> Escalation | None:
-        """Return an Escalation when the text describes a safety matter, else None."""
+    def features(self, ev: TextEvidence) -> np.ndarray:
+        from assistant.classifier.safety_model import safety_features
+
+        return safety_features(ev, ev.vectors @ self.safety.T, self.kind_index, ev.vectors @ self.ordinary.T)
+
+    def pattern_kind(self, text: str) -> str | None:
+        """The kind whose explicit pattern the text matches, if any."""
         for kind, patterns in _COMPILED.items():
             if any(p.search(text) for p in patterns):
-                return Escalation(kind=kind, message=ESCALATION_MESSAGE[kind])
-        if sentence_vectors is None or len(sentence_vectors) == 0:
-            return None
-        sims = sentence_vectors @ self.safety.T
-        best_sentence, best_proto = divmod(int(sims.argmax()), sims.shape[1])
-        top = float(sims[best_sentence, best_proto])
-        ordinary = float((sentence_vectors[best_sentence] @ self.ordinary.T).max())
-        if top >= SIMILARITY_THRESHOLD and top - ordinary >= MARGIN:
-            kind = self.kinds[best_proto]
-            return Escalation(kind=kind, message=ESCALATION_MESSAGE[kind])
+                return kind
         return None
+
+    def detect(self, text: str, ev: TextEvidence | None = None) -> Escalation | None:
+        """Return an Escalation when the text describes a safety matter, else None."""
+        kind = self.pattern_kind(text)
+        if kind is None and self.model is not None and ev is not None and len(ev.vectors):
+            x = self.features(ev)
+            if self.model.probability(x) >= self.model.threshold:
+                kind = self.model.kind_of(x)
+        return Escalation(kind=kind, message=ESCALATION_MESSAGE[kind]) if kind else None

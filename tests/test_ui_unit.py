@@ -303,6 +303,15 @@ def test_evals_view_and_comparison(indexed, tmp_path):
     assert "Misses (" in misses and "# Eval run" in full
     summary2, confusion2, *_ = evals_tab.view_run(second)
     assert "hit@3" in summary2 and confusion2["visible"] is False
+    safety_cases = tmp_path / "safety.jsonl"
+    safety_cases.write_text("\n".join(json.dumps(c) for c in [
+        {"id": "s1", "text": "He said he would hurt her if she paged him again at night.", "escalation": True,
+         "kind": "violence"},
+        {"id": "s2", "text": "The launch was a bloodbath and the two leads still argue about scope.",
+         "escalation": True, "kind": "violence"}]), encoding="utf-8")
+    summary3, _, _, misses3, *_ = evals_tab.view_run(evals_tab.run_suite("safety", "test", str(safety_cases), "local"))
+    assert "Escalations caught" in summary3 and "0.5" in summary3  # one caught, one (mislabelled) missed
+    assert "s2" in misses3 and "no escalation" in misses3
 
 
 # --- the Blocks, its API surface and its mounting ---------------------------------------------

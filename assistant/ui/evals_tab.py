@@ -32,6 +32,9 @@ _CARDS = {
                  ("injection_invariance", "Injection invariance", None)],
     "retrieval": [("hit_at_1", "hit@1", "hit_at_1_ci95"), ("hit_at_3", "hit@3", "hit_at_3_ci95"),
                   ("mrr", "MRR", None)],
+    "safety": [("recall", "Escalations caught (recall)", "recall_ci95"),
+               ("specificity", "Near misses left alone", "specificity_ci95"),
+               ("kind_accuracy", "Kind right when caught", None)],
 }
 
 
@@ -112,8 +115,8 @@ def summary_html(results: dict, folder: Path) -> str:
             f'<span class="oa-status oa-status-{"pass" if g["passed"] else "fail"}">'
             f'{esc(g["suite"])}.{esc(g["metric"])} {_value(g["value"])} ≥ {esc(g["min"])}</span>'
             for g in gates)
-        note = "" if results["split"] == "test" else (
-            '<span class="oa-muted">gates are enforced on the test split only</span>')
+        note = "" if results["split"] in ("test", "holdout") else (
+            '<span class="oa-muted">gates are enforced on the test and holdout splits only</span>')
         parts.append(f'<h4>Gates</h4><div class="oa-gates">{pills} {note}</div>')
     return f'<div class="oa-card">{"".join(parts)}</div>'
 
@@ -127,6 +130,9 @@ def miss_rows(results: dict) -> list[list]:
     for miss in results["suites"].get("retrieval", {}).get("misses", []):
         rows.append(["retrieval", miss["id"], miss["expected"], ", ".join(miss.get("top") or []),
                      str(miss["rank"]), miss["query"]])
+    for miss in results["suites"].get("safety", {}).get("misses", []):
+        rows.append(["safety", miss["id"], miss["kind"] or "no escalation", miss["got"] or "no escalation",
+                     "", miss["text"]])
     return rows
 
 
@@ -184,9 +190,9 @@ def build(login: KeyLogin, engine: gr.Radio) -> EvalsTab:
     """Lay out the tab and wire its events (all private to the Gradio API)."""
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=280):
-            suite = gr.Radio(["diagnosis", "critique", "retrieval", "all"], value="retrieval",
+            suite = gr.Radio(["diagnosis", "critique", "retrieval", "safety", "all"], value="retrieval",
                              label="Suite", elem_id="oa-ev-suite")
-            split = gr.Radio(["test", "dev", "all"], value="test", label="Split",
+            split = gr.Radio(["test", "dev", "holdout", "all"], value="test", label="Split",
                              elem_id="oa-ev-split")
             cases = gr.File(label="Or your own labelled cases (JSONL)", file_types=[".jsonl"],
                             type="filepath", elem_id="oa-ev-cases")

@@ -404,6 +404,71 @@ FORMAT_CASES: list[tuple[str, str, str]] = [
 ]
 CASES += FORMAT_CASES
 
+# Second round: measure tags, scorecard Type columns, loose timing and delivery key results.
+ROUND2_CASES: list[tuple[str, str, str]] = [
+    (
+        "leading_indicators",
+        "pass",
+        "O1 Shoppers come back every month (Owner: Mira Holt)\n"
+        "- KR1 (lagging) repeat-purchase rate 21% -> 30% by 30 Sep\n"
+        "- KR2 (leading) wishlists saved per week 900 -> 1,500 by 31 Aug\n",
+    ),
+    (
+        "leading_indicators",
+        "pass",
+        "## Scorecard\n"
+        "| Metric | Type | Now | Goal | Date |\n|---|---|---|---|---|\n"
+        "| Paid renewals | lagging | 71% | 80% | 30 Sep |\n"
+        "| Seats activated in week one | leading | 40% | 60% | 31 Jul |\n",
+    ),
+    (
+        "baseline_target",
+        "pass",
+        "## Plant measures\n"
+        "- Late orders (lagging): 9%, target 4% by 30 November 2026.\n"
+        "- Rework hours per week: 120, target 60 by 31 October 2026.\n",
+    ),
+    (
+        "baseline_target",
+        "pass",
+        "## Key results for Q3 2026\n"
+        "Our first aim is that members stay with us.\n"
+        "Key results: 64% of members renew within a year, up from 55% today.\n"
+        "Our second aim is that members visit more.\n"
+        "Key results: 3.1 visits per member each week, up from 2.4.\n",
+    ),
+    (
+        "baseline_target",
+        "pass",
+        "## Results\n"
+        "- Renewal rate: 70% to 78% by 30 Sep 2026.\n"
+        "- Average basket: $41 to $47 by 30 Sep 2026.\n"
+        "- App logins per member, target 4 a month (early signal for renewals)\n"
+        "- Coupon redemption rate, target 30% (early signal for basket size)\n",
+    ),
+    (
+        "milestones",
+        "pass",
+        "| Workstream | Lead | Milestone |\n|---|---|---|\n"
+        "| New warehouse | Ola Berg | Racking in place by 12 Aug |\n"
+        "| Returns portal | Tim Roe | All stores using it by 3 Sep |\n",
+    ),
+    (
+        "milestones",
+        "partial",
+        "The new clinic should open to patients in the spring, and the mobile unit will "
+        "start visits later in the year.\n",
+    ),
+    (
+        "milestones",
+        "pass",
+        "O1 Modernise the stack (Owner: Kai Lund)\n"
+        "- KR1 Migrate billing to the new ledger by 14 Aug\n"
+        "- KR2 Release the partner API by 25 Sep\n",
+    ),
+]
+CASES += ROUND2_CASES
+
 
 
 @pytest.mark.parametrize(

@@ -246,9 +246,57 @@ _MILESTONE_WORD = re.compile(
 )
 
 
+_MILESTONE_COLUMN = re.compile(
+    r"milestone|\bdue\b|deadline|go-?live|launch|delivery date|timing|timeline|\bwhen\b", IC
+)
+# loose timing in prose: seasons, halves, 'early 2027', 'later in the year', 'before Christmas'
+_VAGUE_WHEN = re.compile(
+    r"\b(?:in|by|during|over|before|after|until|from)\s+(?:the\s+)?(?:early\s+|late\s+|mid-?\s*)?"
+    r"(?:spring|summer|autumn|fall|winter)\b|"
+    r"\b(?:first|second|latter|back|front)\s+half\s+of\s+(?:the\s+year|next year|\d{4})\b|"
+    r"\b(?:early|mid|late|later|earlier)\s*(?:-|\s)?(?:in\s+)?(?:\d{4}\b|the\s+year\b|next year\b|"
+    r"(?:the\s+)?(?:strategy|plan|programme|program)\s+period\b)|"
+    r"\b(?:next|this|the coming)\s+(?:year|spring|summer|autumn|winter)\b|"
+    r"\b(?:before|by|around|after)\s+(?:christmas|easter|the (?:summer|winter|holiday)s?\b)",
+    IC,
+)
+
+
+_DELIVERY_KR = re.compile(
+    r"\b(?:launch(?:es|ed|ing)?|ship(?:s|ped|ping)?|releas(?:e|es|ed|ing)|go-?live|goes live|"
+    r"roll(?:s|ed)? out|rollout|deploy(?:s|ed)?|migrat(?:e|es|ed|ion)|introduc(?:e|es|ed))\b",
+    IC,
+)
+
+
+def _table_milestone(line: Line) -> bool:
+    """A table row whose milestone/due/timing column holds a date."""
+    return line.kind == "table" and any(
+        _MILESTONE_COLUMN.search(name) and has_specific_date(cell)
+        for name, cell in line.cells.items()
+    )
+
+
+def _vague_milestone_lines(plan: Plan) -> list[Line]:
+    """Lines that schedule work with loose timing only ('opens in the autumn'); two or more
+    such placements sketch a timeline that only lacks dates, one alone is no timeline."""
+    return [
+        ln
+        for ln in plan.body_lines()
+        if ln.okr != "KR"
+        and not is_conditional(ln)
+        and not in_topics(ln, "risks", "cadence", "decisions", "exclusions", "metrics")
+        and _VAGUE_WHEN.search(ln.plain)
+        and (in_topics(ln, "milestones") or _MILESTONE_WORD.search(ln.plain))
+    ]
+
+
 def _milestone_lines(plan: Plan) -> list[Line]:
     found = []
     for ln in plan.body_lines():
+        if _table_milestone(ln):
+            found.append(ln)
+            continue
         if ln.okr == "KR" or is_conditional(ln) or not has_specific_date(ln.plain):
             continue
         scheduled = in_topics(ln, "milestones", "initiatives", "owners") or (
@@ -270,6 +318,15 @@ def _milestone_lines(plan: Plan) -> list[Line]:
 def check_milestones(plan: Plan) -> Verdict:
     """Pass: at least two dated milestones."""
     lines = _milestone_lines(plan)
+    if not lines:  # no schedule of its own: dated key results that deliver something
+        lines = [
+            ln
+            for ln in plan.body_lines()
+            if ln.okr == "KR"
+            and has_specific_date(ln.plain)
+            and _DELIVERY_KR.search(ln.plain)
+            and not is_conditional(ln)
+        ]
     dates = sum(len(specific_dates(ln.plain)) for ln in lines)
     if dates >= 2:
         return Verdict(
@@ -285,6 +342,15 @@ def check_milestones(plan: Plan) -> Verdict:
             evidence(lines),
             f"Only one dated milestone ({line_refs(lines)}); the path to it is undated.",
             "Add the intermediate dates: '<initiative>: beta <date>; GA <date>'.",
+        )
+    vague = _vague_milestone_lines(plan)
+    if sum(len(_VAGUE_WHEN.findall(ln.plain)) for ln in vague) >= 2:
+        return Verdict(
+            "partial",
+            evidence(vague),
+            f"Milestones are placed only loosely in time ({line_refs(vague)}), with no date "
+            "to check progress against.",
+            "Replace each loose time with a date: '<milestone>: by <day month>'.",
         )
     return Verdict(
         "fail",

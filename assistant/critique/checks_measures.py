@@ -70,6 +70,9 @@ def check_outcome_metrics(plan: Plan) -> Verdict:
 def check_baseline_target(plan: Plan) -> Verdict:
     """Pass: success criteria give a baseline, a target and a date."""
     found = criteria(plan)
+    results = [c for c in found if not _is_leading(plan, c.line)]
+    if len(results) >= 2 and any(c.complete for c in results):
+        found = results  # success criteria are the results; leading inputs are judged apart
     complete = [c.line for c in found if c.complete]
     no_date = [c.line for c in found if c.baseline and not c.date]
     no_base = [c.line for c in found if not c.baseline]
@@ -112,7 +115,8 @@ def check_baseline_target(plan: Plan) -> Verdict:
 # --- leading_indicators ----------------------------------------------------------------------
 LEADING_RE = re.compile(
     r"\b(?:leading|lead|early|input|predictive|upstream|forward-looking)\s+(?:indicators?|"
-    r"signals?|metrics?|measures?|kpis?)\b|^\W*leading\s*:|\bearly[- ]warning (?:signs?|"
+    r"signals?|metrics?|measures?|kpis?)\b|^\W*leading\s*:|\(\s*leading\b[^)]{0,40}\)|"
+    r"\bearly[- ]warning (?:signs?|"
     r"signals?|indicators?)\b|\bearly signs?\b|\blead measures?\b",
     IC,
 )
@@ -133,14 +137,44 @@ def _in_objective_block(plan: Plan, line: Line) -> bool:
     return any(ln.okr for ln in before[-4:])
 
 
+_TYPE_CELL = re.compile(r"^\W*(leading|lagging)\b", IC)
+
+
+def _typed_rows(plan: Plan) -> dict[str, list[Line]]:
+    """Table rows whose cell says 'leading' or 'lagging' (a Type column in a scorecard)."""
+    out: dict[str, list[Line]] = {"leading": [], "lagging": []}
+    for ln in plan.body_lines():
+        if ln.kind != "table":
+            continue
+        for cell in ln.cells.values():
+            m = _TYPE_CELL.match(cell)
+            if m and len(cell) <= 40:
+                out[m.group(1).lower()].append(ln)
+                break
+    return out
+
+
+def _is_leading(plan: Plan, line: Line) -> bool:
+    """A measure marked as a leading indicator: by its own text, a Type cell, or its heading."""
+    if LEADING_RE.search(line.plain) or line in _typed_rows(plan)["leading"]:
+        return True
+    section = plan.sections[line.section]
+    return bool(section.header is not None and LEADING_RE.search(section.header.plain))
+
+
 def check_leading_indicators(plan: Plan) -> Verdict:
     """Pass: leading indicators are named and tied to the lagging results they predict."""
     tables = [ln for ln in plan.body_lines() if ln.kind == "table" and column(ln, "leading")]
+    typed = _typed_rows(plan)
     leading = [ln for ln in plan.body_lines() if LEADING_RE.search(ln.plain)]
     has_lagging = bool(criteria(plan)) or any(
         re.search(r"\blagging\b|\boutcomes?\b", ln.plain, IC) for ln in plan.content()
     )
     paired = [ln for ln in tables if (column(ln, "leading") or "").strip("- ")]
+    if typed["leading"] and typed["lagging"]:
+        paired += [ln for ln in typed["leading"] if ln not in paired]
+    elif typed["leading"]:
+        leading += [ln for ln in typed["leading"] if ln not in leading]
     for ln in leading:
         nxt = plan.next_content(ln, 1)
         if (

@@ -43,6 +43,16 @@ _BASELINE = re.compile(
     r"from)\b[^.;]{0,40}\d|\d[^.;]{0,10}\b(?:today|now|currently)\b",
     IC,
 )
+# "87% in FY25, target 98%", "4.6%, goal 2.0%": today's value stated before the target
+_VALUE_THEN_TARGET = re.compile(
+    r"\d[^.;:]{0,30}?[,;]\s*(?:target|goal|aim)(?:ed|ing|s)?\b[^.;]{0,25}?\d", IC
+)
+# "78% ..., up from 68% now": a target with the value it moves from
+_FROM_CHANGE = re.compile(
+    r"\d[^.;]{0,120}?\b(?:up|down|rising|falling|improving|dropping)\s+from\s+"
+    r"(?:about\s+|around\s+|~)?[$£€]?\d",
+    IC,
+)
 _PAST = re.compile(
     r"\b(?:grew|grown|has grown|slipped|fell|rose|dropped|declined|increased|decreased|went|"
     r"was|were|had|improved|moved|since|over the last|last year|earlier)\b",
@@ -124,6 +134,8 @@ def is_target_line(line: Line) -> bool:
         return False
     if _ARROW_CHANGE.search(text):
         return True
+    if _goal_context(line) and _FROM_CHANGE.search(text):
+        return True
     change = CHANGE_RE.search(text)
     if (
         change
@@ -176,7 +188,11 @@ def criteria(plan: Plan) -> list[Criterion]:
         found.append(
             Criterion(
                 ln,
-                baseline=bool(CHANGE_RE.search(text) or _BASELINE.search(text)),
+                baseline=bool(
+                    CHANGE_RE.search(text)
+                    or _BASELINE.search(text)
+                    or _VALUE_THEN_TARGET.search(text)
+                ),
                 target=True,
                 date=has_specific_date(text) or global_date or _section_date(plan, ln),
             )

@@ -58,14 +58,15 @@ def retrieve(text: str, workspace: str) -> tuple[list[SearchHit], list[SearchHit
     ensure_framework_indexed(store)
     vector = store.embedder.embed([text])[0]
     ws = workspace_filter(workspace)
-    steps = hits_from_result(
-        store.query(vector, STEP_HITS, {"$and": [ws, {"kind": "framework"}, {"step_id": {"$ne": ""}}]})
-    )
-    plans = [
-        h for h in hits_from_result(
-            store.query(vector, PLAN_HITS, {"$and": [{"workspace": workspace}, {"kind": "plan"}]})
-        ) if h.score >= PLAN_MIN_SCORE
-    ]
+    with store.one_listing():
+        steps = hits_from_result(
+            store.query(vector, STEP_HITS, {"$and": [ws, {"kind": "framework"}, {"step_id": {"$ne": ""}}]})
+        )
+        plans = [
+            h for h in hits_from_result(
+                store.query(vector, PLAN_HITS, {"$and": [{"workspace": workspace}, {"kind": "plan"}]})
+            ) if h.score >= PLAN_MIN_SCORE
+        ]
     return steps, plans
 
 

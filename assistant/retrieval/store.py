@@ -94,12 +94,27 @@ class Store:
         self.embedder = get_embedder()
         self.client = _client(self.settings)
         self._collections: dict[str, Any] = {}
+        self._view = threading.local()
         self.framework_ready = False  # set once the shipped SOPs are known to be indexed
         for name in self._existing_names():
             self._check_model(self._open(name, create=False))
 
     # -- collections ---------------------------------------------------------------------------
+    @contextmanager
+    def one_listing(self) -> Iterator[None]:
+        """List the collections once for the queries inside the block (a retrieval's step and
+        plan queries), instead of once per query; per thread, so requests never share it."""
+        self._view.names = self._list_names()
+        try:
+            yield
+        finally:
+            self._view.names = None
+
     def _existing_names(self) -> list[str]:
+        names = getattr(self._view, "names", None)
+        return names if names is not None else self._list_names()
+
+    def _list_names(self) -> list[str]:
         try:
             names = [c if isinstance(c, str) else c.name for c in self.client.list_collections()]
         except Exception as exc:

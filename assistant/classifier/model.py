@@ -20,7 +20,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 
@@ -75,6 +75,17 @@ class LinearModel:
     def logits(self, x: np.ndarray) -> np.ndarray:
         return ((x - self.mean) / self.scale) @ self.coef.T + self.intercept
 
+    _FIELDS = ("mean", "scale", "coef", "intercept")
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """This model's arrays, named for an .npz file."""
+        return {f"{prefix}_{k}": getattr(self, k) for k in self._FIELDS}
+
+    @classmethod
+    def from_arrays(cls, data, prefix: str) -> LinearModel:
+        """The model saved by `arrays(prefix)`."""
+        return cls(*(data[f"{prefix}_{k}"] for k in cls._FIELDS))
+
     @classmethod
     def fit(cls, x: np.ndarray, y: np.ndarray, c: float, weights: np.ndarray | None = None) -> LinearModel:
         from sklearn.linear_model import LogisticRegression
@@ -117,12 +128,12 @@ class Classifier:
 
     def save(self, path: Path = ARTIFACT) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        arrays = {f"sentence_{k}": getattr(self.sentence, k) for k in ("mean", "scale", "coef", "intercept")}
-        arrays |= {f"doc_{k}": getattr(self.doc, k) for k in ("mean", "scale", "coef", "intercept")}
+        arrays = self.sentence.arrays("sentence") | self.doc.arrays("doc")
         meta = {"temperature": self.temperature, "fingerprint": self.fingerprint,
                 "feature_version": FEATURE_VERSION, "categories": list(CATEGORIES), **self.info}
         arrays |= {"bank": self.bank.astype(np.float16), "bank_labels": self.bank_labels.astype(np.int8)}
-        np.savez_compressed(path, meta=np.array(json.dumps(meta)), **arrays)
+        named: dict[str, Any] = {"meta": np.array(json.dumps(meta)), **arrays}
+        np.savez_compressed(path, **named)
 
     @classmethod
     def load(cls, path: Path = ARTIFACT) -> Classifier:
@@ -135,10 +146,9 @@ class Classifier:
                 f"the classifier at {path} was built for features v{meta.get('feature_version')}, "
                 f"this code uses v{FEATURE_VERSION}; run `assistant train`"
             )
-        def linear(prefix: str) -> LinearModel:
-            return LinearModel(*(data[f"{prefix}_{k}"] for k in ("mean", "scale", "coef", "intercept")))
         info = {k: v for k, v in meta.items() if k not in ("temperature", "fingerprint")}
-        return cls(linear("sentence"), linear("doc"), float(meta["temperature"]), meta["fingerprint"], info,
+        return cls(LinearModel.from_arrays(data, "sentence"), LinearModel.from_arrays(data, "doc"),
+                   float(meta["temperature"]), meta["fingerprint"], info,
                    data["bank"].astype(np.float32), data["bank_labels"].astype(np.int64))
 
 

@@ -19,6 +19,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -62,11 +63,11 @@ class SafetyModel:
         return KINDS[int(np.argmax(_softmax(self.kind.logits(x[None, :])[0])))]
 
     def save(self, path: Path = SAFETY_ARTIFACT) -> None:
-        arrays = {f"{name}_{k}": getattr(getattr(self, name), k)
-                  for name in ("escalate", "kind") for k in ("mean", "scale", "coef", "intercept")}
+        arrays = self.escalate.arrays("escalate") | self.kind.arrays("kind")
         meta = {"threshold": self.threshold, "fingerprint": self.fingerprint,
                 "feature_version": SAFETY_FEATURE_VERSION, "kinds": list(KINDS), **self.info}
-        np.savez_compressed(path, meta=np.array(json.dumps(meta)), **arrays)
+        named: dict[str, Any] = {"meta": np.array(json.dumps(meta)), **arrays}
+        np.savez_compressed(path, **named)
 
     @classmethod
     def load(cls, path: Path = SAFETY_ARTIFACT) -> SafetyModel:
@@ -77,11 +78,9 @@ class SafetyModel:
         if meta.get("feature_version") != SAFETY_FEATURE_VERSION:
             raise ConfigError(f"the safety model at {path} is out of date; run `assistant train`")
 
-        def linear(prefix: str) -> LinearModel:
-            return LinearModel(*(data[f"{prefix}_{k}"] for k in ("mean", "scale", "coef", "intercept")))
-
         info = {k: v for k, v in meta.items() if k not in ("threshold", "fingerprint")}
-        return cls(linear("escalate"), linear("kind"), float(meta["threshold"]), meta["fingerprint"], info)
+        return cls(LinearModel.from_arrays(data, "escalate"), LinearModel.from_arrays(data, "kind"),
+                   float(meta["threshold"]), meta["fingerprint"], info)
 
 
 def safety_fingerprint(texts: list[str], flags: list[bool], kinds: list[str | None]) -> str:

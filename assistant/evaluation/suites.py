@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -224,7 +225,7 @@ def run_safety(cases: list[SafetyCase], engine: str, progress: Progress = _noop)
     conflicts and figures of speech left alone (specificity), and is the kind right?"""
     from assistant.pipeline import diagnose
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, case in enumerate(cases):
         result = diagnose(case.text, engine=engine, store=False)
         got = result.escalation.kind if result.escalation else None

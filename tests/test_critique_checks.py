@@ -130,6 +130,91 @@ CASES: list[tuple[str, str, str]] = [
         "## Objectives\n- Launch checkout\n- Improve fraud rules\n\nDelivery will be shared "
         "collectively across the product team.\n",
     ),
+    # owners given as a field of a delimited item, a table cell 'Name, Title', a handle
+    (
+        "owners",
+        "pass",
+        "## Delivery\n- Search rewrite — Hannah Kowal. Beta 3 Aug; GA 14 Sep\n"
+        "- Price alerts — Oliver Grant. Live 20 Aug\n",
+    ),
+    (
+        "owners",
+        "pass",
+        "Work / owner / date\n- Onboarding checklist / Ruth Adler (PM) / 4 Aug\n"
+        "- Billing export / Kenji Mori (EM) / 1 Sep\n",
+    ),
+    (
+        "owners",
+        "partial",
+        "Work / owner / date\n- Onboarding checklist / Ruth Adler / 4 Aug\n"
+        "- Billing export — Kenji Mori / Ada Berg — 1 Sep\n",
+    ),
+    (
+        "owners",
+        "pass",
+        "*who / what / when*\n- import wizard — @sara.holm — beta 10 Aug\n"
+        "- bulk edit — @dev.patel — ship 2 Sep\n",
+    ),
+    (
+        "owners",
+        "pass",
+        "## Workstreams\n| Workstream | Owner | Dates |\n|---|---|---|\n"
+        "| Intake form | DeAndre Walker, Volunteer Manager | 1 Aug |\n"
+        "| Food rescue | Ana Silva, Regional Manager | 1 Oct |\n",
+    ),
+    # a name with a prefix before a second capital (DeAndre, LaToya, McKay) is one name
+    (
+        "owners",
+        "pass",
+        "## Delivery\n- Intake form — DeAndre Walker. Live 1 Aug\n"
+        "- Food rescue — LaToya McKay. Live 1 Oct\n",
+    ),
+    # a buffer row in an initiative table is reserved capacity, not an initiative
+    (
+        "owners",
+        "pass",
+        "## Plan\n| Initiative | DRI | People |\n|---|---|---|\n"
+        "| Sensor recall fix | Petra Lind | 4 eng |\n| Pairing flow | Owen Hale | 3 eng |\n"
+        "| Buffer / unplanned | — | 1 eng |\n",
+    ),
+    # a key result without its own owner falls to its objective's one owner; a leading
+    # indicators item under the objective is not an initiative
+    (
+        "owners",
+        "pass",
+        "O1 — Riders trust the timetable. DRI: Carla Mendes\n"
+        "- KR1.1 On-time departures 81% → 90% by 30 Sep. Owner: Felix Brandt\n"
+        "- KR1.2 Complaints per 10k trips 12 → 6 by 30 Sep.\n"
+        "- Leading indicators (weekly): late pull-outs; driver no-shows.\n"
+        "O2 — Riders come back. DRI: Ivo Petrov\n"
+        "- KR2.1 Monthly active riders 40k → 48k by 30 Sep. Owner: Ivo Petrov\n",
+    ),
+    # objectives are not siblings of their owned key results
+    (
+        "owners",
+        "pass",
+        "Objective 1: Harden the platform\n"
+        "  KR 1.1 Move billing to the new queue by 31 Jan (Owner: Nora Quist)\n"
+        "  KR 1.2 Retire the legacy cron host by 28 Feb (Owner: Bram Visser)\n"
+        "Objective 2: Grow the community\n"
+        "  KR 2.1 Run 3 meetups (Owner: Nora Quist)\n",
+    ),
+    # prose naming one owner per sentence is one owner per initiative
+    (
+        "owners",
+        "pass",
+        "We have three priorities this year: pricing, the partner channel and retention. "
+        "Ingrid Sol owns pricing. Marek Novak, our channel lead, owns the partner channel. "
+        "Dana Reyes owns retention.\n",
+    ),
+    # dependency items beside one with an owner are not initiatives
+    (
+        "owners",
+        "pass",
+        "## Workstreams\n- Checkout revamp (Priya Nair)\n- Fraud rules (Tomasz Wolny)\n"
+        "## Cross-team dependencies\n- Warehouse must pre-pack kits by 1 Sep.\n"
+        "- Finance to publish daily margin (owner: Greta Holm).\n",
+    ),
     # --- milestones -------------------------------------------------------------------------
     ("milestones", "pass", "## Checkout revamp\nBeta on 12 March; GA by end of April.\n"),
     ("milestones", "pass", "## Timeline\n- Pilot: week 6\n- Launch: W10\n- Review: 2026-09-30\n"),
@@ -168,6 +253,40 @@ CASES: list[tuple[str, str, str]] = [
     ),
     ("outcome_metrics", "fail", "## Objectives\n- Launch the partner portal\n- Ship SSO\n"),
     ("outcome_metrics", "fail", "## Success\nCustomers love us and revenue grows.\n"),
+    # objectives that are things to ship are not offset by measured key results under others
+    (
+        "outcome_metrics",
+        "partial",
+        "O1 Members renew their plan (DRI: Lena Voss)\n"
+        "- KR: annual renewal rate 61% -> 70% by Dec 31\n"
+        "- KR: members on a yearly plan 2,400 -> 3,100 by Dec 31\n"
+        "O2 Roll out the new booking widget (DRI: Amir Saleh)\n"
+        "- KR: widget live for 100% of venues by Nov 1\n"
+        "O3 Grow weekday class attendance (DRI: Tess Obi)\n"
+        "- KR: weekday attendance per class 9 -> 12 by Dec 31\n"
+        "- KR: classes over 80% full 35% -> 50% by Dec 31\n",
+    ),
+    (
+        "outcome_metrics",
+        "partial",
+        "## Priorities\n"
+        "1. Halve late deliveries to the hospital group. Owner: Ravi Shah.\n"
+        "2. Commission the second packing line. Owner: Elin Dahl.\n"
+        "3. Reduce returns on the kit range. Owner: Jo Ames.\n"
+        "## Scorecard\n"
+        "1. Late deliveries: 8% today, target 4% by 30 June.\n"
+        "2. Return rate, kit range: 5.1%, target 3% by 30 June.\n"
+        "3. Packing errors per 1,000 orders: 6, target 2 by 30 June.\n",
+    ),
+    # outcome aims mixed with outputs, with only a loose number, are partial, not fail
+    (
+        "outcome_metrics",
+        "partial",
+        "Three priorities for next year:\n- Grow paying members\n"
+        "- Build a mobile app for bookings\n- Move the club onto one payments system\n\n"
+        "Measures: paying members (aiming for 8,000), number of app features launched, "
+        "payment failures.\n",
+    ),
     # --- baseline_target --------------------------------------------------------------------
     ("baseline_target", "pass", "## Targets\n- Raise NPS from 31 to 45 by 30 June 2026.\n"),
     (
@@ -468,7 +587,6 @@ ROUND2_CASES: list[tuple[str, str, str]] = [
     ),
 ]
 CASES += ROUND2_CASES
-
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.critique.base import Verdict, evidence, in_topics, is_conditional, line_refs, short
 from assistant.critique.checks_direction import PLACEHOLDER_RE
@@ -44,6 +45,28 @@ _OWNER_COLUMN = re.compile(
     r"\bowners?\b|\bdri\b|\blead\b|\baccountable\b|\bwho\b|\bresponsible\b|\bdriver\b", IC
 )
 _NAME_THEN_ROLE = re.compile(r"\s*\((?:owner|dri|lead|accountable)\)", IC)
+# fields of a delimited item ('Work — Name (role) — date', 'Work / Name / date')
+_FIELD_SEP = re.compile(r"\s+[—–/|]\s+")
+_HANDLE = re.compile(r"@[a-z][\w.-]*[a-z0-9]", IC)
+# a reserved-capacity row or item ('Buffer', 'Unplanned', 'Slack'): not an initiative
+_RESERVE = re.compile(
+    r"^\W*(?:buffer|slack|unplanned|unallocated|unassigned|reserve|contingency|headroom)\b", IC
+)
+# measure labels under an objective ('Leading indicators:', 'Metrics:'): not initiatives
+_MEASURE_LABEL = re.compile(
+    r"^(?:leading|lagging|indicators?|metrics?|measures?|kpis?|signals?|guardrails?)\b", IC
+)
+
+
+def _field_person(fragment: str, known: frozenset[str]) -> str | None:
+    """The person a whole field names ('Maya Okonkwo (PM)', 'Grace Liu.', '@mei.lin')."""
+    core = re.split(r"[.;,(:]\s|[(;]|$", fragment.strip(" *_"), maxsplit=1)[0].strip(" *_.")
+    if _HANDLE.fullmatch(core) and not TEAM_RE.search(core.replace(".", " ")):
+        return core
+    names = person_names(core, known)
+    if len(names) == 1 and names[0] == core:
+        return core
+    return None
 
 
 def _single_person(fragment: str) -> str | None:
@@ -62,13 +85,22 @@ def _single_person(fragment: str) -> str | None:
     return word
 
 
-def _owner_people(line: Line, plan: Plan) -> list[str]:
-    """Person names this line names as owner (empty if none, or only teams)."""
-    known = plan.known_first
+def _owner_cells(line: Line, known: frozenset[str]) -> list[str]:
+    """Names in the line's owner-column cells ('Maria Lopez, Ops Director' is one person)."""
     found: list[str] = []
     for cell_name, cell in line.cells.items():
         if _OWNER_COLUMN.search(cell_name):
+            if person := _field_person(re.split(r"[,(]", cell, maxsplit=1)[0], known):
+                found.append(person)
+                continue
             found += person_names(cell, known) or [p for p in [_single_person(cell)] if p]
+    return found
+
+
+def _owner_people(line: Line, plan: Plan) -> list[str]:
+    """Person names this line names as owner (empty if none, or only teams)."""
+    known = plan.known_first
+    found = _owner_cells(line, known)
     text = line.plain
     for match in _OWNER_MARKER.finditer(text):
         after = text[match.end() : match.end() + 60]
@@ -87,6 +119,9 @@ def _owner_people(line: Line, plan: Plan) -> list[str]:
         names = person_names(text[max(0, match.start() - 40) : match.start()], known)
         if names:
             found.append(names[-1])
+    fields = _FIELD_SEP.split(text) if line.kind == "item" else []
+    if not found and len(fields) >= 2:
+        found += [p for f in fields[1:] if (p := _field_person(f, known))][:2]
     if line.okr == "O" and not found and (below := _block_owner_line(plan, line)):
         found += _owner_people(below, plan)
     if in_topics(line, *_UNIT_TOPICS) or line.okr:
@@ -146,13 +181,16 @@ def _siblings_of_owned(plan: Plan, units: list[Line]) -> list[Line]:
             continue
         if in_topics(owned, *_NOT_UNIT_TOPICS) and not in_topics(owned, *_UNIT_TOPICS):
             continue
+        if in_topics(owned, "dependencies", "risks"):
+            continue
         found += [
             sib
             for sib in plan.lines
             if sib.kind == "item"
             and sib.section == owned.section
             and sib.marker == owned.marker
-            and sib.okr != "KR"
+            and not sib.okr
+            and not _MEASURE_LABEL.match(sib.label or "")
             and sib not in units
             and sib not in found
         ]
@@ -167,6 +205,7 @@ def _units(plan: Plan) -> list[Line]:
         for ln in plan.body_lines()
         if not _PLAN_LEVEL.match(ln.label or "")
         and not PLACEHOLDER_RE.match(ln.body)
+        and not _RESERVE.match(ln.plain)
         and _is_unit(ln)
     ]
     key_results = [ln for ln in plan.body_lines() if ln.okr == "KR"]
@@ -178,7 +217,7 @@ def _units(plan: Plan) -> list[Line]:
             continue
         if not in_topics(ln, *_NOT_UNIT_TOPICS) and _owner_people(ln, plan):
             units.append(ln)
-    units += _siblings_of_owned(plan, units)
+    units += [ln for ln in _siblings_of_owned(plan, units) if not _RESERVE.match(ln.plain)]
     if not units:
         for head in plan.headers("priorities"):
             units += [
@@ -189,10 +228,26 @@ def _units(plan: Plan) -> list[Line]:
     return sorted(set(units), key=lambda ln: ln.number)
 
 
+def _one_per_sentence(line: Line, plan: Plan) -> bool:
+    """True for prose that gives each initiative its own sentence with one owner
+    ('Mira owns the campaign. Elin Berg owns performance.')."""
+    sentences = re.split(r"(?<=[.;!?])\s+(?=[A-Z])", line.plain)
+    counts = [len(_owner_people(replace(line, plain=s, cells={}, okr=""), plan)) for s in sentences]
+    return max(counts) == 1 and counts.count(1) >= 2
+
+
 def check_owners(plan: Plan) -> Verdict:
     """Pass: every initiative has exactly one named person as owner."""
     units = _units(plan)
     owners = {ln.number: _owner_people(ln, plan) for ln in units}
+    for ln in units:
+        if ln.okr == "KR" and not owners[ln.number]:
+            # a key result with no owner of its own is owned by its objective's one owner
+            above = [o for o in plan.lines[: ln.index] if o.okr == "O" or o.kind == "header"]
+            if above and above[-1].okr == "O" and len(mine := _owner_people(above[-1], plan)) == 1:
+                owners[ln.number] = mine
+        elif ln.kind == "text" and len(owners[ln.number]) > 1 and _one_per_sentence(ln, plan):
+            owners[ln.number] = owners[ln.number][:1]
     owned = [ln for ln in units if len(owners[ln.number]) == 1]
     shared = [ln for ln in units if len(owners[ln.number]) > 1]
     unowned = [ln for ln in units if not owners[ln.number]]

@@ -28,11 +28,52 @@ from assistant.critique.targets import (
 # --- outcome_metrics -------------------------------------------------------------------------
 
 
+# an objective phrased as a change in a quantity ('Grow paying subscribers', 'Cut scrap')
+_CHANGE_AIM = re.compile(
+    r"^(?:[A-Z]{1,3}\d+(?:\.\d+)*\W*\s*)?(?:grow|increase|raise|reduce|cut|lower|decrease|"
+    r"double|halve|recover|retain|win back)\b",
+    IC,
+)
+
+
+# an objective that is a thing to ship ('Launch the app', 'O3 Open the new depot')
+_SHIP_AIM = re.compile(
+    r"^(?:[A-Z]{1,3}\d+(?:\.\d+)*\W*\s*)?(?:launch|ship|build|release|deliver|implement|"
+    r"deploy|roll(?:-| )?out|open|migrate|move|commission|install|redesign|rebuild|introduce|"
+    r"create|develop|set up|stand up|go live|publish|replace|upgrade)\b",
+    IC,
+)
+
+
+def _objectives(goals: list[Line]) -> list[Line]:
+    """The objective-level goals: OKR objectives and items of a priorities list."""
+    return [
+        ln
+        for ln in goals
+        if ln.okr == "O"
+        or (
+            ln.kind == "item"
+            and not ln.okr
+            and in_topics(ln, "priorities")
+            and not in_topics(ln, "metrics")
+        )
+    ]
+
+
 def check_outcome_metrics(plan: Plan) -> Verdict:
     """Pass: objectives are phrased as measured outcomes, not as things to ship."""
     goals = goal_lines(plan)
     outcomes = [ln for ln in goals if quantified_outcome(ln)]
     outputs = [ln for ln in goals if is_output(ln.plain) and ln not in outcomes]
+    objectives = _objectives(goals)
+    shipped = [ln for ln in objectives if ln not in outcomes and _SHIP_AIM.match(ln.plain)]
+    # measured results elsewhere do not make up for objectives that are things to ship
+    mixed = bool(shipped) and len(shipped) * 3 >= len(objectives)
+    if mixed:
+        outputs = list(dict.fromkeys(shipped + outputs))
+    aims = [ln for ln in objectives if _CHANGE_AIM.match(ln.plain) and ln not in outputs]
+    if not outcomes and shipped and aims and any(is_target_line(ln) for ln in goals):
+        outcomes = aims  # a mix of outcome aims and outputs among the objectives
     if not outcomes:
         shown = outputs or goals
         example = shown[0].plain if shown else "<deliverable>"
@@ -46,13 +87,14 @@ def check_outcome_metrics(plan: Plan) -> Verdict:
             "metric> from <baseline> to <target> by <date>' and keep the deliverable as the "
             "initiative beneath it.",
         )
-    if len(outputs) * 2 > len(outcomes):
+    if len(outputs) * 2 > len(outcomes) or mixed:
         first = outputs[0]
         return Verdict(
             "partial",
             evidence(outcomes[:2] + outputs[:3]),
-            f"{len(outcomes)} goal(s) are measured outcomes but {len(outputs)} are outputs "
-            f"({line_refs(outputs)}).",
+            f"{len(outcomes)} goal(s) are outcomes but {len(outputs)} are outputs "
+            f"({line_refs(outputs)})"
+            + (f", {len(shipped)} of {len(objectives)} objectives among them." if mixed else "."),
             f"Rewrite '{short(first.plain, 50)}' (line {first.number}) as the change it should "
             "cause: 'Raise <metric> from <baseline> to <target> by <date>'.",
         )

@@ -109,7 +109,8 @@ def _wordset(text: str) -> frozenset[str]:
 
 _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zà-öø-ÿ"
-NAME_TOKEN = rf"[{_UP}][{_LOW}'’]+(?:-[{_UP}]?[{_LOW}'’]+)?\b"
+# a capitalised word, also with a name prefix before a second capital (McKay, DeShawn, LaToya)
+NAME_TOKEN = rf"(?:(?:Mc|Mac|De|Di|Da|La|Le)[{_UP}]|[{_UP}])[{_LOW}'’]+(?:-[{_UP}]?[{_LOW}'’]+)?\b"
 PERSON_RE = re.compile(
     rf"(?:Dr\.?\s+)?{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|(?:van|von|de|da|del|der|la|le|bin|al)\b)){{0,2}}"
 )

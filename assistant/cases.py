@@ -56,13 +56,8 @@ def load_safety(split: str = "all") -> list[SafetyCase]:
     """Escalation cases: evals/safety/ (the set the screen was tuned on) or, for split
     "holdout", evals/holdout/safety_*.jsonl (written apart from the screen, never tuned on)."""
     if split == "holdout":
-        paths = sorted((evals_dir() / "holdout").glob("safety_*.jsonl"))
-    else:
-        paths = sorted((evals_dir() / "safety").glob("*.jsonl"))
-    items: list[SafetyCase] = []
-    for path in paths:
-        items.extend(read_jsonl(path, SafetyCase))
-    return items
+        return _read_folder(evals_dir() / "holdout", "safety_*.jsonl", SafetyCase)
+    return _read_folder(evals_dir() / "safety", "*.jsonl", SafetyCase)
 
 
 class RetrievalQuery(BaseModel):
@@ -111,53 +106,44 @@ def evals_dir() -> Path:
     return data_folder("evals")
 
 
-def load_scenarios(split: str = "all", folder: Path | None = None) -> list[Scenario]:
-    """Labelled scenarios of a split (train, dev, test or all) from evals/scenarios/."""
-    folder = folder or evals_dir() / "scenarios"
-    items: list[Scenario] = []
-    for path in sorted(folder.glob("*.jsonl")):
-        if path.name.startswith("out_of_scope"):
-            continue
-        items.extend(read_jsonl(path, Scenario))
-    if split != "all":
-        items = [s for s in items if s.split == split]
+def _read_folder(folder: Path, pattern: str, model: type[M], skip: str | None = None) -> list[M]:
+    """Every JSONL file of a folder matching `pattern` (but not starting with `skip`), in name order."""
+    items: list[M] = []
+    for path in sorted(folder.glob(pattern)):
+        if skip is None or not path.name.startswith(skip):
+            items.extend(read_jsonl(path, model))
     return items
+
+
+def load_scenarios(split: str = "all", folder: Path | None = None) -> list[Scenario]:
+    """Labelled scenarios of a split (train, dev, test or all) from evals/scenarios/;
+    split "holdout": evals/holdout/scenarios_*.jsonl."""
+    if split == "holdout":
+        return load_holdout()
+    items = _read_folder(folder or evals_dir() / "scenarios", "*.jsonl", Scenario, skip="out_of_scope")
+    return items if split == "all" else [s for s in items if s.split == split]
 
 
 def load_holdout(folder: Path | None = None) -> list[Scenario]:
     """The held-out scenarios (evals/holdout/): written apart from the training data, by a
     separate brief, and never used for training or model choice; they measure generalisation."""
-    folder = folder or evals_dir() / "holdout"
-    items: list[Scenario] = []
-    for path in sorted(folder.glob("scenarios_*.jsonl")):
-        items.extend(read_jsonl(path, Scenario))
-    return items
+    return _read_folder(folder or evals_dir() / "holdout", "scenarios_*.jsonl", Scenario)
 
 
 def load_holdout_plans(folder: Path | None = None) -> list[PlanCase]:
     """The held-out labelled plans (evals/holdout/plans_*.jsonl), never used to develop the checker."""
-    folder = folder or evals_dir() / "holdout"
-    items: list[PlanCase] = []
-    for path in sorted(folder.glob("plans_*.jsonl")):
-        items.extend(read_jsonl(path, PlanCase))
-    return items
+    return _read_folder(folder or evals_dir() / "holdout", "plans_*.jsonl", PlanCase)
 
 
 def load_plans(split: str = "all", folder: Path | None = None) -> list[PlanCase]:
     """Labelled plans of a split from evals/plans/ (split "holdout": evals/holdout/)."""
     if split == "holdout":
         return load_holdout_plans()
-    folder = folder or evals_dir() / "plans"
-    items: list[PlanCase] = []
-    for path in sorted(folder.glob("*.jsonl")):
-        items.extend(read_jsonl(path, PlanCase))
+    items = _read_folder(folder or evals_dir() / "plans", "*.jsonl", PlanCase)
     return items if split == "all" else [p for p in items if p.split == split]
 
 
 def load_queries(split: str = "all", folder: Path | None = None) -> list[RetrievalQuery]:
     """Retrieval queries of a split from evals/retrieval/."""
-    folder = folder or evals_dir() / "retrieval"
-    items: list[RetrievalQuery] = []
-    for path in sorted(folder.glob("*.jsonl")):
-        items.extend(read_jsonl(path, RetrievalQuery))
+    items = _read_folder(folder or evals_dir() / "retrieval", "*.jsonl", RetrievalQuery)
     return items if split == "all" else [q for q in items if q.split == split]

@@ -47,6 +47,28 @@ def knn_votes(vector: np.ndarray, bank: np.ndarray, labels: np.ndarray, exclude:
     return votes / votes.sum()
 
 
+def save_artifact(path: Path, meta: dict, arrays: dict[str, np.ndarray]) -> None:
+    """Write a model artifact: named arrays plus a JSON `meta` entry, in one .npz file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    named: dict[str, Any] = {"meta": np.array(json.dumps(meta)), **arrays}
+    np.savez_compressed(path, **named)
+
+
+def open_artifact(path: Path, what: str, version: str) -> tuple[Any, dict]:
+    """(arrays, meta) of an artifact written by `save_artifact`; a missing file or one built
+    for other features is a ConfigError that names `assistant train`."""
+    if not path.exists():
+        raise ConfigError(f"no trained {what} at {path}; run `assistant train`")
+    data = np.load(path, allow_pickle=False)
+    meta = json.loads(str(data["meta"]))
+    if meta.get("feature_version") != version:
+        raise ConfigError(
+            f"the {what} at {path} was built for features v{meta.get('feature_version')}, "
+            f"this code uses v{version}; run `assistant train`"
+        )
+    return data, meta
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(-1, keepdims=True)
     e = np.exp(z)
@@ -127,25 +149,15 @@ class Classifier:
         return _softmax(z / self.temperature)
 
     def save(self, path: Path = ARTIFACT) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         arrays = self.sentence.arrays("sentence") | self.doc.arrays("doc")
+        arrays |= {"bank": self.bank.astype(np.float16), "bank_labels": self.bank_labels.astype(np.int8)}
         meta = {"temperature": self.temperature, "fingerprint": self.fingerprint,
                 "feature_version": FEATURE_VERSION, "categories": list(CATEGORIES), **self.info}
-        arrays |= {"bank": self.bank.astype(np.float16), "bank_labels": self.bank_labels.astype(np.int8)}
-        named: dict[str, Any] = {"meta": np.array(json.dumps(meta)), **arrays}
-        np.savez_compressed(path, **named)
+        save_artifact(path, meta, arrays)
 
     @classmethod
     def load(cls, path: Path = ARTIFACT) -> Classifier:
-        if not path.exists():
-            raise ConfigError(f"no trained classifier at {path}; run `assistant train`")
-        data = np.load(path, allow_pickle=False)
-        meta = json.loads(str(data["meta"]))
-        if meta.get("feature_version") != FEATURE_VERSION:
-            raise ConfigError(
-                f"the classifier at {path} was built for features v{meta.get('feature_version')}, "
-                f"this code uses v{FEATURE_VERSION}; run `assistant train`"
-            )
+        data, meta = open_artifact(path, "classifier", FEATURE_VERSION)
         info = {k: v for k, v in meta.items() if k not in ("temperature", "fingerprint")}
         return cls(LinearModel.from_arrays(data, "sentence"), LinearModel.from_arrays(data, "doc"),
                    float(meta["temperature"]), meta["fingerprint"], info,

@@ -16,16 +16,13 @@ evals/safety/ (recall, with specificity held), never on the holdout.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from assistant.classifier.features import TextEvidence
-from assistant.classifier.model import LinearModel, _softmax
-from assistant.errors import ConfigError
+from assistant.classifier.model import LinearModel, _softmax, open_artifact, save_artifact
 
 SAFETY_ARTIFACT = Path(__file__).resolve().parent.parent / "models" / "safety.npz"
 KINDS = ("harassment", "discrimination", "violence", "self_harm", "retaliation", "other_safety")
@@ -66,18 +63,11 @@ class SafetyModel:
         arrays = self.escalate.arrays("escalate") | self.kind.arrays("kind")
         meta = {"threshold": self.threshold, "fingerprint": self.fingerprint,
                 "feature_version": SAFETY_FEATURE_VERSION, "kinds": list(KINDS), **self.info}
-        named: dict[str, Any] = {"meta": np.array(json.dumps(meta)), **arrays}
-        np.savez_compressed(path, **named)
+        save_artifact(path, meta, arrays)
 
     @classmethod
     def load(cls, path: Path = SAFETY_ARTIFACT) -> SafetyModel:
-        if not path.exists():
-            raise ConfigError(f"no trained safety model at {path}; run `assistant train`")
-        data = np.load(path, allow_pickle=False)
-        meta = json.loads(str(data["meta"]))
-        if meta.get("feature_version") != SAFETY_FEATURE_VERSION:
-            raise ConfigError(f"the safety model at {path} is out of date; run `assistant train`")
-
+        data, meta = open_artifact(path, "safety model", SAFETY_FEATURE_VERSION)
         info = {k: v for k, v in meta.items() if k not in ("threshold", "fingerprint")}
         return cls(LinearModel.from_arrays(data, "escalate"), LinearModel.from_arrays(data, "kind"),
                    float(meta["threshold"]), meta["fingerprint"], info)

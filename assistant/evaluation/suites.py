@@ -14,7 +14,6 @@ from assistant.cases import (
     RetrievalQuery,
     SafetyCase,
     Scenario,
-    load_holdout,
     load_plans,
     load_queries,
     load_safety,
@@ -41,8 +40,6 @@ def diagnosis_cases(split: str, cases_file: Path | None) -> list[Scenario]:
     """Labelled scenarios from the suite or from a user's JSONL file."""
     if cases_file is not None:
         return read_jsonl(cases_file, Scenario)
-    if split == "holdout":
-        return load_holdout()
     return load_scenarios(split)
 
 

@@ -86,6 +86,7 @@ def train_safety_and_save(path: Path | None = None):
         SAFETY_C,
         SafetyModel,
         choose_threshold,
+        safety_fingerprint,
     )
     from assistant.engines.safety import SafetyDetector
 
@@ -108,7 +109,8 @@ def train_safety_and_save(path: Path | None = None):
     escalate = LinearModel.fit(x, y, SAFETY_C, weights=weights)
     positive = np.array([i for i, f in enumerate(flags) if f and kinds[i] in KINDS])
     kind = LinearModel.fit(x[positive], np.array([KINDS.index(str(kinds[i])) for i in positive]), 1.0)
-    model = SafetyModel(escalate, kind, 0.5, current_safety_fingerprint(), {})
+    fingerprint = safety_fingerprint(all_texts, flags + [False] * len(negatives), kinds + [None] * len(negatives))
+    model = SafetyModel(escalate, kind, 0.5, fingerprint, {})
     dev = load_safety("dev")
     dev_probs = np.array([model.probability(row) for row in matrix([c.text for c in dev])])
     dev_flags = np.array([c.escalation for c in dev])

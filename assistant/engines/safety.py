@@ -16,6 +16,7 @@ import re
 import numpy as np
 
 from assistant.classifier.features import TextEvidence
+from assistant.classifier.safety_model import KINDS, SafetyModel, safety_features
 from assistant.engines.guidance import ESCALATION_MESSAGE
 from assistant.schema import Escalation
 
@@ -174,8 +175,6 @@ class SafetyDetector:
     over the description's sentence vectors and their similarity to safety prototypes."""
 
     def __init__(self, embedder, model=None, load: bool = True) -> None:
-        from assistant.classifier.safety_model import KINDS, SafetyModel
-
         self.embedder = embedder
         self.kinds = [k for k, v in SAFETY_PROTOTYPES.items() for _ in v]
         self.kind_index = np.array([KINDS.index(k) for k in self.kinds])
@@ -185,8 +184,6 @@ class SafetyDetector:
         self.model = model if model is not None or not load else SafetyModel.load()
 
     def features(self, ev: TextEvidence) -> np.ndarray:
-        from assistant.classifier.safety_model import safety_features
-
         return safety_features(ev, ev.vectors @ self.safety.T, self.kind_index, ev.vectors @ self.ordinary.T)
 
     def pattern_kind(self, text: str) -> str | None:

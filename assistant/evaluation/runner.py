@@ -38,9 +38,7 @@ def run(suite: str, engine: str, split: str, cases_file: Path | None, out: Path 
     """Run the chosen suites and write the run folder; return (results, folder)."""
     if suite not in (*SUITES, "all"):
         raise UserError(f"unknown suite '{suite}'; choose diagnosis, critique, retrieval, safety or all")
-    if cases_file is not None and suite == "all":
-        raise UserError("--cases needs --suite diagnosis, critique or safety")
-    if cases_file is not None and suite == "retrieval":
+    if cases_file is not None and suite in ("all", "retrieval"):
         raise UserError("--cases needs --suite diagnosis, critique or safety")
     if split == "holdout" and suite not in ("diagnosis", "critique", "safety"):
         raise UserError("--split holdout holds scenarios, plans and safety cases: use --suite diagnosis, "

@@ -42,14 +42,18 @@ def main() -> int:
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from starlette.middleware import Middleware
+
     from assistant.ui import auth_callable, build_ui, launch_kwargs
+    from assistant.ui.uploads import UploadGuard
 
     blocks = build_ui()
     threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     blocks.queue(default_concurrency_limit=2)
     print(f"Serving the UI on http://{host}:{port}", file=sys.stderr, flush=True)
+    # our own check that an event names only files this session uploaded (see ui/uploads.py)
     blocks.launch(server_name=host, server_port=port, auth=auth_callable(blocks),
-                  **launch_kwargs())
+                  app_kwargs={"middleware": [Middleware(UploadGuard)]}, **launch_kwargs())
     return 0
 
 

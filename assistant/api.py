@@ -376,11 +376,16 @@ def _mount_ui(app: FastAPI) -> None:
     import gradio as gr  # imported only when the UI is served (about 6 s)
 
     from assistant.ui import auth_callable, build_ui, launch_kwargs
+    from assistant.ui.uploads import UploadGuard
 
     blocks = build_ui()  # reads ASSISTANT_API_KEYS_FILE: the key is the login password
     blocks.queue(default_concurrency_limit=2)
     # mounted last: the /v1 routes are registered first, so `/` catches only the UI
     gr.mount_gradio_app(app, blocks, path="/", auth=auth_callable(blocks), **launch_kwargs(mounted=True))
+    # Gradio checks that an event's files were uploaded only once the Blocks "launched";
+    # mounted, they never do. Turn its check on, and put our own in front of it.
+    blocks.has_launched = True
+    app.add_middleware(UploadGuard)
 
 
 def serve_app() -> FastAPI:

@@ -385,3 +385,36 @@ def test_app_refuses_a_public_bind_without_keys():
                               text=True, timeout=60,
                               env={**os.environ, "GRADIO_SERVER_PORT": "eighty"})
     assert bad_port.returncode == 2 and "GRADIO_SERVER_PORT" in bad_port.stderr
+
+
+def test_eval_runs_of_uploaded_cases_belong_to_their_key(indexed, tmp_path):
+    from assistant.auth import Principal
+    from assistant.cases import load_scenarios
+    from assistant.errors import NotFoundError, RateLimited
+    from assistant.ui import evals_tab
+
+    team_a, team_b = Principal("key-a", frozenset({"a"})), Principal("key-b", frozenset({"b"}))
+    cases = tmp_path / "ours.jsonl"
+    cases.write_text("\n".join(json.dumps(c.model_dump()) for c in load_scenarios("dev")[:3]),
+                     encoding="utf-8")
+    private = evals_tab.run_suite("diagnosis", "dev", str(cases), "local", team_a)
+    shared = evals_tab.run_suite("retrieval", "test", None, "local", team_a)
+    assert {private.name, shared.name} <= set(evals_tab.run_choices(team_a))
+    assert shared.name in evals_tab.run_choices(team_b)
+    assert private.name not in evals_tab.run_choices(team_b)
+    with pytest.raises(NotFoundError):
+        evals_tab.run_folder(private.name, team_b)
+    assert evals_tab.run_folder(private.name, team_a) == private
+    with pytest.raises(NotFoundError):
+        evals_tab.run_folder("../" + private.name, team_b)
+
+    quota = evals_tab.RunQuota(per_hour=2)
+    # one run at a time per key
+    with quota.slot("key-a"), pytest.raises(RateLimited), quota.slot("key-a"):
+        pass
+    with quota.slot("key-b"):
+        pass
+    with quota.slot("key-a"):  # the second of two an hour
+        pass
+    with pytest.raises(RateLimited, match="an hour"), quota.slot("key-a"):
+        pass

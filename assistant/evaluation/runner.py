@@ -6,6 +6,7 @@ import json
 import sys
 import time
 import tomllib
+import uuid
 from pathlib import Path
 
 from assistant.cases import evals_dir
@@ -34,8 +35,12 @@ def _progress(name: str, enabled: bool):
 
 
 def run(suite: str, engine: str, split: str, cases_file: Path | None, out: Path | None,
-        progress: bool = True) -> tuple[dict, Path]:
-    """Run the chosen suites and write the run folder; return (results, folder)."""
+        progress: bool = True, owner: str | None = None) -> tuple[dict, Path]:
+    """Run the chosen suites and write the run folder; return (results, folder).
+
+    `owner` (the caller's key id, from the UI) is recorded: a run of uploaded cases is shown
+    to its owner only, a run of the built-in suites to everyone.
+    """
     if suite not in (*SUITES, "all"):
         raise UserError(f"unknown suite '{suite}'; choose diagnosis, critique, retrieval, safety or all")
     if cases_file is not None and suite in ("all", "retrieval"):
@@ -48,7 +53,7 @@ def run(suite: str, engine: str, split: str, cases_file: Path | None, out: Path 
     chosen = SUITES if suite == "all" else (suite,)
     started = time.time()
     results: dict = {"engine": engine, "split": split, "cases_file": str(cases_file) if cases_file else None,
-                     "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "suites": {}}
+                     "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "owner": owner, "suites": {}}
     if "diagnosis" in chosen:
         cases = suites.diagnosis_cases(split, cases_file)
         results["suites"]["diagnosis"] = suites.run_diagnosis(cases, engine, _progress("diagnosis", progress))
@@ -74,7 +79,9 @@ def _default_out(suite: str, engine: str, split: str) -> Path:
     from assistant.config import get_settings
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    return get_settings().data_dir / "eval-runs" / f"{stamp}-{suite}-{engine}-{split}"
+    folder = get_settings().data_dir / "eval-runs" / f"{stamp}-{suite}-{engine}-{split}"
+    # two runs in the same second (two users) must not share a folder
+    return folder if not folder.exists() else folder.with_name(f"{folder.name}-{uuid.uuid4().hex[:6]}")
 
 
 def load_gates(path: Path | None = None) -> dict:

@@ -73,7 +73,7 @@ def build_ui(login: KeyLogin | None = None) -> gr.Blocks:
             logout = " [Log out](logout)" if login.required else ""
             return (gr.update(choices=choices, value=value, allow_custom_value=custom),
                     who(principal) + logout,
-                    gr.update(choices=evals_tab.run_choices()))
+                    gr.update(choices=evals_tab.run_choices(principal)))
 
         blocks.load(guarded(on_load, 3), None, [workspace, who_line, evals.runs], **PRIVATE).then(
             knowledge.refresh, workspace, [knowledge.table, knowledge.doc], **PRIVATE)

@@ -1,7 +1,9 @@
 """The Evals tab: run the eval suites, see the metrics, plots and misses, compare runs.
 
 Runs `assistant.evaluation.runner.run` (the same runner as `assistant eval`); its tqdm bars
-drive the progress bar. Runs are the folders the runner writes under the data dir.
+drive the progress bar. Runs are the folders the runner writes under the data dir. A run of uploaded cases belongs to
+the key that made it (other keys neither list nor open it); runs of the built-in suites are
+shared. Each key runs one eval at a time, at most six an hour.
 """
 
 from __future__ import annotations
@@ -9,13 +11,18 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
 
+from assistant.auth import OPEN, Principal
 from assistant.config import get_settings
-from assistant.errors import UserError
+from assistant.errors import NotFoundError, RateLimited, UserError
 from assistant.evaluation import report, runner
 from assistant.ui.access import KeyLogin
 from assistant.ui.common import engine_arg, listen
@@ -60,13 +67,67 @@ def runs_dir() -> Path:
     return get_settings().data_dir / "eval-runs"
 
 
-def past_runs() -> list[Path]:
-    """Run folders with results, newest first."""
+def visible_to(results: dict, principal: Principal) -> bool:
+    """A run of uploaded cases is its owner's alone; a run of the built-in suites is shared."""
+    if not results.get("cases_file") or principal.key_id is None and principal.workspaces is None:
+        return True
+    return results.get("owner") is not None and results.get("owner") == principal.key_id
+
+
+def past_runs(principal: Principal = OPEN) -> list[Path]:
+    """Run folders with results that `principal` may see, newest first."""
     folder = runs_dir()
     if not folder.is_dir():
         return []
-    return sorted((p for p in folder.iterdir() if (p / "results.json").is_file()),
-                  key=lambda p: p.name, reverse=True)
+    runs = []
+    for path in folder.iterdir():
+        if not (path / "results.json").is_file():
+            continue
+        try:
+            results = load_results(path)
+        except UserError:
+            continue
+        if visible_to(results, principal):
+            runs.append(path)
+    return sorted(runs, key=lambda p: p.name, reverse=True)
+
+
+def run_folder(name: str, principal: Principal) -> Path:
+    """The run folder called `name` if `principal` may see it (else NotFoundError)."""
+    folder = runs_dir() / Path(name or "").name  # a name, never a path
+    if not name or folder not in past_runs(principal):
+        raise NotFoundError(f"no eval run named '{Path(name or '').name}'")
+    return folder
+
+
+class RunQuota:
+    """Evals are CPU-heavy: one run at a time per key, and at most `per_hour` runs an hour."""
+
+    def __init__(self, per_hour: int = 6) -> None:
+        self.per_hour = per_hour
+        self._started: dict[str | None, list[float]] = {}
+        self._running: set[str | None] = set()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def slot(self, key_id: str | None) -> Iterator[None]:
+        """Hold the key's run slot for one run (RateLimited when busy or over the hour's quota)."""
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._started.get(key_id, []) if now - t < 3600]
+            if key_id in self._running:
+                raise RateLimited("an eval run of yours is still going: wait for it to finish")
+            if len(recent) >= self.per_hour:
+                wait = int(3600 - (now - recent[0])) + 1
+                raise RateLimited(f"at most {self.per_hour} eval runs an hour per key: "
+                                  f"try again in {wait} s")
+            self._started[key_id] = [*recent, now]
+            self._running.add(key_id)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running.discard(key_id)
 
 
 def load_results(folder: Path) -> dict:
@@ -77,10 +138,10 @@ def load_results(folder: Path) -> dict:
         raise UserError(f"{folder.name}: not a readable eval run ({exc})") from exc
 
 
-def previous_run(folder: Path) -> Path | None:
-    """The latest earlier run of the same suites (else any earlier run)."""
+def previous_run(folder: Path, principal: Principal = OPEN) -> Path | None:
+    """The latest earlier run of the same suites (else any earlier run) that `principal` sees."""
     suites = set(load_results(folder)["suites"])
-    earlier = [p for p in past_runs() if p.name < folder.name]
+    earlier = [p for p in past_runs(principal) if p.name < folder.name]
     same = [p for p in earlier if set(load_results(p)["suites"]) == suites]
     return next(iter(same or earlier), None)
 
@@ -121,6 +182,9 @@ def summary_html(results: dict, folder: Path) -> str:
     return f'<div class="oa-card">{"".join(parts)}</div>'
 
 
+QUOTA = RunQuota()
+
+
 def miss_rows(results: dict) -> list[list]:
     """Diagnosis and retrieval misses as table rows."""
     rows = []
@@ -158,10 +222,10 @@ def _clip(text: str, limit: int = 180) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def view_run(folder: Path) -> tuple:
+def view_run(folder: Path, principal: Principal = OPEN) -> tuple:
     """Everything the tab shows for one run folder."""
     results = load_results(folder)
-    before = previous_run(folder)
+    before = previous_run(folder, principal)
     compared = (f"A = {before.name}\nB = {folder.name}\n\n{report.compare(before, folder)}"
                 if before else "No earlier run of these suites to compare with yet.")
     confusion = _servable(folder / "confusion.png")
@@ -174,15 +238,18 @@ def view_run(folder: Path) -> tuple:
             misses_html(results), compared, report.markdown(results))
 
 
-def run_choices() -> list[str]:
-    """Names of past runs for the picker."""
-    return [p.name for p in past_runs()]
+def run_choices(principal: Principal = OPEN) -> list[str]:
+    """Names of the past runs `principal` may see, for the picker."""
+    return [p.name for p in past_runs(principal)]
 
 
-def run_suite(suite: str, split: str, cases: str | None, engine: str | None) -> Path:
-    """Run the eval through the shared runner; returns its folder."""
+def run_suite(suite: str, split: str, cases: str | None, engine: str | None,
+              principal: Principal = OPEN) -> Path:
+    """Run the eval through the shared runner (within the key's quota); returns its folder."""
     name = engine_arg(engine) or get_settings().resolved_engine
-    _, folder = runner.run(suite, name, split, Path(cases) if cases else None, None, progress=True)
+    with QUOTA.slot(principal.key_id):
+        _, folder = runner.run(suite, name, split, Path(cases) if cases else None, None,
+                               progress=True, owner=principal.key_id)
     return folder
 
 
@@ -218,17 +285,16 @@ def build(login: KeyLogin, engine: gr.Radio) -> EvalsTab:
 
     def on_run(suite_, split_, cases_, eng, request: gr.Request,
                progress=gr.Progress(track_tqdm=True)):  # noqa: B008
-        login.principal(request)
+        who = login.principal(request)
         progress(0, desc=f"Running the {suite_} suite")
-        folder = run_suite(suite_, split_, cases_, eng)
-        return (*view_run(folder), gr.update(choices=run_choices(), value=folder.name))
+        folder = run_suite(suite_, split_, cases_, eng, who)
+        return (*view_run(folder, who), gr.update(choices=run_choices(who), value=folder.name))
 
     def on_pick(name, request: gr.Request):
-        login.principal(request)
+        who = login.principal(request)
         if not name:
             return tuple(gr.skip() for _ in shown)
-        folder = runs_dir() / Path(name).name  # a name, never a path
-        return view_run(folder)
+        return view_run(run_folder(name, who), who)
 
     listen(run.click, on_run, [suite, split, cases, engine], [*shown, runs],
            show_progress="full")

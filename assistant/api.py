@@ -7,7 +7,6 @@
 
 import json
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from assistant.errors import (
     UserError,
     ValidationFailed,
 )
+from assistant.limits import RateLimiter, RequestGuard
 from assistant.schema import Diagnosis, HistoryMessage
 
 log = logging.getLogger("assistant.api")
@@ -37,26 +37,6 @@ log = logging.getLogger("assistant.api")
 
 def error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
-
-
-class RateLimiter:
-    """A token bucket per caller: `rate` requests per minute, bursts up to `rate`."""
-
-    def __init__(self, rate: int) -> None:
-        self.rate = max(1, rate)
-        self.buckets: dict[str, tuple[float, float]] = {}
-        self.lock = threading.Lock()
-
-    def allow(self, who: str) -> bool:
-        now = time.monotonic()
-        with self.lock:
-            tokens, last = self.buckets.get(who, (float(self.rate), now))
-            tokens = min(float(self.rate), tokens + (now - last) * self.rate / 60.0)
-            if tokens < 1:
-                self.buckets[who] = (tokens, now)
-                return False
-            self.buckets[who] = (tokens - 1, now)
-            return True
 
 
 # ---- request bodies -------------------------------------------------------------------------
@@ -114,8 +94,9 @@ def principal(request: Request) -> Principal:
     token = header[7:].strip() if header.lower().startswith("bearer ") else None
     who = authenticate(token, request.app.state.keys)
     caller = who.key_id or (request.client.host if request.client else "local")
-    if not request.app.state.limiter.allow(caller):
-        raise RateLimited("rate limit exceeded: slow down and retry in a few seconds")
+    wait = request.app.state.limiter.check(caller)
+    if wait:
+        raise RateLimited(f"rate limit exceeded: retry in {wait} s", retry_after=wait)
     return who
 
 
@@ -125,8 +106,17 @@ router = APIRouter()
 
 # ---- routes -----------------------------------------------------------------------------------
 @router.get("/healthz", tags=["meta"])
-def healthz() -> dict:
-    return {"status": "ok"}
+def healthz():
+    """Liveness that means it: the store answers (503 with the reason when it does not)."""
+    from assistant.retrieval.store import get_store
+
+    try:
+        store = get_store()
+        store.client.heartbeat()
+    except Exception as exc:  # any store failure is "unavailable", never a trace
+        return JSONResponse({"status": "unavailable", "store": f"{type(exc).__name__}: {exc}"[:300]},
+                            status_code=503)
+    return {"status": "ok", "store": "server" if store.settings.chroma_host else "embedded"}
 
 @router.get("/v1/info", tags=["meta"])
 def info(who: Caller) -> dict:
@@ -260,12 +250,9 @@ def chat(body: ChatBody, who: Caller):
 
 
 # ---- the app ----------------------------------------------------------------------------------
-def _install_handlers(app: FastAPI, max_bytes: int) -> None:
+def _install_handlers(app: FastAPI) -> None:
     @app.middleware("http")
-    async def limits(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > max_bytes:
-            return error(413, "request_too_large", f"request body over {max_bytes} bytes")
+    async def no_trace(request: Request, call_next):
         try:
             return await call_next(request)
         except Exception:  # never a stack trace to the caller
@@ -274,7 +261,11 @@ def _install_handlers(app: FastAPI, max_bytes: int) -> None:
 
     @app.exception_handler(AssistantError)
     async def assistant_error(_: Request, exc: AssistantError):
-        return error(exc.status_code, exc.code, str(exc))
+        response = error(exc.status_code, exc.code, str(exc))
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError):
@@ -291,14 +282,20 @@ def _install_handlers(app: FastAPI, max_bytes: int) -> None:
 def create_app(mount_ui: bool = False) -> FastAPI:
     """Build the FastAPI app (optionally with the Gradio UI mounted at `/`)."""
     settings = get_settings()
-    app = FastAPI(title="Org diagnosis assistant", version=__version__,
+    # /docs and /redoc would load Swagger and ReDoc from a CDN: nothing is fetched from outside,
+    # so they are off; the spec itself is served at /openapi.json
+    app = FastAPI(title="Org diagnosis assistant", version=__version__, docs_url=None,
+                  redoc_url=None,
                   description="Diagnose organisational root causes and critique plans.")
     app.state.keys = load_keys()
     app.state.limiter = RateLimiter(settings.rate_limit)
-    _install_handlers(app, settings.max_request_bytes)
+    _install_handlers(app)
     app.include_router(router)
     if mount_ui:
         _mount_ui(app)
+    # outermost: keys before bodies, bodies counted as they stream, every route rate-limited
+    app.add_middleware(RequestGuard, keys=app.state.keys, limiter=app.state.limiter,
+                       max_bytes=settings.max_request_bytes)
     return app
 
 
@@ -332,6 +329,8 @@ async def _form_or_json(request: Request) -> tuple[dict, tuple[bytes, str] | Non
             payload = json.loads(await request.body() or b"null")
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise UserError(f"the body is not valid JSON ({exc})") from exc
+        except RecursionError as exc:
+            raise UserError("the body is nested too deeply to be a request") from exc
         if not isinstance(payload, dict):
             raise UserError("the JSON body must be an object")
         return payload, None
@@ -359,16 +358,30 @@ async def _critique_body(request: Request) -> tuple[CritiqueBody, str | None]:
 
 
 async def _document_body(request: Request) -> tuple[str, str | None, str | None, str]:
+    from assistant.pipeline import check_text
     from assistant.retrieval.readers import read_bytes
 
     fields, upload = await _form_or_json(request)
     if upload is not None:
-        return read_bytes(*upload), fields.get("title"), fields.get("workspace"), upload[1]
+        text = read_bytes(*upload)
+        check_document_text(text, upload[1])
+        return text, fields.get("title"), fields.get("workspace"), upload[1]
     body = _validated(DocumentBody, fields)
-    if not body.text.strip():
-        raise UserError("the document text is empty")
+    check_text(body.title or "untitled", "title")
+    check_document_text(body.text, body.title or "the document")
     source = (body.title or f"pasted-{uuid.uuid4().hex[:8]}").strip()[:200] + ".md"
     return body.text, body.title, body.workspace, source
+
+
+def check_document_text(text: str, name: str) -> None:
+    """A document must hold visible text and no lone surrogates (its size is the file limit's)."""
+    from assistant.errors import EmptyTextError
+    from assistant.pipeline import visible_text
+
+    if not visible_text(text):
+        raise EmptyTextError(f"{name}: the document has no text")
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        raise UserError(f"{name}: the document holds an invalid character (a lone UTF-16 surrogate)")
 
 
 def _mount_ui(app: FastAPI) -> None:

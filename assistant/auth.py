@@ -47,6 +47,9 @@ class Principal:
 OPEN = Principal(None, None)
 
 
+MIN_KEY_CHARS = 16  # shorter keys are guessable; the rate limit alone does not make them safe
+
+
 def load_keys(path: Path | None = None) -> dict[str, frozenset[str]] | None:
     """The configured keys, or None when no keys file is set."""
     path = path or get_settings().api_keys_file
@@ -60,8 +63,12 @@ def load_keys(path: Path | None = None) -> dict[str, frozenset[str]] | None:
         raise ConfigError(f"ASSISTANT_API_KEYS_FILE {path}: must map each key to a list of workspaces")
     keys = {}
     for key, workspaces in data.items():
-        if not isinstance(key, str) or len(key) < 8 or not isinstance(workspaces, list) or not workspaces:
-            raise ConfigError(f"ASSISTANT_API_KEYS_FILE {path}: each key (8+ characters) needs a non-empty list of workspaces")
+        if not isinstance(key, str) or len(key) < MIN_KEY_CHARS:
+            raise ConfigError(f"ASSISTANT_API_KEYS_FILE {path}: every key needs at least "
+                              f"{MIN_KEY_CHARS} characters (one has {len(str(key))}); "
+                              "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(24))'")
+        if not isinstance(workspaces, list) or not workspaces:
+            raise ConfigError(f"ASSISTANT_API_KEYS_FILE {path}: each key needs a non-empty list of workspaces")
         keys[key] = frozenset(check_workspace(w) for w in workspaces)
     return keys
 

@@ -66,10 +66,14 @@ class ForbiddenError(AssistantError):
 
 
 class RateLimited(AssistantError):
-    """Too many requests from one key or client."""
+    """Too many requests from one key or client; `retry_after` is the seconds to wait."""
 
     status_code = 429
     code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class UnsupportedMedia(UserError):

@@ -280,12 +280,17 @@ def _serve_http(host: str, port: int) -> None:
     import uvicorn
 
     from assistant.auth import check_bind, load_keys
+    from assistant.config import get_settings
+    from assistant.limits import RateLimiter, RequestGuard
 
     keys = load_keys()
     check_bind(host, keys)
     url_host = f"[{host}]" if ":" in host else host
     server = build_server(keys, issuer_url=f"http://{url_host}:{port}")
-    app = server.streamable_http_app(host=host)
+    settings = get_settings()
+    # keys checked before the body, bodies counted as they stream, calls rate-limited per key
+    app = RequestGuard(server.streamable_http_app(host=host), keys, RateLimiter(settings.rate_limit),
+                       settings.max_request_bytes, protected=("/mcp",))
     access = "API keys required" if keys is not None else "no API keys: every workspace open"
     print(f"MCP over HTTP at http://{url_host}:{port}/mcp ({access})", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level="warning")

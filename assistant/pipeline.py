@@ -5,6 +5,8 @@ The CLI, the API, the UI and the MCP server all call this one function.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,10 +31,19 @@ PLAN_HITS = 3
 PLAN_MIN_SCORE = 0.3
 
 
+MAX_HISTORY_MESSAGES = 100
+
+
 def check_text(text: str | None, what: str = "text") -> str:
-    """Refuse empty and oversized text with a clear error (never truncate silently)."""
-    if text is None or not isinstance(text, str) or not text.strip():
+    """Refuse empty, invalid and oversized text with a clear error (never truncate silently).
+
+    Empty means nothing but white space, zero-width or other invisible format characters. A lone
+    UTF-16 surrogate (possible in JSON, not in real text) is refused rather than failing later.
+    """
+    if text is None or not isinstance(text, str) or not visible_text(text):
         raise EmptyTextError(f"the {what} is empty: describe the problem in a sentence or more")
+    if _SURROGATE.search(text):
+        raise UserError(f"the {what} holds an invalid character (a lone UTF-16 surrogate)")
     limit = get_settings().max_text_chars
     if len(text) > limit:
         raise TextTooLongError(
@@ -41,15 +52,36 @@ def check_text(text: str | None, what: str = "text") -> str:
     return text.replace("\x00", "")
 
 
-def _history(history: Sequence[HistoryMessage | dict] | None) -> list[HistoryMessage]:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def visible_text(text: str) -> str:
+    """`text` without white space and invisible format characters (zero-width, bidi marks)."""
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc"))
+
+
+def _history(history: Sequence[HistoryMessage | dict] | None, text: str) -> list[HistoryMessage]:
+    """The conversation so far, within the same character budget as one text."""
     if not history:
         return []
+    if len(history) > MAX_HISTORY_MESSAGES:
+        raise TextTooLongError(f"the history has {len(history)} messages; the limit is "
+                               f"{MAX_HISTORY_MESSAGES}: start a new conversation")
     try:
-        return [m if isinstance(m, HistoryMessage) else HistoryMessage.model_validate(m) for m in history]
+        turns = [m if isinstance(m, HistoryMessage) else HistoryMessage.model_validate(m)
+                 for m in history]
     except Exception as exc:
         raise UserError(
             'history must be a list of {"role": "user" | "assistant", "content": "..."}'
         ) from exc
+    total = len(text) + sum(len(t.content) for t in turns)
+    limit = get_settings().max_text_chars
+    if total > limit:
+        raise TextTooLongError(f"the conversation has {total} characters; the limit is {limit} "
+                               "(ASSISTANT_MAX_TEXT_CHARS) for the text and its history together")
+    if any(_SURROGATE.search(t.content) for t in turns):
+        raise UserError("the history holds an invalid character (a lone UTF-16 surrogate)")
+    return turns
 
 
 def retrieve(text: str, workspace: str) -> tuple[list[SearchHit], list[SearchHit]]:
@@ -99,7 +131,7 @@ def diagnose(
     text, removed = strip_instructions(check_text(text))
     if not text:
         raise EmptyTextError("the text holds only instructions to the assistant, no problem to diagnose")
-    turns = _history(history)
+    turns = _history(history, text)
     for turn in turns:
         if turn.role == "user":
             turn.content, dropped = strip_instructions(turn.content)

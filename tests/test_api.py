@@ -53,7 +53,7 @@ def assert_error(response: httpx.Response, status: int) -> dict:
 
 
 def test_health_info_and_auth(server):
-    assert httpx.get(f"{server}/healthz").json() == {"status": "ok"}
+    assert httpx.get(f"{server}/healthz").json() == {"status": "ok", "store": "embedded"}
     assert_error(httpx.get(f"{server}/v1/info"), 401)
     assert_error(client(server, "wrong-key-000").get("/v1/info"), 401)
     info = client(server, KEY_A).get("/v1/info").json()

@@ -293,8 +293,8 @@ def test_login_with_keys(playwright_session, chromium, tmp_path, shared_data_dir
     from gradio_client import Client
 
     keys = tmp_path / "keys.json"
-    keys.write_text(json.dumps({"key-team-a-123": ["team-a"],
-                                "key-team-b-456": ["team-b", "shared"]}), encoding="utf-8")
+    keys.write_text(json.dumps({"key-team-a-0123456": ["team-a"],
+                                "key-team-b-0456789": ["team-b", "shared"]}), encoding="utf-8")
     data = tmp_path / "data"
     shutil.copytree(shared_data_dir, data)
     with running_app(free_port(), data, {"ASSISTANT_API_KEYS_FILE": str(keys)}) as app, \
@@ -308,7 +308,7 @@ def test_login_with_keys(playwright_session, chromium, tmp_path, shared_data_dir
         page.wait_for_selector(":text('Incorrect')")
         assert page.locator("#oa-box").count() == 0
         page.fill("input[type=text]", "sam")
-        page.fill("input[type=password]", "key-team-b-456")
+        page.fill("input[type=password]", "key-team-b-0456789")
         page.get_by_role("button", name="Login").click()
         page.wait_for_selector("#oa-box textarea")
         page.wait_for_function(
@@ -321,7 +321,7 @@ def test_login_with_keys(playwright_session, chromium, tmp_path, shared_data_dir
 
         with pytest.raises(Exception):  # noqa: B017 - the client fails at login or at connect
             Client(app.url, verbose=False)
-        client = Client(app.url, auth=("robot", "key-team-a-123"), verbose=False)
+        client = Client(app.url, auth=("robot", "key-team-a-0123456"), verbose=False)
         assert client.predict(text=AMBIGUOUS, workspace="team-a", api_name="/diagnose")["category"]
         with pytest.raises(Exception, match="may not use workspace"):
             client.predict(text=AMBIGUOUS, workspace="team-b", api_name="/diagnose")

@@ -38,7 +38,7 @@ def _face(kind: str, tmp_path: Path, shared_data_dir: Path):
     keys.write_text(json.dumps(KEYS))
     cache = tmp_path / "gradio-cache"
     env = {"ASSISTANT_DATA_DIR": str(data), "ASSISTANT_API_KEYS_FILE": str(keys),
-           "GRADIO_TEMP_DIR": str(cache)}
+           "GRADIO_TEMP_DIR": str(cache), "ASSISTANT_RATE_LIMIT": "100000"}
     if kind == "serve":
         proc, url = start_serve(env)
         try:

@@ -23,8 +23,8 @@ from assistant.ui import access, critique_view, html
 from assistant.ui.access import KeyLogin
 from tests.conftest import ROOT, _reset, free_port
 
-KEYS = {"key-team-a-123": frozenset({"team-a"}),
-        "key-team-b-456": frozenset({"team-b", "shared"})}
+KEYS = {"key-team-a-0123456": frozenset({"team-a"}),
+        "key-team-b-0456789": frozenset({"team-b", "shared"})}
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 PLAN = "# Plan\n\n## Goals\n- Improve conversion\n\n## Initiatives\n- New page, by August\n"
 
@@ -61,11 +61,11 @@ def test_key_login_ties_a_name_to_its_key():
     login = KeyLogin(KEYS)
     assert login.required
     assert not login("sam", "wrong-key-000")
-    assert not login("", "key-team-a-123")
-    assert login("sam", "key-team-a-123")
-    assert login("sam", "key-team-a-123"), "the same key logs in again"
-    assert not login("sam", "key-team-b-456"), "another key may not take over a session name"
-    assert login("kim", "key-team-b-456")
+    assert not login("", "key-team-a-0123456")
+    assert login("sam", "key-team-a-0123456")
+    assert login("sam", "key-team-a-0123456"), "the same key logs in again"
+    assert not login("sam", "key-team-b-0456789"), "another key may not take over a session name"
+    assert login("kim", "key-team-b-0456789")
     assert login.principal(_request("sam")).visible() == {"team-a"}
     choices, default, custom = access.workspace_choices(login.principal(_request("kim")))
     assert (choices, default, custom) == (["shared", "team-b"], "shared", False)
@@ -79,7 +79,7 @@ def test_every_call_goes_through_the_principal():
     from assistant.ui.common import resolve_workspace
 
     login = KeyLogin(KEYS)
-    login("sam", "key-team-a-123")
+    login("sam", "key-team-a-0123456")
     assert resolve_workspace(login, _request("sam"), "team-a") == "team-a"
     assert resolve_workspace(login, _request("sam"), "") == "team-a"
     with pytest.raises(ForbiddenError):
@@ -212,7 +212,7 @@ def test_forbidden_workspace_is_refused_before_anything_runs(indexed):
     from assistant.ui.diagnose_tab import respond, save_feedback
 
     login = KeyLogin(KEYS)
-    login("sam", "key-team-a-123")
+    login("sam", "key-team-a-0123456")
     steps, said = _turns(respond(login, "Two leads keep fighting.", [], [], {}, "team-b", "auto",
                                  _request("sam")))
     assert len(steps) == 1 and any("may not use workspace 'team-b'" in s for s in said)
@@ -367,7 +367,7 @@ def test_mount_in_fastapi_with_the_key_login(tmp_path, monkeypatch):
         assert client.post("/gradio_api/call/diagnose", json={"data": ["x"]}).status_code == 401
         assert client.post("/login", data={"username": "sam", "password": "nope-nope"}
                            ).status_code == 400
-        assert client.post("/login", data={"username": "sam", "password": "key-team-a-123"}
+        assert client.post("/login", data={"username": "sam", "password": "key-team-a-0123456"}
                            ).status_code == 200
         assert client.get("/config").status_code == 200
         assert client.get("/gradio_api/info").status_code == 200

@@ -315,6 +315,7 @@ class Store:
 
 
 _STORES: dict[tuple, Store] = {}
+_OPEN_LOCK = threading.Lock()  # a burst of first requests must open one store, not thirty
 _WRITE_LOCK = threading.Lock()  # threads of one process queue up; other processes get refused
 
 
@@ -322,9 +323,13 @@ def get_store(settings: Settings | None = None) -> Store:
     """A store per (data dir, host, port), opened once per process."""
     settings = settings or get_settings()
     key = (str(settings.chroma_dir), settings.chroma_host, settings.chroma_port)
-    if key not in _STORES:
-        _STORES[key] = Store(settings)
-    return _STORES[key]
+    store = _STORES.get(key)
+    if store is None:
+        with _OPEN_LOCK:
+            store = _STORES.get(key)
+            if store is None:
+                store = _STORES[key] = Store(settings)
+    return store
 
 
 def forget_stores() -> None:

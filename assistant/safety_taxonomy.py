@@ -1,4 +1,4 @@
-"""The safety taxonomy: what escalates instead of being coached (knowledge/safety_taxonomy.yaml).
+"""The safety taxonomy: what escalates instead of being coached (taxonomy/safety.yaml).
 
 Domain data, like the SOPs: each kind has its boundary, near misses, who to involve, what not
 to do and the message shown to the person. A domain expert changes a message there, not here.
@@ -52,7 +52,7 @@ class Taxonomy(BaseModel):
 @lru_cache(maxsize=1)
 def taxonomy() -> Taxonomy:
     """The validated taxonomy (read once)."""
-    path = data_folder("knowledge") / "safety_taxonomy.yaml"
+    path = data_folder("taxonomy") / "safety.yaml"
     try:
         return Taxonomy.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, ValueError) as exc:

@@ -1,4 +1,4 @@
-"""The safety taxonomy (knowledge/safety_taxonomy.yaml) is valid domain data."""
+"""The safety taxonomy (taxonomy/safety.yaml) is valid domain data."""
 
 from __future__ import annotations
 

@@ -45,6 +45,7 @@ def main() -> int:
     from starlette.middleware import Middleware
 
     from assistant.ui import auth_callable, build_ui, launch_kwargs
+    from assistant.ui.access import LoginBinder
     from assistant.ui.uploads import UploadGuard
 
     blocks = build_ui()
@@ -53,7 +54,8 @@ def main() -> int:
     print(f"Serving the UI on http://{host}:{port}", file=sys.stderr, flush=True)
     # our own check that an event names only files this session uploaded (see ui/uploads.py)
     blocks.launch(server_name=host, server_port=port, auth=auth_callable(blocks),
-                  app_kwargs={"middleware": [Middleware(UploadGuard)]}, **launch_kwargs())
+                  app_kwargs={"middleware": [Middleware(UploadGuard),
+                                          Middleware(LoginBinder, login=blocks.key_login)]}, **launch_kwargs())
     return 0
 
 

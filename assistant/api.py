@@ -389,6 +389,7 @@ def _mount_ui(app: FastAPI) -> None:
     import gradio as gr  # imported only when the UI is served (about 6 s)
 
     from assistant.ui import auth_callable, build_ui, launch_kwargs
+    from assistant.ui.access import LoginBinder
     from assistant.ui.uploads import UploadGuard
 
     blocks = build_ui()  # reads ASSISTANT_API_KEYS_FILE: the key is the login password
@@ -399,6 +400,7 @@ def _mount_ui(app: FastAPI) -> None:
     # mounted, they never do. Turn its check on, and put our own in front of it.
     blocks.has_launched = True
     app.add_middleware(UploadGuard)
+    app.add_middleware(LoginBinder, login=blocks.key_login)  # a login session is tied to its key
 
 
 def serve_app() -> FastAPI:

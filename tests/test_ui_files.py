@@ -112,3 +112,17 @@ def test_the_session_is_the_login_cookie():
     scope = {"headers": [(b"cookie", b"other=1; access-token-abc=T1; access-token-unsecure-abc=T1")]}
     assert session_of(scope) == "access-token-abc=T1|access-token-unsecure-abc=T1"
     assert session_of({"headers": []}) == ""
+
+
+@pytest.mark.server
+def test_a_user_name_cannot_be_squatted_by_another_key(tmp_path, shared_data_dir):
+    """Finding 7: a UI user name was tied to the first key that logged in with it."""
+    with _face("serve", tmp_path, shared_data_dir) as (url, _cache):
+        squatter = login(url, "lead", "attacker-key-0123456789")
+        owner = login(url, "lead", "victim-key-0123456789ab")
+        load = next(i for i, dep, _ in dependencies(owner)
+                    if any(t[1] == "load" for t in dep["targets"]))
+        _, mine = call(owner, load, [])
+        _, theirs = call(squatter, load, [])
+        assert "team-b" in mine and "team-a" not in mine
+        assert "team-a" in theirs and "team-b" not in theirs

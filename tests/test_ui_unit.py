@@ -29,8 +29,9 @@ EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 PLAN = "# Plan\n\n## Goals\n- Improve conversion\n\n## Initiatives\n- New page, by August\n"
 
 
-def _request(username: str | None = None) -> SimpleNamespace:
-    return SimpleNamespace(username=username)
+def _request(token: str | None = None) -> SimpleNamespace:
+    cookie = f"other=1; access-token-abc={token}" if token else "other=1"
+    return SimpleNamespace(username="anyone", headers={"cookie": cookie})
 
 
 def _diagnosis(**overrides) -> Diagnosis:
@@ -57,33 +58,33 @@ def test_open_access_without_keys():
     assert access.workspace_choices(principal) == (["default"], "default", True)
 
 
-def test_key_login_ties_a_name_to_its_key():
+def test_a_login_session_is_tied_to_the_key_it_was_made_with():
     login = KeyLogin(KEYS)
     assert login.required
     assert not login("sam", "wrong-key-000")
     assert not login("", "key-team-a-0123456")
     assert login("sam", "key-team-a-0123456")
-    assert login("sam", "key-team-a-0123456"), "the same key logs in again"
-    assert not login("sam", "key-team-b-0456789"), "another key may not take over a session name"
-    assert login("kim", "key-team-b-0456789")
-    assert login.principal(_request("sam")).visible() == {"team-a"}
-    choices, default, custom = access.workspace_choices(login.principal(_request("kim")))
+    assert login("sam", "key-team-b-0456789"), "a user name cannot be squatted by another key"
+    login.bind_session("tok-a", "key-team-a-0123456")
+    login.bind_session("tok-b", "key-team-b-0456789")
+    login.bind_session("tok-x", "not-a-configured-key")  # never bound
+    assert login.principal(_request("tok-a")).visible() == {"team-a"}
+    choices, default, custom = access.workspace_choices(login.principal(_request("tok-b")))
     assert (choices, default, custom) == (["shared", "team-b"], "shared", False)
-    with pytest.raises(AuthError):
-        login.principal(_request(None))
-    with pytest.raises(AuthError):
-        login.principal(_request("nobody"))
+    for unknown in (None, "tok-x", "nobody"):
+        with pytest.raises(AuthError):
+            login.principal(_request(unknown))
 
 
 def test_every_call_goes_through_the_principal():
     from assistant.ui.common import resolve_workspace
 
     login = KeyLogin(KEYS)
-    login("sam", "key-team-a-0123456")
-    assert resolve_workspace(login, _request("sam"), "team-a") == "team-a"
-    assert resolve_workspace(login, _request("sam"), "") == "team-a"
+    login.bind_session("tok-a", "key-team-a-0123456")
+    assert resolve_workspace(login, _request("tok-a"), "team-a") == "team-a"
+    assert resolve_workspace(login, _request("tok-a"), "") == "team-a"
     with pytest.raises(ForbiddenError):
-        resolve_workspace(login, _request("sam"), "team-b")
+        resolve_workspace(login, _request("tok-a"), "team-b")
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -212,15 +213,15 @@ def test_forbidden_workspace_is_refused_before_anything_runs(indexed):
     from assistant.ui.diagnose_tab import respond, save_feedback
 
     login = KeyLogin(KEYS)
-    login("sam", "key-team-a-0123456")
+    login.bind_session("tok-a", "key-team-a-0123456")
     steps, said = _turns(respond(login, "Two leads keep fighting.", [], [], {}, "team-b", "auto",
-                                 _request("sam")))
+                                 _request("tok-a")))
     assert len(steps) == 1 and any("may not use workspace 'team-b'" in s for s in said)
     from assistant.pipeline import diagnose
 
     other = diagnose("Two leads keep fighting.", workspace="team-b")
     with pytest.raises(NotFoundError):
-        save_feedback(login, _request("sam"), other.diagnosis_id, 1, None)
+        save_feedback(login, _request("tok-a"), other.diagnosis_id, 1, None)
 
 
 def test_critique_upload_limits_and_revision(indexed, tmp_path, monkeypatch):

@@ -29,8 +29,7 @@ from assistant.ui.common import ENGINE_CHOICES, PRIVATE, guarded, theme  # noqa:
 from assistant.ui.style import CSS  # noqa: E402
 
 TITLE = "Org diagnosis assistant"
-AUTH_MESSAGE = ("Log in with any user name and your API key as the password. "
-                "A user name stays tied to the first key it is used with.")
+AUTH_MESSAGE = "Log in with any user name and your API key as the password."
 __all__ = ["AUTH_MESSAGE", "KeyLogin", "auth_callable", "build_ui", "launch_kwargs"]
 
 

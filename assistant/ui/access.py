@@ -1,17 +1,19 @@
 """Who is using the UI: the Gradio login (the API key is the password) and its workspaces.
 
-Gradio's login keeps only the user name of a session, so the key a name logged in with is
-remembered here: a name stays tied to the first key it used until the process restarts, and
-a login with the same name but another key is refused (otherwise one key's login could widen
-another session's workspaces). With no keys configured everyone is the open principal.
+Gradio's login keeps only the user name of a session. Tying a name to the first key that used
+it let anyone squat another team's user name, so sessions are tied to keys instead:
+`LoginBinder` watches Gradio's /login route and records which key each login's access-token
+cookie was issued for; `KeyLogin.principal` reads that cookie back on every event. Any user name
+works, and two people with different keys may use the same one. With no keys configured
+everyone is the open principal.
 
 This module does not import gradio.
 """
 
 from __future__ import annotations
 
-import hmac
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 
 from assistant.auth import OPEN, AuthError, Principal, authenticate, load_keys
@@ -23,9 +25,10 @@ Keys = Mapping[str, frozenset[str]]
 class KeyLogin:
     """The `auth` callable for Gradio (user name + API key) and the session -> key lookup."""
 
-    def __init__(self, keys: Keys | None) -> None:
+    def __init__(self, keys: Keys | None, max_sessions: int = 100_000) -> None:
         self.keys = dict(keys) if keys is not None else None
-        self._bound: dict[str, str] = {}
+        self._sessions: OrderedDict[str, str] = OrderedDict()  # access token -> key
+        self._max_sessions = max_sessions
         self._lock = threading.Lock()
 
     @classmethod
@@ -39,34 +42,116 @@ class KeyLogin:
         return self.keys is not None
 
     def __call__(self, username: str, password: str) -> bool:
-        """Gradio's auth check: is `password` a configured key, usable under `username`?"""
+        """Gradio's auth check: is `password` a configured key (any user name)?"""
         if self.keys is None:
             return True
-        name = (username or "").strip()
-        if not name or not password:
+        if not (username or "").strip() or not password:
             return False
         try:
             authenticate(password, self.keys)
         except AuthError:
             return False
+        return True
+
+    def bind_session(self, token: str, key: str) -> None:
+        """Record that the login holding access token `token` was made with `key`."""
+        if self.keys is None or not token:
+            return
+        try:
+            authenticate(key, self.keys)
+        except AuthError:
+            return
         with self._lock:
-            bound = self._bound.setdefault(name, password)
-        return hmac.compare_digest(bound.encode(), password.encode())
+            self._sessions[token] = key
+            self._sessions.move_to_end(token)
+            while len(self._sessions) > self._max_sessions:
+                self._sessions.popitem(last=False)
 
     def principal(self, request: object | None) -> Principal:
-        """The principal of a Gradio request (its `username` maps to the key it logged in with).
+        """The principal of a Gradio request: the key its login cookie was issued for.
 
         Raises:
-            AuthError: keys are configured and the request has no logged-in user.
+            AuthError: keys are configured and the request carries no known login.
         """
         if self.keys is None:
             return OPEN
-        name = getattr(request, "username", None) if request is not None else None
+        headers = getattr(request, "headers", None) if request is not None else None
+        cookie = headers.get("cookie", "") if headers is not None else ""
         with self._lock:
-            key = self._bound.get(name) if name else None
+            key = next((self._sessions[t] for t in login_tokens(cookie) if t in self._sessions), None)
         if key is None:
             raise AuthError("log in with your API key first")
         return authenticate(key, self.keys)
+
+
+def login_tokens(cookie_header: str) -> list[str]:
+    """The values of Gradio's access-token cookies in a Cookie header."""
+    tokens = []
+    for part in cookie_header.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name.startswith("access-token") and value:
+            tokens.append(value)
+    return tokens
+
+
+class LoginBinder:
+    """ASGI middleware: tie each successful Gradio login's access-token cookie to its key."""
+
+    def __init__(self, app, login: KeyLogin) -> None:
+        self.app = app
+        self.login = login
+
+    async def __call__(self, scope, receive, send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if scope.get("method") != "POST" or not path.rstrip("/").endswith("/login") or not self.login.required:
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body.extend(message.get("body", b""))
+            more = message.get("more_body", False) and len(body) <= _MAX_LOGIN_BYTES
+        key = await _password(scope, bytes(body))
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        async def watch(message) -> None:
+            if message["type"] == "http.response.start" and message["status"] in (200, 302, 303):
+                for name, value in message.get("headers") or []:
+                    if name.lower() == b"set-cookie":
+                        for token in login_tokens(value.decode("latin-1").split(";")[0]):
+                            self.login.bind_session(token, key)
+            await send(message)
+
+        await self.app(scope, replay, watch)
+
+
+_MAX_LOGIN_BYTES = 64 * 1024
+
+
+async def _password(scope, body: bytes) -> str:
+    """The password field of a login form (urlencoded, as scripts send it, or multipart, as
+    Gradio's login page does)."""
+    from starlette.requests import Request
+
+    async def once():
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    try:
+        form = await Request(scope, once).form()
+    except Exception:  # a malformed form logs nobody in; Gradio answers it itself
+        return ""
+    value = form.get("password")
+    return value if isinstance(value, str) else ""
 
 
 def workspace_choices(principal: Principal) -> tuple[list[str], str, bool]:

@@ -19,6 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+_SCRATCH = Path(tempfile.gettempdir()) / "org-assistant-screenshots"
 BROWSER_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -135,9 +136,11 @@ def browser_page(playwright, executable: str, width: int = 1360, height: int = 1
 
 
 def screenshot(page, name: str, full_page: bool = False) -> Path:
-    """Save a screenshot for the docs (docs/screenshots/<name>.png)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    """Take a screenshot: into docs/screenshots/ when ASSISTANT_REFRESH_SCREENSHOTS=1 (the
+    README's pictures), else into a temporary folder, so a test run leaves the tree clean."""
+    folder = SCREENSHOTS if os.environ.get("ASSISTANT_REFRESH_SCREENSHOTS") == "1" else _SCRATCH
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     page.wait_for_timeout(400)  # let transitions settle
     page.screenshot(path=str(path), full_page=full_page)
     return path

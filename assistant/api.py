@@ -243,7 +243,7 @@ def chat(body: ChatBody, who: Caller):
         "id": completion_id, "object": "chat.completion", "created": created, "model": body.model,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
                      "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        "usage": _usage(body.messages, content),
         "diagnosis": diagnosis,
     }
 
@@ -297,6 +297,18 @@ def create_app(mount_ui: bool = False) -> FastAPI:
     app.add_middleware(RequestGuard, keys=app.state.keys, limiter=app.state.limiter,
                        max_bytes=settings.max_request_bytes)
     return app
+
+
+def _usage(messages: list[ChatMessage], content: str) -> dict:
+    """Token counts by the model's own tokenizer (the embedded engine generates no tokens, so
+    the reply is counted as the text it returns)."""
+    from assistant.retrieval.embeddings import get_embedder
+
+    embedder = get_embedder()
+    prompt = sum(embedder.count_tokens(_text_of(m.content)) for m in messages)
+    completion = embedder.count_tokens(content)
+    return {"prompt_tokens": prompt, "completion_tokens": completion,
+            "total_tokens": prompt + completion}
 
 
 def _stream(cid: str, created: int, model: str, content: str, diagnosis: dict) -> Iterator[str]:

@@ -129,6 +129,10 @@ def test_chat_completions_with_the_openai_client(server):
     assert "Root cause: interpersonal" in reply.choices[0].message.content
     raw = reply.model_dump()
     assert raw.get("diagnosis", reply.model_extra.get("diagnosis"))["category"] == "interpersonal"
+    usage = reply.usage  # counted by the model's tokenizer, not zeros
+    assert len(PAIR.split()) <= usage.prompt_tokens <= 3 * len(PAIR.split())
+    assert usage.completion_tokens > 50
+    assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
     chunks = list(oa.chat.completions.create(model="assistant", stream=True, messages=[
         {"role": "user", "content": "launches slip"},
         {"role": "assistant", "content": "Is it two specific people?"},

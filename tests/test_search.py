@@ -36,3 +36,17 @@ def test_search_errors(indexed):
     with pytest.raises(UserError):
         search("x", k=0)
     assert run_cli("search", "x", "--workspace", "NOT OK").returncode == 2
+
+
+def test_a_hit_never_repeats_its_document_title_in_the_section(indexed):
+    from assistant.retrieval.ingest import ingest_text
+    from assistant.retrieval.search import search
+
+    plan = ("# Q3 Plan\n\n## Key initiatives\nMigrate billing to the new ledger; owner Dana.\n\n"
+            "## Risks\nThe ledger vendor may slip its API release.\n")
+    ingest_text(plan, source="q3-plan.md", title="Q3 Plan", workspace="titles")
+    hits = [h for h in search("billing ledger migration owner", "titles", 5) if h.source == "q3-plan.md"]
+    assert hits
+    for hit in hits:
+        assert hit.title == "Q3 Plan"
+        assert not (hit.section or "").lower().startswith("q3 plan")

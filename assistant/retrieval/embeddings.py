@@ -194,6 +194,24 @@ class Embedder:
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
+    def count_tokens(self, text: str) -> int:
+        """How many model tokens `text` holds (WordPiece, without the special tokens).
+
+        The tokenizer truncates at MAX_TOKENS, so the text is counted in pieces well under it.
+        """
+        pieces, piece = [], []
+        for word in text.split():
+            piece.append(word)
+            if len(piece) >= 60:
+                pieces.append(" ".join(piece))
+                piece = []
+        if piece:
+            pieces.append(" ".join(piece))
+        if not pieces:
+            return 0
+        encs = self.model.tokenizer.encode_batch(pieces)
+        return sum(max(0, len(e.ids) - 2) for e in encs)
+
     # --- core -----------------------------------------------------------------
     def embed(self, texts: Sequence[str], cache: bool = True) -> np.ndarray:
         """Embed texts; cached texts are not recomputed."""

@@ -47,6 +47,19 @@ def _snippet(text: str, limit: int = 300) -> str:
     return body if len(body) <= limit else body[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def _section(section: object, title: object) -> str | None:
+    """The section path without the document's own title at its head ("Q3 Plan > Goals" in
+    "Q3 Plan" reads "Goals"), so a title is never shown twice."""
+    path = _none(section)
+    name = str(title or "").strip()
+    if path and name:
+        parts = [p for p in path.split(" > ")]
+        if parts and parts[0].strip().lower() == name.lower():
+            parts = parts[1:]
+        path = " > ".join(parts) or None
+    return path
+
+
 def hits_from_result(result: dict) -> list[SearchHit]:
     """Turn a Chroma query result into `SearchHit`s."""
     hits = []
@@ -61,7 +74,7 @@ def hits_from_result(result: dict) -> list[SearchHit]:
                 doc_id=_none(meta.get("doc_id")),
                 source=_none(meta.get("source")),
                 title=_none(meta.get("title")),
-                section=_none(meta.get("section")),
+                section=_section(meta.get("section"), meta.get("title")),
                 kind=_none(meta.get("kind")),
                 workspace=_none(meta.get("workspace")),
                 sop_id=_none(meta.get("sop_id")),

@@ -112,13 +112,17 @@ def _read_text_arg(value: str) -> str:
 
 
 def _render_diagnosis(d) -> str:
-    lines = [f"Root cause: {d.category.upper()} (confidence {d.confidence:.0%}, engine {d.engine})"]
-    bars = "  ".join(f"{c} {p:.0%}" for c, p in d.scores.ranked())
-    lines.append(f"Scores: {bars}")
+    from assistant.render import headline
+
+    normal = d.in_scope and d.escalation is None
+    lines = [f"Root cause: {d.category.upper()} (confidence {d.confidence:.0%}, engine {d.engine})"
+             if normal else f"{headline(d)} (engine {d.engine})"]
     if d.escalation:
         lines += ["", f"ESCALATE ({d.escalation.kind}): {d.escalation.message}"]
-    lines += ["", f"Surface symptom: {d.surface_symptom}", f"Root cause: {d.root_cause}",
-              f"Why: {d.rationale}"]
+    if normal:
+        lines.append("Scores: " + "  ".join(f"{c} {p:.0%}" for c, p in d.scores.ranked()))
+        lines += ["", f"Surface symptom: {d.surface_symptom}"]
+    lines += [f"Root cause: {d.root_cause}", f"Why: {d.rationale}"]
     if d.steps:
         lines += ["", "Recommended steps:"]
         for i, step in enumerate(d.steps, 1):

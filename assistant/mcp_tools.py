@@ -119,15 +119,13 @@ def run_add_plan(text: str, title: str, workspace: str) -> AddPlanResult:
 
 def summarize_diagnosis(d: Diagnosis) -> str:
     """A short readable summary of a Diagnosis (the structured result has everything)."""
+    from assistant.render import headline
+
     lines = []
     if d.escalation is not None:
         lines.append(f"ESCALATE ({d.escalation.kind}): {d.escalation.message}")
-    if not d.in_scope:
-        lines.append(
-            "This does not read as an organisational problem; the diagnosis is unreliable."
-        )
-    second = f"; secondary: {d.secondary}" if d.secondary else ""
-    lines.append(f"Root cause: {d.category} (confidence {d.confidence:.2f}{second}).")
+    second = f"; secondary: {d.secondary}" if d.secondary and d.in_scope and not d.escalation else ""
+    lines.append(f"{headline(d)}{second}.")
     lines.append(d.root_cause)
     for i, step in enumerate(d.steps[:3], 1):
         lines.append(f"{i}. {step.title}: {step.action} [sop://{step.step_id}]")

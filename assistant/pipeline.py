@@ -23,7 +23,7 @@ from assistant.errors import (
 from assistant.retrieval.ingest import ensure_framework_indexed
 from assistant.retrieval.search import SearchHit, hits_from_result, workspace_filter
 from assistant.retrieval.store import get_store
-from assistant.schema import Diagnosis, HistoryMessage
+from assistant.schema import Diagnosis, HistoryMessage, Scores
 from assistant.workspaces import check_workspace
 
 STEP_HITS = 30
@@ -156,10 +156,49 @@ def diagnose(
             f"{removed} embedded instruction(s) in the text were ignored (descriptions are data, not instructions)"
         )
     result = verify_citations(result, offered)
+    result = settle_special_cases(result)
     if store:
         from assistant import db
 
         db.save_diagnosis(result, request.user_text)
+    return result
+
+
+NOT_ORGANISATIONAL = ("Not an organisational problem: this text does not describe a problem in a "
+                      "team or an organisation, so no root cause is named.")
+
+
+def settle_special_cases(result: Diagnosis) -> Diagnosis:
+    """Make an escalated or out-of-scope answer coherent, whichever engine wrote it.
+
+    A safety matter is the root cause of an escalated case: no coaching, delivery or mediation
+    step, no band-aid list and no questions about team dynamics beside it. A text that is not
+    about an organisation claims no root cause: uniform scores, low confidence, no steps. The
+    `category` field stays (the schema requires it); every face says why it does not apply.
+    """
+    if result.escalation is not None:
+        from assistant.safety_taxonomy import taxonomy
+
+        try:
+            title = taxonomy().kind(result.escalation.kind).title.lower()
+        except AssistantError:
+            title = result.escalation.kind.replace("_", " ")
+        result.steps, result.anti_patterns, result.follow_up_questions = [], [], []
+        result.root_cause = (f"A safety matter ({title}), not an organisational problem to coach: "
+                             "it needs the people named in the escalation, now.")
+        result.rationale = (f"The description holds what looks like {title}. That outranks any "
+                            "question of how the team works, so nothing here coaches it.")
+        result.would_change_if = ""
+    elif not result.in_scope:
+        result.scores = Scores(strategy=0.25, execution=0.25, culture=0.25, interpersonal=0.25)
+        result.confidence = min(result.confidence, 0.25)
+        result.secondary = None
+        result.steps, result.anti_patterns, result.follow_up_questions = [], [], []
+        result.root_cause = NOT_ORGANISATIONAL
+        result.rationale = ("Nothing in the text is about how a team or an organisation works: "
+                            "describe what happens at work, who is involved and what was tried.")
+        result.would_change_if = ""
+        result.cues = []
     return result
 
 

@@ -5,14 +5,25 @@ from __future__ import annotations
 from assistant.schema import Diagnosis
 
 
+def headline(d: Diagnosis) -> str:
+    """What every face says first: the safety matter, that the text is not about an
+    organisation, or the root cause with its confidence."""
+    if d.escalation is not None:
+        return f"Safety matter ({d.escalation.kind.replace('_', ' ')}): escalate, do not coach"
+    if not d.in_scope:
+        return "Not an organisational problem: no root cause is named"
+    return f"Root cause: {d.category} ({d.confidence:.0%} confidence)"
+
+
 def diagnosis_markdown(d: Diagnosis) -> str:
     """A short markdown answer: category and scores, root cause, steps, band-aids, questions."""
-    lines = [f"**Root cause: {d.category}** ({d.confidence:.0%} confidence)", ""]
-    lines.append(" · ".join(f"{c} {p:.0%}" for c, p in d.scores.ranked()))
+    lines = [f"**{headline(d)}**", ""]
     if d.escalation:
-        lines += ["", f"> **Escalate ({d.escalation.kind}).** {d.escalation.message}"]
-    lines += ["", f"- **Surface symptom:** {d.surface_symptom}", f"- **Root cause:** {d.root_cause}",
-              f"- **Why:** {d.rationale}"]
+        lines += [f"> {d.escalation.message}", ""]
+    if d.in_scope and d.escalation is None:
+        lines.append(" · ".join(f"{c} {p:.0%}" for c, p in d.scores.ranked()))
+        lines += ["", f"- **Surface symptom:** {d.surface_symptom}"]
+    lines += [f"- **Root cause:** {d.root_cause}", f"- **Why:** {d.rationale}"]
     if d.steps:
         lines += ["", "**Recommended steps**", ""]
         for i, s in enumerate(d.steps, 1):

@@ -125,3 +125,35 @@ def test_cli_history_file(indexed, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{")
     assert run_cli("diagnose", "x", "--history", str(bad)).returncode == 2
+
+
+def test_an_escalated_case_is_not_coached_on_any_face(indexed):
+    from assistant.cli import _render_diagnosis
+    from assistant.mcp_tools import summarize_diagnosis
+    from assistant.render import diagnosis_markdown
+    from assistant.ui.html import chat_summary, diagnosis_card
+
+    d = diagnose("Our sprints keep slipping. Also my lead keeps making comments about a junior "
+                 "engineer's body in standup and has groped her at the offsite.", store=False)
+    assert d.escalation is not None
+    assert d.steps == [] and d.anti_patterns == [] and d.follow_up_questions == []
+    assert d.root_cause.startswith("A safety matter")
+    for text in (diagnosis_markdown(d), _render_diagnosis(d), summarize_diagnosis(d), chat_summary(d)):
+        first = text.strip().splitlines()[0].lower()
+        assert "safety matter" in first or "escalate" in first, first
+        assert f"root cause: {d.category}" not in text.lower()
+    assert "Recommended steps" not in diagnosis_card(d)
+
+
+def test_an_out_of_scope_text_claims_no_root_cause(indexed):
+    from assistant.cli import _render_diagnosis
+    from assistant.render import diagnosis_markdown
+    from assistant.ui.html import chat_summary, diagnosis_card
+
+    d = diagnose("What is a good recipe for sourdough bread with a crispy crust?", store=False)
+    assert d.in_scope is False
+    assert set(d.scores.model_dump().values()) == {0.25} and d.confidence <= 0.25
+    assert d.steps == [] and d.follow_up_questions == [] and d.secondary is None
+    for text in (diagnosis_markdown(d), _render_diagnosis(d), chat_summary(d), diagnosis_card(d)):
+        assert "not an organisational problem" in text.lower()
+        assert f"root cause: {d.category}" not in text.lower()

@@ -94,20 +94,21 @@ def test_diagnosis_card_shows_everything_and_escapes_text():
                                                                 message="Involve HR now.")))
     assert "<script>" not in card and "<img src=x" not in card
     assert "&lt;script&gt;" in card
-    assert card.count('class="oa-bar-row') == 4
+    assert card.count('class="oa-bar-row') == 0, "an escalated case shows no category scores"
     assert 'class="oa-escalation"' in card and "Involve HR now." in card
     assert card.count('class="oa-step"') == 1 and '<input type="checkbox">' in card
     assert '<details class="oa-cite">' in card and "passage &lt;script&gt;" in card
     assert "More meetings" in card and 'class="oa-warning"' in card
-    assert 'data-category="interpersonal"' in card
+    assert 'data-category="none"' in card and "Safety matter" in card
     plain = html.diagnosis_card(_diagnosis(warnings=[]))
     assert "oa-escalation" not in plain and "oa-warning" not in plain
+    assert plain.count('class="oa-bar-row') == 4 and 'data-category="interpersonal"' in plain
 
 
 def test_chat_summary_carries_questions_and_escalation():
     text = html.chat_summary(_diagnosis(escalation=Escalation(kind="threat", message="Call HR.")))
     assert text.startswith("**Safety matter")
-    assert "- Is it two people?" in text and "Root cause: interpersonal" in text
+    assert "- Is it two people?" in text and "Root cause: interpersonal" not in text
 
 
 def test_rubric_table_colours_quotes_and_fixes():

@@ -111,6 +111,12 @@ def warnings_box(warnings: list[str]) -> str:
 
 
 def _header(d: Diagnosis) -> str:
+    if d.escalation is not None or not d.in_scope:
+        what = "Safety matter" if d.escalation is not None else "Not an organisational problem"
+        return (f'<div class="oa-head"><div><div class="oa-kicker">Root cause</div>'
+                f'<div class="oa-category" data-category="none"><b>{what}</b></div></div></div>'
+                f'<div class="oa-sub">engine <code>{esc(d.engine)}</code> · workspace '
+                f"<code>{esc(d.workspace)}</code></div>")
     second = (f' <span class="oa-muted">runner-up {category_pill(d.secondary)}</span>'
               if d.secondary else "")
     hint = esc(CATEGORY_HINTS.get(d.category, ""))
@@ -129,18 +135,21 @@ def diagnosis_card(d: Diagnosis) -> str:
     """The full view of one answer: banner, scores, symptom vs cause, steps, band-aids, notes."""
     parts = [f'<div class="oa-card" data-diagnosis-id="{esc(d.diagnosis_id)}">',
              escalation_banner(d)]
-    if not d.in_scope:
+    if not d.in_scope and d.escalation is None:
         parts.append('<div class="oa-warning"><b>Out of scope.</b> This does not read like a '
-                     "problem in an organisation, so the scores below mean little.</div>")
-    parts += [_header(d), score_bars(d.scores.model_dump(), d.category)]
-    parts.append(
-        '<div class="oa-compare">'
-        f'<div class="oa-symptom"><div class="oa-kicker">Surface symptom</div>'
-        f"<p>{esc(d.surface_symptom)}</p></div>"
-        f'<div class="oa-root"><div class="oa-kicker">Root cause</div>'
-        f"<p>{esc(d.root_cause)}</p></div></div>"
-        f'<p class="oa-rationale">{esc(d.rationale)}</p>'
-    )
+                     "problem in an organisation, so no root cause is named.</div>")
+    parts.append(_header(d))
+    if d.in_scope and d.escalation is None:
+        parts.append(score_bars(d.scores.model_dump(), d.category))
+        parts.append(
+            '<div class="oa-compare">'
+            f'<div class="oa-symptom"><div class="oa-kicker">Surface symptom</div>'
+            f"<p>{esc(d.surface_symptom)}</p></div>"
+            f'<div class="oa-root"><div class="oa-kicker">Root cause</div>'
+            f"<p>{esc(d.root_cause)}</p></div></div>")
+    else:
+        parts.append(f'<div class="oa-root"><p>{esc(d.root_cause)}</p></div>')
+    parts.append(f'<p class="oa-rationale">{esc(d.rationale)}</p>')
     if d.steps:
         items = "".join(step_item(i, s) for i, s in enumerate(d.steps, 1))
         parts.append(f'<h4>Recommended steps</h4><ol class="oa-steps">{items}</ol>')
@@ -148,8 +157,8 @@ def diagnosis_card(d: Diagnosis) -> str:
         items = "".join(f"<li>{esc(a)}</li>" for a in d.anti_patterns)
         parts.append(f'<h4>Band-aids to avoid</h4><ul class="oa-bandaids">{items}</ul>')
     if d.would_change_if:
-        parts.append(f'<p class="oa-change"><b>This would change if</b> '
-                     f"{esc(_lower_first(d.would_change_if))}</p>")
+        parts.append(f'<p class="oa-change"><b>What would change this:</b> '
+                     f"{esc(d.would_change_if)}</p>")
     shown = {c.chunk_id for s in d.steps for c in s.citations}
     extra = [c for c in d.citations if c.chunk_id not in shown]
     if extra:
@@ -159,20 +168,16 @@ def diagnosis_card(d: Diagnosis) -> str:
     return "".join(parts)
 
 
-def _lower_first(text: str) -> str:
-    text = text.strip()
-    if text.lower().startswith("it would be "):
-        return text[len("it would be "):]
-    return text
-
-
 def chat_summary(d: Diagnosis) -> str:
     """The short markdown answer shown in the conversation (also sent back as history)."""
     lines = []
     if d.escalation is not None:
         lines += [f"**Safety matter: escalate, do not coach.** {d.escalation.message}", ""]
-    runner = f"; runner-up {d.secondary}" if d.secondary else ""
-    lines.append(f"**Root cause: {d.category}** ({pct(d.confidence)} confident{runner}).")
+    if d.escalation is None and d.in_scope:
+        runner = f"; runner-up {d.secondary}" if d.secondary else ""
+        lines.append(f"**Root cause: {d.category}** ({pct(d.confidence)} confident{runner}).")
+    elif d.escalation is None:
+        lines.append("**Not an organisational problem:** no root cause is named.")
     lines += ["", d.root_cause]
     if d.steps:
         first = d.steps[0]

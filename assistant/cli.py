@@ -119,6 +119,8 @@ def _render_diagnosis(d) -> str:
              if normal else f"{headline(d)} (engine {d.engine})"]
     if d.escalation:
         lines += ["", f"ESCALATE ({d.escalation.kind}): {d.escalation.message}"]
+    elif d.safety_check:
+        lines += [f"CHECK FIRST ({d.safety_check.kind}): {d.safety_check.message}"]
     if normal:
         lines.append("Scores: " + "  ".join(f"{c} {p:.0%}" for c, p in d.scores.ranked()))
         lines += ["", f"Surface symptom: {d.surface_symptom}"]

@@ -124,6 +124,8 @@ def summarize_diagnosis(d: Diagnosis) -> str:
     lines = []
     if d.escalation is not None:
         lines.append(f"ESCALATE ({d.escalation.kind}): {d.escalation.message}")
+    elif d.safety_check is not None:
+        lines.append(f"CHECK FIRST ({d.safety_check.kind}): {d.safety_check.message}")
     second = f"; secondary: {d.secondary}" if d.secondary and d.in_scope and not d.escalation else ""
     lines.append(f"{headline(d)}{second}.")
     lines.append(d.root_cause)

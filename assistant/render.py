@@ -20,6 +20,8 @@ def diagnosis_markdown(d: Diagnosis) -> str:
     lines = [f"**{headline(d)}**", ""]
     if d.escalation:
         lines += [f"> {d.escalation.message}", ""]
+    elif d.safety_check:
+        lines += [f"> **Check first:** {d.safety_check.message}", ""]
     if d.in_scope and d.escalation is None:
         lines.append(" · ".join(f"{c} {p:.0%}" for c, p in d.scores.ranked()))
         lines += ["", f"- **Surface symptom:** {d.surface_symptom}"]

@@ -77,6 +77,13 @@ class Escalation(BaseModel):
     message: str
 
 
+class SafetyCheck(BaseModel):
+    """The softer level: this may be a safety matter; check before acting on the advice."""
+
+    kind: str
+    message: str
+
+
 class Diagnosis(BaseModel):
     """The root-cause diagnosis of a described organisational problem."""
 
@@ -97,6 +104,7 @@ class Diagnosis(BaseModel):
     cues: list[str] = Field(default_factory=list, description="Evidence phrases found in the text.")
     in_scope: bool = True
     escalation: Escalation | None = None
+    safety_check: SafetyCheck | None = None
     engine: Literal["local", "llm", "local-fallback"] = "local"
     warnings: list[str] = Field(default_factory=list)
     workspace: str = "default"

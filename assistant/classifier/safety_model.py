@@ -51,6 +51,16 @@ class SafetyModel:
     threshold: float
     fingerprint: str
     info: dict
+    check_threshold: float | None = None  # the softer `safety_check` note, below `threshold`
+
+    def level(self, x: np.ndarray) -> str | None:
+        """"escalation", "safety_check" or None for a feature row."""
+        p = self.probability(x)
+        if p >= self.threshold:
+            return "escalation"
+        if self.check_threshold is not None and p >= self.check_threshold:
+            return "safety_check"
+        return None
 
     def probability(self, x: np.ndarray) -> float:
         z = float(self.escalate.logits(x[None, :])[0, 0])
@@ -62,15 +72,19 @@ class SafetyModel:
     def save(self, path: Path = SAFETY_ARTIFACT) -> None:
         arrays = self.escalate.arrays("escalate") | self.kind.arrays("kind")
         meta = {"threshold": self.threshold, "fingerprint": self.fingerprint,
+                "check_threshold": self.check_threshold,
                 "feature_version": SAFETY_FEATURE_VERSION, "kinds": list(KINDS), **self.info}
         save_artifact(path, meta, arrays)
 
     @classmethod
     def load(cls, path: Path = SAFETY_ARTIFACT) -> SafetyModel:
         data, meta = open_artifact(path, "safety model", SAFETY_FEATURE_VERSION)
-        info = {k: v for k, v in meta.items() if k not in ("threshold", "fingerprint")}
+        named = ("threshold", "fingerprint", "check_threshold")
+        info = {k: v for k, v in meta.items() if k not in named}
+        check = meta.get("check_threshold")
         return cls(LinearModel.from_arrays(data, "escalate"), LinearModel.from_arrays(data, "kind"),
-                   float(meta["threshold"]), meta["fingerprint"], info)
+                   float(meta["threshold"]), meta["fingerprint"], info,
+                   float(check) if check is not None else None)
 
 
 def safety_fingerprint(texts: list[str], flags: list[bool], kinds: list[str | None]) -> str:
@@ -91,3 +105,20 @@ def choose_threshold(dev_probs: np.ndarray, dev_flags: np.ndarray, scenario_prob
         if specificity >= MIN_SPECIFICITY and alarms <= MAX_SCENARIO_ALARMS:
             return float(t)
     return 0.95
+
+
+MAX_CHECK_ALARMS = 0.05  # the note may sit on a few ordinary descriptions: it hides nothing
+MIN_CHECK_SPECIFICITY = 0.85
+
+
+def choose_check_threshold(dev_probs: np.ndarray, dev_flags: np.ndarray, scenario_probs: np.ndarray,
+                           threshold: float) -> float | None:
+    """The lowest bar below `threshold` for the softer note that keeps it off most near misses
+    (dev) and off all but a few ordinary descriptions; None when no bar below fits."""
+    negatives = dev_probs[~dev_flags]
+    for t in np.linspace(0.05, threshold, 91):
+        specificity = float((negatives < t).mean()) if len(negatives) else 1.0
+        alarms = float((scenario_probs >= t).mean()) if len(scenario_probs) else 0.0
+        if specificity >= MIN_CHECK_SPECIFICITY and alarms <= MAX_CHECK_ALARMS:
+            return float(t) if t < threshold else None
+    return None

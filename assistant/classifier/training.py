@@ -85,6 +85,7 @@ def train_safety_and_save(path: Path | None = None):
         SAFETY_ARTIFACT,
         SAFETY_C,
         SafetyModel,
+        choose_check_threshold,
         choose_threshold,
         safety_fingerprint,
     )
@@ -116,6 +117,7 @@ def train_safety_and_save(path: Path | None = None):
     dev_flags = np.array([c.escalation for c in dev])
     scenario_probs = np.array([model.probability(row) for row in matrix([s.text for s in load_scenarios("dev")])])
     model.threshold = choose_threshold(dev_probs, dev_flags, scenario_probs)
+    model.check_threshold = choose_check_threshold(dev_probs, dev_flags, scenario_probs, model.threshold)
     model.info = {"train_size": len(all_texts), "escalations": int(y.sum()),
                   "dev_recall": float((dev_probs[dev_flags] >= model.threshold).mean()),
                   "dev_specificity": float((dev_probs[~dev_flags] < model.threshold).mean()),

@@ -56,3 +56,15 @@ ESCALATION_MESSAGE = {
     "retaliation": "This describes possible retaliation against someone who raised a concern. Involve HR and legal now; do not mediate.",
     "other_safety": "This describes a safety or legal matter (falsified data, ignored safety rules). Escalate to the responsible compliance, safety or legal function now.",
 }
+
+
+def check_message(kind: str) -> str:
+    """The softer note for a possible safety matter of `kind` (taxonomy/safety.yaml)."""
+    from assistant.errors import ConfigError
+    from assistant.safety_taxonomy import taxonomy
+
+    try:
+        return taxonomy().check_note(kind)
+    except ConfigError:  # an unknown kind still gets a note
+        return ("This may be a safety matter. Check before acting on the advice below; if it is, "
+                "involve HR or legal rather than coaching it.")

@@ -84,7 +84,7 @@ class LocalEngine(Engine):
         cues = self._cues(ev, sent_probs, ci)
         # a terse description with no sentence that clearly points anywhere is ambiguous too
         ambiguous = close or (len(text.split()) < SHORT_WORDS and not cues)
-        escalation = self.safety.detect(text, ev)
+        escalation, safety_check = self.safety.screen(text, ev)
         in_scope = self.in_scope(text, ev)
         warnings: list[str] = []
         steps = [] if escalation is not None else self._steps(request.step_hits, top, secondary if close else None)
@@ -117,6 +117,7 @@ class LocalEngine(Engine):
             cues=cues,
             in_scope=in_scope,
             escalation=escalation,
+            safety_check=safety_check,
             engine="local",
             warnings=warnings,
             workspace=request.workspace,

@@ -17,8 +17,8 @@ import numpy as np
 
 from assistant.classifier.features import TextEvidence
 from assistant.classifier.safety_model import KINDS, SafetyModel, safety_features
-from assistant.engines.guidance import ESCALATION_MESSAGE
-from assistant.schema import Escalation
+from assistant.engines.guidance import ESCALATION_MESSAGE, check_message
+from assistant.schema import Escalation, SafetyCheck
 
 _PATTERNS: dict[str, list[str]] = {
     "harassment": [
@@ -191,9 +191,21 @@ class SafetyDetector:
 
     def detect(self, text: str, ev: TextEvidence | None = None) -> Escalation | None:
         """Return an Escalation when the text describes a safety matter, else None."""
+        return self.screen(text, ev)[0]
+
+    def screen(self, text: str, ev: TextEvidence | None = None
+               ) -> tuple[Escalation | None, SafetyCheck | None]:
+        """(escalation, the softer safety check): patterns first, then the trained screen."""
         kind = self.pattern_kind(text)
-        if kind is None and self.model is not None and ev is not None and len(ev.vectors):
-            x = self.features(ev)
-            if self.model.probability(x) >= self.model.threshold:
-                kind = self.model.kind_of(x)
-        return Escalation(kind=kind, message=ESCALATION_MESSAGE[kind]) if kind else None
+        if kind is not None:
+            return Escalation(kind=kind, message=ESCALATION_MESSAGE[kind]), None
+        if self.model is None or ev is None or not len(ev.vectors):
+            return None, None
+        x = self.features(ev)
+        level = self.model.level(x)
+        if level is None:
+            return None, None
+        kind = self.model.kind_of(x)
+        if level == "escalation":
+            return Escalation(kind=kind, message=ESCALATION_MESSAGE[kind]), None
+        return None, SafetyCheck(kind=kind, message=check_message(kind))

@@ -102,6 +102,14 @@ def escalation_banner(diagnosis: Diagnosis) -> str:
     )
 
 
+def safety_check_note(diagnosis: Diagnosis) -> str:
+    """The amber note shown when the text may hold a safety matter (the diagnosis stays)."""
+    if diagnosis.safety_check is None:
+        return ""
+    return (f'<div class="oa-safety-check" role="status"><b>Check first:</b> '
+            f"{esc(diagnosis.safety_check.message)}</div>")
+
+
 def warnings_box(warnings: list[str]) -> str:
     """A yellow box listing warnings (e.g. the LLM failed and the embedded engine answered)."""
     if not warnings:
@@ -134,7 +142,7 @@ def _header(d: Diagnosis) -> str:
 def diagnosis_card(d: Diagnosis) -> str:
     """The full view of one answer: banner, scores, symptom vs cause, steps, band-aids, notes."""
     parts = [f'<div class="oa-card" data-diagnosis-id="{esc(d.diagnosis_id)}">',
-             escalation_banner(d)]
+             escalation_banner(d), safety_check_note(d)]
     if not d.in_scope and d.escalation is None:
         parts.append('<div class="oa-warning"><b>Out of scope.</b> This does not read like a '
                      "problem in an organisation, so no root cause is named.</div>")
@@ -173,6 +181,8 @@ def chat_summary(d: Diagnosis) -> str:
     lines = []
     if d.escalation is not None:
         lines += [f"**Safety matter: escalate, do not coach.** {d.escalation.message}", ""]
+    elif d.safety_check is not None:
+        lines += [f"**Check first:** {d.safety_check.message}", ""]
     if d.escalation is None and d.in_scope:
         runner = f"; runner-up {d.secondary}" if d.secondary else ""
         lines.append(f"**Root cause: {d.category}** ({pct(d.confidence)} confident{runner}).")

@@ -64,6 +64,8 @@ CSS = """
   border-radius: 10px; padding: 10px 14px; margin-bottom: 12px; color: #7f1d1d; }
 .oa-escalation-title { font-weight: 700; }
 .oa-escalation p { margin: 4px 0 0; }
+.oa-safety-check { background: #fff7ed; border: 1px solid #fdba74; border-left: 6px solid #ea580c;
+  border-radius: 10px; padding: 8px 12px; margin-bottom: 12px; color: #7c2d12; }
 .oa-warning { background: #fffbeb; border: 1px solid #fcd34d; border-radius: 10px;
   padding: 8px 12px; margin-top: 12px; color: #78350f; font-size: 0.86rem; }
 .oa-warning ul { margin: 4px 0 0 18px; padding: 0; }

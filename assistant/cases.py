@@ -28,6 +28,27 @@ class Scenario(BaseModel):
     expected_sops: list[str] = Field(default_factory=list)
 
 
+class RealCase(Scenario):
+    """A real-world description (evals/real/): rewritten from a public thread, labelled under
+    evals/real/DEFINITIONS.md. `accept` lists other labels that are also right."""
+
+    split: Literal["train", "dev", "holdout"] | None = None  # type: ignore[assignment]
+    accept: list[Label] = Field(default_factory=list)
+    source: str | None = None
+
+
+REAL_SPLITS = ("real-train", "real-dev", "real-holdout")
+
+
+def load_real(split: str = "all", folder: Path | None = None) -> list[RealCase]:
+    """Real-world descriptions of a split (train, dev, holdout or all; "real-" prefix allowed)
+    from evals/real/descriptions.jsonl. The splits are by source thread. The holdout is never
+    trained on nor used to choose anything."""
+    split = split.removeprefix("real-")
+    items = _read_folder(folder or evals_dir() / "real", "*.jsonl", RealCase)
+    return items if split == "all" else [c for c in items if c.split == split]
+
+
 class PlanCase(BaseModel):
     """A plan with the expected verdict of rubric checks."""
 
@@ -117,9 +138,12 @@ def _read_folder(folder: Path, pattern: str, model: type[M], skip: str | None = 
 
 def load_scenarios(split: str = "all", folder: Path | None = None) -> list[Scenario]:
     """Labelled scenarios of a split (train, dev, test or all) from evals/scenarios/;
-    split "holdout": evals/holdout/scenarios_*.jsonl."""
+    split "holdout": evals/holdout/scenarios_*.jsonl; "real-train", "real-dev", "real-holdout":
+    the real-world descriptions of evals/real/ (RealCase, with `accept`)."""
     if split == "holdout":
         return load_holdout()
+    if split in REAL_SPLITS:
+        return list(load_real(split))
     items = _read_folder(folder or evals_dir() / "scenarios", "*.jsonl", Scenario, skip="out_of_scope")
     return items if split == "all" else [s for s in items if s.split == split]
 

@@ -1,4 +1,5 @@
-"""CI's eval gates: the embedded engine on the test split must meet evals/gates.toml."""
+"""CI's eval gates: the embedded engine on the test split, the holdout and the real-world
+holdout must meet evals/gates.toml."""
 
 from __future__ import annotations
 
@@ -33,3 +34,20 @@ def test_eval_gates_on_the_holdout(indexed, tmp_path, suite, metrics):
     assert {g["metric"] for g in gates} >= metrics and all(g["enforced"] for g in gates)
     failed = [g for g in gates if not g["passed"]]
     assert result.returncode == 0 and not failed, f"holdout gates failed: {failed}\n{result.stderr[-2000:]}"
+
+
+@pytest.mark.slow
+def test_eval_gates_on_the_real_holdout(indexed, tmp_path):
+    """Real people's writing (evals/real/, holdout split: never trained on nor used to choose)."""
+    out = tmp_path / "real-holdout-run"
+    result = run_cli("eval", "--suite", "diagnosis", "--split", "real-holdout", "--out", str(out), "--quiet",
+                     timeout=300)
+    data = json.loads((out / "results.json").read_text())
+    m = data["suites"]["diagnosis"]
+    assert m["n"] >= 150 and m["mean_wrong_confidence"] is not None
+    gates = data["gates"]
+    assert {g["metric"] for g in gates} >= {"accuracy", "hard_accuracy", "macro_f1"}
+    assert all(g["enforced"] for g in gates)
+    failed = [g for g in gates if not g["passed"]]
+    assert result.returncode == 0 and not failed, f"real holdout gates failed: {failed}\n{result.stderr[-2000:]}"
+    assert data["seconds"] < 60

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.errors import ValidationFailed
+from assistant.errors import UserError, ValidationFailed
 from assistant.evaluation import runner
 from tests.conftest import run_cli
 
@@ -51,6 +51,39 @@ def test_gates_fail_below_minimum_and_only_on_test_split():
     results["split"] = "dev"
     results["gates"] = runner.check_gates(results, "local")
     assert not runner.failed_gates(results)
+
+
+def test_real_splits_are_gated_against_their_own_sections():
+    gates = runner.load_gates()
+    for split, section in (("real-dev", "real"), ("real-holdout", "real_holdout")):
+        metrics = {"accuracy": 0.0, "macro_f1": 1.0, "hard_accuracy": 1.0}
+        results = {"split": split, "cases_file": None, "suites": {"diagnosis": metrics}}
+        checked = runner.check_gates(results, "local")
+        assert checked and all(g["enforced"] for g in checked)
+        own = gates[section]["diagnosis"]["local"]
+        assert {g["metric"]: g["min"] for g in checked} == {k[:-4]: v for k, v in own.items()}
+        results["gates"] = checked
+        assert [g["metric"] for g in runner.failed_gates(results)] == ["accuracy"]
+    with pytest.raises(UserError, match="--suite diagnosis"):
+        runner.run("critique", "local", "real-dev", None, None, progress=False)
+
+
+def test_accept_counts_as_right_and_wrong_answers_report_their_confidence():
+    from assistant.evaluation.suites import diagnosis_metrics
+
+    def row(i, label, predicted, confidence, accept=()):
+        return {"id": str(i), "label": label, "predicted": predicted, "accept": list(accept),
+                "difficulty": "hard", "confidence": confidence, "top_step_category": predicted,
+                "citations_valid": True, "text": "t"}
+
+    rows = [row(1, "strategy", "strategy", 0.9), row(2, "culture", "execution", 0.8, accept=["execution"]),
+            row(3, "interpersonal", "culture", 0.6), row(4, "execution", "strategy", 0.4)]
+    m = diagnosis_metrics(rows, [1.0] * 4)
+    assert m["accuracy"] == 0.5 and m["hard_accuracy"] == 0.5
+    assert m["mean_wrong_confidence"] == 0.5
+    assert [x["id"] for x in m["misses"]] == ["3", "4"]
+    assert m["confusion"]["matrix"][1][1] == 1  # the accepted answer is credited to its label
+    assert diagnosis_metrics(rows[:1], [1.0])["mean_wrong_confidence"] is None
 
 
 def test_gates_file_is_a_ratchet_at_or_above_floor():

@@ -13,6 +13,7 @@ from assistant.cases import (
     load_holdout_plans,
     load_plans,
     load_queries,
+    load_real,
     load_scenarios,
 )
 from assistant.classifier.model import Classifier
@@ -87,9 +88,31 @@ def test_no_held_out_scenario_duplicates_a_training_one(held):
 
 def test_classifier_never_sees_the_test_split_or_the_holdout():
     texts, _, dev_texts, _ = training_data()
-    test_texts = {s.text for s in load_scenarios("test") + load_holdout()}
+    test_texts = {s.text for s in load_scenarios("test") + load_holdout() + load_real("holdout")}
     assert not test_texts & set(texts)
     assert not test_texts & set(dev_texts)
+    # real dev calibrates and chooses; it is never trained on
+    assert not {c.text for c in load_real("dev")} & set(texts)
+
+
+def test_classifier_trains_on_the_real_train_split():
+    texts, labels, _, _ = training_data()
+    real = load_real("train")
+    assert len(real) >= 250 and {c.text for c in real} <= set(texts)
+
+
+def test_real_corpus_is_split_by_source_and_well_formed():
+    real = load_real("all")
+    by_split = Counter(c.split for c in real)
+    assert by_split["train"] >= 250 and by_split["dev"] >= 100 and by_split["holdout"] >= 150
+    assert len({c.id for c in real}) == len(real)
+    assert all(c.label and c.label not in c.accept for c in real)
+    sources: dict[str, set[str]] = {}
+    for c in real:
+        sources.setdefault(str(c.source), set()).add(str(c.split))
+    assert not [s for s, splits in sources.items() if len(splits) > 1], "a source thread spans two splits"
+    splits = ("train", "dev", "holdout")
+    assert [len(load_scenarios(f"real-{s}")) for s in splits] == [by_split[s] for s in splits]
 
 
 def test_committed_classifier_matches_the_scenarios():
@@ -102,7 +125,7 @@ def test_committed_classifier_matches_the_scenarios():
 
 def test_committed_safety_screen_matches_its_training_data():
     from assistant.classifier.safety_model import SafetyModel
-    from assistant.classifier.training import current_safety_fingerprint
+    from assistant.classifier.safety_training import current_safety_fingerprint
 
     assert SafetyModel.load().fingerprint == current_safety_fingerprint(), (
         "evals/safety_train or the ordinary scenarios changed since the safety screen was trained: "
@@ -112,9 +135,25 @@ def test_committed_safety_screen_matches_its_training_data():
 
 def test_safety_screen_never_trains_on_its_evaluation_cases():
     from assistant.cases import load_safety
-    from assistant.classifier.training import ordinary_negatives, safety_training_data
+    from assistant.classifier.safety_training import ordinary_negatives, safety_training_data
 
     trained = set(safety_training_data()[0]) | set(ordinary_negatives())
     held = {c.text for c in load_safety("dev") + load_safety("holdout")}
     held |= {s.text for s in load_scenarios("dev") + load_scenarios("test") + load_holdout()}
     assert not trained & held
+
+
+def test_classifier_is_unsure_of_a_vague_one_line_description():
+    from assistant.classifier.features import FeatureBuilder
+    from assistant.retrieval.embeddings import get_embedder
+
+    clf, builder = Classifier.load(), FeatureBuilder(get_embedder())
+    vague = ["Things are not going well at work.", "My team has problems.",
+             "Our company has some problems.", "Nothing works here.",
+             "There are problems in my department and I don't know what to do."]
+    clear = ["Since Ana and Rob fell out, they refuse to talk to each other and the release stalls.",
+             "Every release needs sign-off from six people and each approval takes a week."]
+    for text in vague:
+        assert clf.predict(builder.evidence_many([text])[0], text).max() < 0.6, text
+    for text in clear:
+        assert clf.predict(builder.evidence_many([text])[0], text).max() > 0.6, text

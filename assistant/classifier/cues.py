@@ -61,6 +61,19 @@ PROTOTYPES: dict[str, list[str]] = {
     ],
 }
 
+# Generic complaints that name no cause: a description close to these (or a very short one)
+# cannot support a confident answer, whatever the model's logits say.
+VAGUE: list[str] = [
+    "We have problems at work.",
+    "Things are not going well on my team.",
+    "Our company has some issues.",
+    "I need advice about a problem at work.",
+    "Something is wrong with our organisation.",
+    "Work has been hard lately.",
+    "My team is not doing great.",
+    "There is a lot of tension and things are a mess.",
+]
+
 TURN = re.compile(
     r"\b(then i|turns out|turned out|the real (story|problem|issue|reason)|actually|but really|"
     r"when i (looked|dug|asked|checked)|it happened again|same (thing|fight|problem)|"

@@ -9,7 +9,11 @@ Two stacked linear models over the packaged embeddings:
    cue-prototype similarities, lexical cues and the sentence model's aggregated
    predictions (out-of-fold during training, so it does not learn from its own fit).
 
-Probabilities are calibrated by a temperature fitted on the dev split. The artifact is a
+The classifier mixes the logits of two such members: one trained on the written scenarios
+alone, one on the written scenarios plus the real-world train split (see training.py).
+Probabilities are calibrated by a temperature fitted on the dev splits (written and real),
+stretched for a vague description (very short, or close to a generic complaint), so that the
+confidence says when the text does not support an answer. The artifact is a
 small .npz committed in `assistant/models/`, with a fingerprint of the training data; the
 first diagnosis loads it and never trains.
 """
@@ -27,11 +31,16 @@ import numpy as np
 from assistant.classifier.features import CATEGORIES, FeatureBuilder, TextEvidence
 from assistant.errors import ConfigError
 
-FEATURE_VERSION = "4"
+FEATURE_VERSION = "5"
 ARTIFACT = Path(__file__).resolve().parent.parent / "models" / "classifier.npz"
 SENTENCE_C = 1.0
 DOC_C = 0.03
 AUX_WEIGHT = 0.0
+# A vague description (a handful of words, or close to a generic complaint in cues.VAGUE)
+# gets a stretched temperature: T * (1 + VAGUE_STRETCH * vagueness), vagueness in [0, 1].
+VAGUE_STRETCH = 3.0
+VAGUE_WORDS = (4, 16)  # at or under 4 words fully vague, at or over 16 not vague by length
+VAGUE_SIM = (0.45, 0.55)  # similarity to the nearest generic complaint: from not vague to fully
 KNN_K = 15
 KNN_SHARPNESS = 10.0
 
@@ -121,18 +130,14 @@ class LinearModel:
                    model.coef_.astype(np.float32), model.intercept_.astype(np.float32))
 
 
-class Classifier:
-    """The trained classifier: text evidence -> calibrated category probabilities."""
+@dataclass
+class Member:
+    """One stacked model: the sentence model, the description model and its kNN bank."""
 
-    def __init__(self, sentence: LinearModel, doc: LinearModel, temperature: float,
-                 fingerprint: str, info: dict, bank: np.ndarray, bank_labels: np.ndarray) -> None:
-        self.bank = bank.astype(np.float32)
-        self.bank_labels = bank_labels
-        self.sentence = sentence
-        self.doc = doc
-        self.temperature = temperature
-        self.fingerprint = fingerprint
-        self.info = info
+    sentence: LinearModel
+    doc: LinearModel
+    bank: np.ndarray
+    bank_labels: np.ndarray
 
     def sentence_probs(self, ev: TextEvidence) -> np.ndarray:
         """Per-sentence category probabilities (n, 4)."""
@@ -143,25 +148,83 @@ class Classifier:
         return np.concatenate([base, sentence_aggregate(self.sentence_probs(ev), ev),
                                knn_votes(ev.whole, self.bank, self.bank_labels)])
 
+    def logits(self, ev: TextEvidence, text: str) -> np.ndarray:
+        """Uncalibrated description-model logits (4,)."""
+        return self.doc.logits(self.features(ev, text)[None, :])[0]
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return (self.sentence.arrays(f"{prefix}sentence") | self.doc.arrays(f"{prefix}doc")
+                | {f"{prefix}bank": self.bank.astype(np.float16),
+                   f"{prefix}bank_labels": self.bank_labels.astype(np.int8)})
+
+    @classmethod
+    def from_arrays(cls, data, prefix: str) -> Member:
+        return cls(LinearModel.from_arrays(data, f"{prefix}sentence"), LinearModel.from_arrays(data, f"{prefix}doc"),
+                   data[f"{prefix}bank"].astype(np.float32), data[f"{prefix}bank_labels"].astype(np.int64))
+
+
+class Classifier:
+    """The trained classifier: text evidence -> calibrated category probabilities.
+
+    One or more members (stacked models trained on different data mixes); their logits are
+    mixed with the weights `mix`, divided by the temperature, then softmaxed."""
+
+    def __init__(self, members: list[Member], mix: list[float], temperature: float,
+                 fingerprint: str, info: dict, vague: np.ndarray | None = None) -> None:
+        if len(members) != len(mix) or not members:
+            raise ConfigError("a classifier needs one mixing weight per member")
+        self.members = members
+        # embeddings of the generic complaints (cues.VAGUE); none: vagueness by length only
+        self.vague = np.zeros((0, members[0].bank.shape[1]), np.float32) if vague is None else vague.astype(np.float32)
+        self.mix = [float(w) for w in mix]
+        self.temperature = temperature
+        self.fingerprint = fingerprint
+        self.info = info
+
+    def sentence_probs(self, ev: TextEvidence) -> np.ndarray:
+        """Per-sentence category probabilities (n, 4): the members' mixed."""
+        return sum((w * m.sentence_probs(ev) for w, m in zip(self.mix, self.members, strict=True)),
+                   np.zeros((len(ev.sentences), len(CATEGORIES))))
+
+    def logits(self, ev: TextEvidence, text: str) -> np.ndarray:
+        """Mixed, uncalibrated logits (4,)."""
+        return sum((w * m.logits(ev, text) for w, m in zip(self.mix, self.members, strict=True)),
+                   np.zeros(len(CATEGORIES)))
+
+    def vagueness(self, ev: TextEvidence, text: str) -> float:
+        """0 (specific) to 1 (vague): few words, or close to a generic complaint naming no cause."""
+        lo, hi = VAGUE_WORDS
+        short = float(np.clip((hi - len(text.split())) / (hi - lo), 0.0, 1.0))
+        if not len(self.vague):
+            return short
+        a, b = VAGUE_SIM
+        generic = float(np.clip((float((self.vague @ ev.whole).max()) - a) / (b - a), 0.0, 1.0))
+        return max(short, generic)
+
+    def stretch(self, ev: TextEvidence, text: str) -> float:
+        """The factor on the temperature for this text (1 for a specific description)."""
+        return 1.0 + VAGUE_STRETCH * self.vagueness(ev, text)
+
     def predict(self, ev: TextEvidence, text: str) -> np.ndarray:
-        """Calibrated probabilities over CATEGORIES."""
-        z = self.doc.logits(self.features(ev, text)[None, :])[0]
-        return _softmax(z / self.temperature)
+        """Calibrated probabilities over CATEGORIES (flatter for a vague description)."""
+        return _softmax(self.logits(ev, text) / (self.temperature * self.stretch(ev, text)))
 
     def save(self, path: Path = ARTIFACT) -> None:
-        arrays = self.sentence.arrays("sentence") | self.doc.arrays("doc")
-        arrays |= {"bank": self.bank.astype(np.float16), "bank_labels": self.bank_labels.astype(np.int8)}
-        meta = {"temperature": self.temperature, "fingerprint": self.fingerprint,
+        arrays: dict[str, np.ndarray] = {}
+        for k, member in enumerate(self.members):
+            arrays |= member.arrays(f"m{k}_")
+        arrays["vague"] = self.vague.astype(np.float16)
+        meta = {"temperature": self.temperature, "fingerprint": self.fingerprint, "mix": self.mix,
                 "feature_version": FEATURE_VERSION, "categories": list(CATEGORIES), **self.info}
         save_artifact(path, meta, arrays)
 
     @classmethod
     def load(cls, path: Path = ARTIFACT) -> Classifier:
         data, meta = open_artifact(path, "classifier", FEATURE_VERSION)
-        info = {k: v for k, v in meta.items() if k not in ("temperature", "fingerprint")}
-        return cls(LinearModel.from_arrays(data, "sentence"), LinearModel.from_arrays(data, "doc"),
-                   float(meta["temperature"]), meta["fingerprint"], info,
-                   data["bank"].astype(np.float32), data["bank_labels"].astype(np.int64))
+        info = {k: v for k, v in meta.items() if k not in ("temperature", "fingerprint", "mix")}
+        members = [Member.from_arrays(data, f"m{k}_") for k in range(len(meta["mix"]))]
+        return cls(members, meta["mix"], float(meta["temperature"]), meta["fingerprint"], info,
+                   data["vague"].astype(np.float32))
 
 
 def training_fingerprint(texts: list[str], labels: list[str]) -> str:
@@ -190,27 +253,35 @@ def auxiliary_examples() -> tuple[list[str], list[str]]:
     return texts, labels
 
 
-def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+def _fit_temperature(logits: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> float:
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
     best, best_nll = 1.0, np.inf
     for t in np.exp(np.linspace(np.log(0.3), np.log(5.0), 60)):
         p = _softmax(logits / t)
-        nll = -np.log(p[np.arange(len(y)), y] + 1e-12).mean()
+        nll = -(w * np.log(p[np.arange(len(y)), y] + 1e-12)).sum() / w.sum()
         if nll < best_nll:
             best, best_nll = float(t), nll
     return best
 
 
-def train(train_texts: list[str], train_labels: list[str], dev_texts: list[str],
-          dev_labels: list[str], builder: FeatureBuilder, folds: int = 5, seed: int = 0,
-          surfaces: list[str | None] | None = None) -> Classifier:
-    """Fit both models on the training texts; fit the temperature on dev."""
+def fit_member(texts: list[str], labels: list[str], evs: list[TextEvidence], builder: FeatureBuilder,
+               folds: int = 5,
+               seed: int = 0, surfaces: list[str | None] | None = None,
+               sample_weights: list[float] | None = None, sentence_weights: list[float] | None = None,
+               sentence_c: float = SENTENCE_C, doc_c: float = DOC_C) -> Member:
+    """Fit one member on the training texts: each weighted by `sample_weights` (default 1) in
+    the description model and by `sentence_weights` (default: the same) in the sentence model."""
     from sklearn.model_selection import StratifiedKFold
 
     aux_texts, aux_labels = auxiliary_examples() if AUX_WEIGHT > 0 else ([], [])
-    texts = list(train_texts) + aux_texts
-    y = np.array([CATEGORIES.index(label) for label in list(train_labels) + aux_labels])
-    weights = np.array([1.0] * len(train_texts) + [AUX_WEIGHT] * len(aux_texts))
-    evs = builder.evidence_many(texts)
+    if aux_texts:
+        evs = list(evs) + builder.evidence_many(aux_texts)
+    n_train = len(texts)
+    texts = list(texts) + aux_texts
+    y = np.array([CATEGORIES.index(label) for label in list(labels) + aux_labels])
+    weights = np.array(list(sample_weights or [1.0] * n_train) + [AUX_WEIGHT] * len(aux_texts))
+    sent_weights = (weights if sentence_weights is None
+                    else np.array(list(sentence_weights) + [AUX_WEIGHT] * len(aux_texts)))
     # in a hard case the opening sentences show the surface category, not the root cause:
     # the sentence model learns them as the surface (the `secondary` label)
     surface = [CATEGORIES.index(c) if c else None for c in (surfaces or [])] + [None] * (len(texts) - len(surfaces or []))
@@ -224,7 +295,7 @@ def train(train_texts: list[str], train_labels: list[str], dev_texts: list[str],
                 xs.append(evs[i].vectors[j])
                 early_surface = surface[i] is not None and n > 1 and j < cut
                 ys.append(surface[i] if early_surface else y[i])
-                ws.append(weights[i] * (0.5 + (j + 1) / n))
+                ws.append(sent_weights[i] * (0.5 + (j + 1) / n))
         return np.array(xs), np.array(ys), np.array(ws)
 
     oof: list[np.ndarray | None] = [None] * len(texts)
@@ -232,23 +303,42 @@ def train(train_texts: list[str], train_labels: list[str], dev_texts: list[str],
     bank = np.stack([ev.whole for ev in evs])
     splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
     for fit_idx, held_idx in splitter.split(np.zeros(len(y)), y):
-        model = LinearModel.fit(*sentence_rows(fit_idx)[:2], SENTENCE_C, sentence_rows(fit_idx)[2])
+        xs, ys, ws = sentence_rows(fit_idx)
+        model = LinearModel.fit(xs, ys, sentence_c, ws)
         for i in held_idx:
             oof[i] = _softmax(model.logits(evs[i].vectors))
             oof_knn[i] = knn_votes(evs[i].whole, bank[fit_idx], y[fit_idx])
-    sentence = LinearModel.fit(*sentence_rows(np.arange(len(texts)))[:2], SENTENCE_C,
-                               sentence_rows(np.arange(len(texts)))[2])
+    xs, ys, ws = sentence_rows(np.arange(len(texts)))
+    sentence = LinearModel.fit(xs, ys, sentence_c, ws)
     # every index is held out by exactly one fold, so no `oof` entry is still None here
     x = np.stack([
         np.concatenate([FeatureBuilder.vector(ev, t), sentence_aggregate(cast(np.ndarray, p), ev), k])
         for ev, t, p, k in zip(evs, texts, oof, oof_knn, strict=True)
     ])
-    doc = LinearModel.fit(x, y, DOC_C, weights)
-    clf = Classifier(sentence, doc, 1.0, training_fingerprint(list(train_texts), list(train_labels)),
-                     {"train_size": len(train_texts), "aux_size": len(aux_texts)}, bank, y)
+    doc = LinearModel.fit(x, y, doc_c, weights)
+    return Member(sentence, doc, bank.astype(np.float32), y)
+
+
+def calibrate(clf: Classifier, dev_evs: list[TextEvidence], dev_texts: list[str], dev_labels: list[str],
+              dev_weights: list[float] | None = None) -> float:
+    """Fit the classifier's temperature on dev (each case weighted by `dev_weights`); return it."""
+    logits = np.stack([clf.logits(ev, t) / clf.stretch(ev, t) for ev, t in zip(dev_evs, dev_texts, strict=True)])
+    clf.temperature = _fit_temperature(logits, np.array([CATEGORIES.index(lb) for lb in dev_labels]),
+                                       None if dev_weights is None else np.array(dev_weights))
+    return clf.temperature
+
+
+def train(train_texts: list[str], train_labels: list[str], dev_texts: list[str],
+          dev_labels: list[str], builder: FeatureBuilder, folds: int = 5, seed: int = 0,
+          surfaces: list[str | None] | None = None, sample_weights: list[float] | None = None,
+          dev_weights: list[float] | None = None, sentence_c: float = SENTENCE_C,
+          doc_c: float = DOC_C, sentence_weights: list[float] | None = None) -> Classifier:
+    """A one-member classifier: fit on the training texts, temperature fitted on dev."""
+    evs = builder.evidence_many(list(train_texts))
+    member = fit_member(train_texts, train_labels, evs, builder, folds, seed, surfaces, sample_weights,
+                        sentence_weights, sentence_c, doc_c)
+    clf = Classifier([member], [1.0], 1.0, training_fingerprint(list(train_texts), list(train_labels)),
+                     {"train_size": len(train_texts)})
     if dev_texts:
-        dev_evs = builder.evidence_many(list(dev_texts))
-        logits = np.stack([clf.doc.logits(clf.features(ev, t)[None, :])[0]
-                           for ev, t in zip(dev_evs, dev_texts, strict=True)])
-        clf.temperature = _fit_temperature(logits, np.array([CATEGORIES.index(lb) for lb in dev_labels]))
+        calibrate(clf, builder.evidence_many(list(dev_texts)), list(dev_texts), list(dev_labels), dev_weights)
     return clf

@@ -1,4 +1,5 @@
-"""`assistant train`: rebuild the committed classifier artifact from the scenarios."""
+"""`assistant train`: rebuild the committed classifier artifact from the scenarios and the
+real-world descriptions' train split."""
 
 from __future__ import annotations
 
@@ -6,26 +7,52 @@ import time
 from pathlib import Path
 from typing import cast
 
-from assistant.cases import load_scenarios
+from assistant.cases import Scenario, load_real, load_scenarios
+from assistant.classifier.cues import VAGUE
 from assistant.classifier.features import FeatureBuilder
-from assistant.classifier.model import ARTIFACT, Classifier, train, training_fingerprint
-from assistant.errors import ConfigError
+from assistant.classifier.model import (
+    ARTIFACT,
+    Classifier,
+    calibrate,
+    fit_member,
+    training_fingerprint,
+)
 from assistant.retrieval.embeddings import get_embedder
+
+# Two members whose logits are mixed: one fitted on the written scenarios alone (as before the
+# real-world corpus), one on the written scenarios plus the real train split, each real case
+# weighing REAL_WEIGHT against a written one. REAL_WEIGHT, REAL_DOC_C and MIX were chosen on
+# the real dev split (and the written dev split), keeping the written test split and the
+# written holdout at their gates; the real holdout chose nothing.
+REAL_WEIGHT = 0.5
+REAL_DOC_C = 0.01
+MIX = (0.3, 0.7)  # written-only member, written+real member
+# each real dev case weighs this much against a written dev case when the temperature is fitted
+REAL_DEV_WEIGHT = 1.0
+
+
+def _cases() -> tuple[list[Scenario], list[Scenario], list[Scenario], list[Scenario]]:
+    """(written train, real train, written dev, real dev), labelled cases only; the written
+    test split, the written holdout and the real holdout are never read here."""
+    return ([s for s in load_scenarios("train") if s.label], [c for c in load_real("train") if c.label],
+            [s for s in load_scenarios("dev") if s.label], [c for c in load_real("dev") if c.label])
 
 
 def training_data() -> tuple[list[str], list[str], list[str], list[str]]:
-    """(train texts, train labels, dev texts, dev labels); the test split is never read here."""
-    train_cases = [s for s in load_scenarios("train") if s.label]
-    dev_cases = [s for s in load_scenarios("dev") if s.label]
-    # labels are set: unlabelled scenarios are filtered out above
+    """(train texts, train labels, dev texts, dev labels): the written scenarios then the real
+    descriptions of each split; the test split and both holdouts are never read here."""
+    written, real, dev, real_dev = _cases()
+    train_cases, dev_cases = written + real, dev + real_dev
+    # labels are set: unlabelled cases are filtered out above
     return ([s.text for s in train_cases], [cast(str, s.label) for s in train_cases],
             [s.text for s in dev_cases], [cast(str, s.label) for s in dev_cases])
 
 
 def surface_labels() -> list[str | None]:
-    """For hard training cases, the surface category (`secondary`); None otherwise."""
-    return [s.secondary if s.difficulty == "hard" else None
-            for s in load_scenarios("train") if s.label]
+    """For hard written training cases, the surface category (`secondary`); None otherwise
+    (a real description's `secondary` is the next plausible cause, not an opening symptom)."""
+    written, real, _, _ = _cases()
+    return [s.secondary if s.difficulty == "hard" else None for s in written] + [None] * len(real)
 
 
 def current_fingerprint() -> str:
@@ -34,94 +61,29 @@ def current_fingerprint() -> str:
     return training_fingerprint(texts, labels)
 
 
-def train_and_save(path: Path = ARTIFACT) -> Classifier:
-    """Train on the train split, calibrate on dev, and write the artifact."""
-    started = time.time()
+def build(builder: FeatureBuilder) -> Classifier:
+    """Fit both members and the temperature (deterministic: fixed folds, lbfgs)."""
+    written, real, dev, real_dev = _cases()
     texts, labels, dev_texts, dev_labels = training_data()
-    clf = train(texts, labels, dev_texts, dev_labels, FeatureBuilder(get_embedder()),
-                surfaces=surface_labels())
-    clf.info["trained_seconds"] = round(time.time() - started, 1)
-    clf.save(path)
+    surfaces = surface_labels()
+    evs = builder.evidence_many(texts)
+    n = len(written)
+    alone = fit_member(texts[:n], labels[:n], evs[:n], builder, surfaces=surfaces[:n])
+    mixed = fit_member(texts, labels, evs, builder, surfaces=surfaces,
+                       sample_weights=[1.0] * n + [REAL_WEIGHT] * len(real), doc_c=REAL_DOC_C)
+    clf = Classifier([alone, mixed], list(MIX), 1.0, training_fingerprint(texts, labels),
+                     {"train_size": len(texts), "written_train": n, "real_train": len(real),
+                      "real_weight": REAL_WEIGHT}, builder.embedder.embed(VAGUE, cache=False))
+    calibrate(clf, builder.evidence_many(dev_texts), dev_texts, dev_labels,
+              [1.0] * len(dev) + [REAL_DEV_WEIGHT] * len(real_dev))
     return clf
 
 
-def safety_training_data() -> tuple[list[str], list[bool], list[str | None]]:
-    """(texts, escalate?, kind) from evals/safety_train/; the dev and holdout sets are never read here."""
-    from assistant.cases import SafetyCase, evals_dir, read_jsonl
-
-    cases: list[SafetyCase] = []
-    for path in sorted((evals_dir() / "safety_train").glob("*.jsonl")):
-        cases.extend(read_jsonl(path, SafetyCase))
-    return [c.text for c in cases], [c.escalation for c in cases], [c.kind for c in cases]
-
-
-def ordinary_negatives(n: int = 600) -> list[str]:
-    """A fixed sample of ordinary training scenarios: descriptions that must not escalate."""
-    import numpy as np
-
-    texts = sorted(s.text for s in load_scenarios("train"))
-    pick = np.random.default_rng(0).choice(len(texts), size=min(n, len(texts)), replace=False)
-    return [texts[i] for i in sorted(pick)]
-
-
-def current_safety_fingerprint() -> str:
-    from assistant.classifier.safety_model import safety_fingerprint
-
-    texts, flags, kinds = safety_training_data()
-    negatives = ordinary_negatives()
-    return safety_fingerprint(texts + negatives, flags + [False] * len(negatives),
-                              kinds + [None] * len(negatives))
-
-
-def train_safety_and_save(path: Path | None = None):
-    """Fit the escalation screen on evals/safety_train/ plus ordinary scenarios; choose its
-    threshold on evals/safety/ and the dev-split scenarios; write the artifact."""
-    import numpy as np
-
-    from assistant.cases import load_safety
-    from assistant.classifier.model import LinearModel
-    from assistant.classifier.safety_model import (
-        KINDS,
-        SAFETY_ARTIFACT,
-        SAFETY_C,
-        SafetyModel,
-        choose_check_threshold,
-        choose_threshold,
-        safety_fingerprint,
-    )
-    from assistant.engines.safety import SafetyDetector
-
+def train_and_save(path: Path = ARTIFACT) -> Classifier:
+    """Train on the train splits (written and real), calibrate on the dev splits, and write
+    the artifact."""
     started = time.time()
-    embedder = get_embedder()
-    builder = FeatureBuilder(embedder)
-    texts, flags, kinds = safety_training_data()
-    if not texts:
-        raise ConfigError("no safety training cases in evals/safety_train/")
-    negatives = ordinary_negatives()
-    all_texts = texts + negatives
-    y = np.array(flags + [False] * len(negatives), dtype=int)
-    detector = SafetyDetector(embedder, load=False)  # its features; the model is fitted here
-
-    def matrix(items: list[str]) -> np.ndarray:
-        return np.stack([detector.features(ev) for ev in builder.evidence_many(items)])
-
-    x = matrix(all_texts)
-    weights = np.where(y == 1, (y == 0).sum() / max(1, y.sum()), 1.0)
-    escalate = LinearModel.fit(x, y, SAFETY_C, weights=weights)
-    positive = np.array([i for i, f in enumerate(flags) if f and kinds[i] in KINDS])
-    kind = LinearModel.fit(x[positive], np.array([KINDS.index(str(kinds[i])) for i in positive]), 1.0)
-    fingerprint = safety_fingerprint(all_texts, flags + [False] * len(negatives), kinds + [None] * len(negatives))
-    model = SafetyModel(escalate, kind, 0.5, fingerprint, {})
-    dev = load_safety("dev")
-    dev_probs = np.array([model.probability(row) for row in matrix([c.text for c in dev])])
-    dev_flags = np.array([c.escalation for c in dev])
-    scenario_probs = np.array([model.probability(row) for row in matrix([s.text for s in load_scenarios("dev")])])
-    model.threshold = choose_threshold(dev_probs, dev_flags, scenario_probs)
-    model.check_threshold = choose_check_threshold(dev_probs, dev_flags, scenario_probs, model.threshold)
-    model.info = {"train_size": len(all_texts), "escalations": int(y.sum()),
-                  "dev_recall": float((dev_probs[dev_flags] >= model.threshold).mean()),
-                  "dev_specificity": float((dev_probs[~dev_flags] < model.threshold).mean()),
-                  "scenario_alarms": float((scenario_probs >= model.threshold).mean()),
-                  "trained_seconds": round(time.time() - started, 1)}
-    model.save(path or SAFETY_ARTIFACT)
-    return model
+    clf = build(FeatureBuilder(get_embedder()))
+    clf.info["trained_seconds"] = round(time.time() - started, 1)
+    clf.save(path)
+    return clf

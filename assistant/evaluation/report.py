@@ -20,6 +20,7 @@ def _diagnosis_md(m: dict) -> list[str]:
     lines = ["## Diagnosis", "", f"- cases: {m['n']}",
              f"- accuracy: {_fmt(m['accuracy'])} (95% CI {_fmt(tuple(m['accuracy_ci95']))})",
              f"- macro-F1: {_fmt(m['macro_f1'])}", f"- expected calibration error: {_fmt(m['ece'])}",
+             f"- mean confidence of wrong answers: {_fmt(m.get('mean_wrong_confidence'))}",
              f"- top-step category agreement: {_fmt(m['step_agreement'])}",
              f"- citation validity: {_fmt(m['citation_validity'])}",
              f"- latency p50 / p95: {m['latency_ms']['p50']} / {m['latency_ms']['p95']} ms", "",

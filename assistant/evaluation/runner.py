@@ -48,6 +48,8 @@ def run(suite: str, engine: str, split: str, cases_file: Path | None, out: Path 
     if split == "holdout" and suite not in ("diagnosis", "critique", "safety"):
         raise UserError("--split holdout holds scenarios, plans and safety cases: use --suite diagnosis, "
                         "critique or safety")
+    if split.startswith("real-") and suite != "diagnosis":
+        raise UserError(f"--split {split} holds real-world descriptions: use --suite diagnosis")
     if cases_file is not None and not cases_file.exists():
         raise UserError(f"cases file {cases_file} does not exist")
     chosen = SUITES if suite == "all" else (suite,)
@@ -91,14 +93,20 @@ def load_gates(path: Path | None = None) -> dict:
         return tomllib.load(handle)
 
 
+# splits gated against their own sections of gates.toml (the test split uses the top level)
+GATE_SECTIONS = {"holdout": "holdout", "real-dev": "real", "real-holdout": "real_holdout"}
+ENFORCED_SPLITS = ("test", "holdout", "real-dev", "real-holdout")
+
+
 def check_gates(results: dict, engine: str) -> list[dict]:
-    """Compare each gated metric with its minimum; the test and holdout splits are gated
-    (the holdout against its own `[holdout.*]` sections)."""
+    """Compare each gated metric with its minimum; the test, holdout and real-world splits
+    are gated (the holdout against `[holdout.*]`, real dev against `[real.*]`, the real
+    holdout against `[real_holdout.*]`)."""
     if results.get("cases_file"):
         return []
     gates = load_gates()
-    if results["split"] == "holdout":
-        gates = gates.get("holdout", {})
+    if results["split"] in GATE_SECTIONS:
+        gates = gates.get(GATE_SECTIONS[results["split"]], {})
     checked = []
     for suite, metrics in results["suites"].items():
         section = gates.get(suite, {})
@@ -110,10 +118,10 @@ def check_gates(results: dict, engine: str) -> list[dict]:
             value = metrics.get(name)
             passed = value is not None and value >= minimum
             checked.append({"suite": suite, "metric": name, "value": value, "min": minimum,
-                            "passed": passed, "enforced": results["split"] in ("test", "holdout")})
+                            "passed": passed, "enforced": results["split"] in ENFORCED_SPLITS})
     return checked
 
 
 def failed_gates(results: dict) -> list[dict]:
-    """Gates that failed and are enforced (test and holdout splits)."""
+    """Gates that failed and are enforced (test, holdout and real-world splits)."""
     return [g for g in results.get("gates", []) if g["enforced"] and not g["passed"]]

@@ -62,6 +62,7 @@ def run_diagnosis(cases: list[Scenario], engine: str, progress: Progress = _noop
         existing = set(store.get(ids=unique, include=[])["ids"]) if unique else set()
         rows.append({
             "id": case.id, "label": case.label, "predicted": result.category,
+            "accept": list(getattr(case, "accept", None) or []),
             "difficulty": case.difficulty, "confidence": result.confidence,
             "scores": result.scores.model_dump(), "engine": result.engine,
             "top_step_category": result.steps[0].category if result.steps else None,
@@ -74,14 +75,21 @@ def run_diagnosis(cases: list[Scenario], engine: str, progress: Progress = _noop
 
 
 def diagnosis_metrics(rows: list[dict], latencies: list[float]) -> dict:
-    """All diagnosis metrics from per-case rows."""
+    """All diagnosis metrics from per-case rows.
+
+    A prediction in a case's `accept` list (other labels also right, in the real-world
+    corpus) counts as right: for the confusion matrix and F1 it is credited to that label."""
     labels = list(CATEGORIES)
-    y_true = [r["label"] for r in rows]
     y_pred = [r["predicted"] for r in rows]
+    y_true = [r["predicted"] if r["predicted"] in r.get("accept", ()) else r["label"] for r in rows]
     correct = np.array([t == p for t, p in zip(y_true, y_pred, strict=True)], dtype=float)
+    for r, ok in zip(rows, correct, strict=True):
+        r["correct"] = bool(ok)
+    confidences = np.array([r["confidence"] for r in rows], dtype=float)
+    wrong = confidences[correct == 0]
     matrix = confusion(y_true, y_pred, labels)
     classes = per_class(matrix, labels)
-    ece, bins = expected_calibration_error(np.array([r["confidence"] for r in rows]), correct)
+    ece, bins = expected_calibration_error(confidences, correct)
     by_difficulty = {}
     for level in ("easy", "medium", "hard"):
         mask = np.array([r["difficulty"] == level for r in rows])
@@ -100,6 +108,8 @@ def diagnosis_metrics(rows: list[dict], latencies: list[float]) -> dict:
         "hard_accuracy": by_difficulty.get("hard", {}).get("accuracy"),
         "ece": ece,
         "reliability": bins,
+        # how sure the engine is when it is wrong (lower is better; None with no miss)
+        "mean_wrong_confidence": round(float(wrong.mean()), 4) if len(wrong) else None,
         "step_agreement": round(
             float(np.mean([r["top_step_category"] == r["predicted"] for r in with_steps])), 4
         ) if with_steps else None,
@@ -108,7 +118,7 @@ def diagnosis_metrics(rows: list[dict], latencies: list[float]) -> dict:
         "misses": [
             {"id": r["id"], "label": r["label"], "predicted": r["predicted"], "difficulty": r["difficulty"],
              "confidence": r["confidence"], "excerpt": r["text"][:240]}
-            for r in rows if r["label"] != r["predicted"]
+            for r in rows if not r["correct"]
         ],
         "cases": [{k: v for k, v in r.items() if k != "text"} for r in rows],
     }

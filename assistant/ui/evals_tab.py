@@ -176,8 +176,8 @@ def summary_html(results: dict, folder: Path) -> str:
             f'<span class="oa-status oa-status-{"pass" if g["passed"] else "fail"}">'
             f'{esc(g["suite"])}.{esc(g["metric"])} {_value(g["value"])} ≥ {esc(g["min"])}</span>'
             for g in gates)
-        note = "" if results["split"] in ("test", "holdout") else (
-            '<span class="oa-muted">gates are enforced on the test and holdout splits only</span>')
+        note = "" if results["split"] in ("test", "holdout", "real-dev", "real-holdout") else (
+            '<span class="oa-muted">gates are enforced on the test, holdout and real splits only</span>')
         parts.append(f'<h4>Gates</h4><div class="oa-gates">{pills} {note}</div>')
     return f'<div class="oa-card">{"".join(parts)}</div>'
 
@@ -259,7 +259,7 @@ def build(login: KeyLogin, engine: gr.Radio) -> EvalsTab:
         with gr.Column(scale=1, min_width=280):
             suite = gr.Radio(["diagnosis", "critique", "retrieval", "safety", "all"], value="retrieval",
                              label="Suite", elem_id="oa-ev-suite")
-            split = gr.Radio(["test", "dev", "holdout", "all"], value="test", label="Split",
+            split = gr.Radio(["test", "dev", "holdout", "real-dev", "real-holdout", "all"], value="test", label="Split",
                              elem_id="oa-ev-split")
             cases = gr.File(label="Or your own labelled cases (JSONL)", file_types=[".jsonl"],
                             type="filepath", elem_id="oa-ev-cases")

@@ -292,7 +292,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 @command("train")
 def cmd_train(args: argparse.Namespace) -> int:
-    from assistant.classifier.training import train_and_save, train_safety_and_save
+    from assistant.classifier.roles import train_roles_and_save
+    from assistant.classifier.safety_training import train_safety_and_save
+    from assistant.classifier.training import train_and_save
 
     clf = train_and_save()
     print(f"trained on {clf.info['train_size']} scenarios (temperature {clf.temperature:.2f}); "
@@ -301,6 +303,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"safety screen: {screen.info['train_size']} cases, threshold {screen.threshold:.2f}, "
           f"on evals/safety recall {screen.info['dev_recall']:.2f} specificity "
           f"{screen.info['dev_specificity']:.2f}; fingerprint {screen.fingerprint}")
+    roles = train_roles_and_save()
+    print(f"sentence roles: {roles.info['train_sentences']} sentences; real holdout: sentence "
+          f"accuracy {roles.info['holdout_sentence_accuracy']:.2f}, surface symptom "
+          f"{roles.info['holdout_surface_accuracy']:.2f}; fingerprint {roles.fingerprint}")
     return 0
 
 
@@ -400,8 +406,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="run the eval suites and apply the gates")
     p.add_argument("--suite", default="all", choices=["diagnosis", "critique", "retrieval", "safety", "all"])
     p.add_argument("--engine", default="local", choices=["local", "llm"])
-    p.add_argument("--split", default="test", choices=["train", "dev", "test", "holdout", "all"],
-                   help="holdout: scenarios and plans written apart from the data the engines were built on")
+    p.add_argument("--split", default="test", choices=["train", "dev", "test", "holdout", "all",
+                                                      "real-train", "real-dev", "real-holdout"],
+                   help="holdout: scenarios and plans written apart from the data the engines were built on; "
+                        "real-dev, real-holdout: real people's descriptions (evals/real/, diagnosis only)")
     p.add_argument("--cases", help="a JSONL file of cases to run instead of the suite")
     p.add_argument("--out", help="run folder (default: DATA_DIR/eval-runs/...)")
     p.add_argument("--compare", nargs=2, metavar="RUN_DIR", help="compare two runs")

@@ -10,6 +10,7 @@ import numpy as np
 
 from assistant.classifier.features import CATEGORIES, FeatureBuilder, TextEvidence
 from assistant.classifier.model import Classifier
+from assistant.classifier.roles import RoleModel, quotable_sentences, surface_sentence
 from assistant.engines.base import DiagnoseRequest, Engine, register
 from assistant.engines.guidance import ANTI_PATTERNS, MEANING, QUESTIONS, WOULD_CHANGE
 from assistant.engines.safety import SafetyDetector
@@ -54,6 +55,7 @@ class LocalEngine(Engine):
         self.builder = FeatureBuilder(embedder)
         self.classifier = Classifier.load()
         self.safety = SafetyDetector(embedder)
+        self.roles = RoleModel.load()
 
     # -- classification ---------------------------------------------------------------
     def evidence(self, text: str) -> TextEvidence:
@@ -79,9 +81,12 @@ class LocalEngine(Engine):
         secondary = runner if p2 >= SECONDARY_MIN else None
         sent_probs = self.classifier.sentence_probs(ev)
         ci = CATEGORIES.index(top)
-        root_idx = int(np.argmax(sent_probs[:, ci] + 0.05 * np.arange(len(ev.sentences)) / len(ev.sentences)))
-        surface_idx = 0
-        cues = self._cues(ev, sent_probs, ci)
+        role_probs = self.roles.probabilities(ev.vectors, ev.sentences)
+        quotable = quotable_sentences(ev.sentences, role_probs)
+        late = 0.05 * np.arange(len(ev.sentences)) / len(ev.sentences)
+        root_idx = int(np.argmax(np.where(quotable, sent_probs[:, ci] + late, -1.0)))
+        surface_idx = surface_sentence(role_probs, quotable)
+        cues = self._cues(ev, np.where(quotable[:, None], sent_probs, 0.0), ci)
         # a terse description with no sentence that clearly points anywhere is ambiguous too
         ambiguous = close or (len(text.split()) < SHORT_WORDS and not cues)
         escalation, safety_check = self.safety.screen(text, ev)

@@ -319,7 +319,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 0
     results, folder = runner.run(args.suite, args.engine, args.split,
                                  Path(args.cases) if args.cases else None,
-                                 Path(args.out) if args.out else None, progress=not args.quiet)
+                                 Path(args.out) if args.out else None,
+                                 progress=not args.quiet and sys.stderr.isatty())  # no bar noise in logs
     print(report.markdown(results).split("\n## ")[0])
     for name, metrics in results["suites"].items():
         keys = [k for k, v in metrics.items() if isinstance(v, float)]

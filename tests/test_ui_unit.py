@@ -55,7 +55,8 @@ def test_open_access_without_keys():
     assert not login.required and login("anyone", "anything")
     principal = login.principal(_request())
     assert principal.visible() is None
-    assert access.workspace_choices(principal) == (["default"], "default", True)
+    choices, default, custom = access.workspace_choices(principal)
+    assert "default" in choices and default == "default" and custom
 
 
 def test_a_login_session_is_tied_to_the_key_it_was_made_with():
@@ -331,6 +332,20 @@ def test_only_the_documented_endpoints_are_public(blocks_open):
     visibility = {fn.api_visibility for fn in blocks_open.fns.values()
                   if fn.api_name not in ("diagnose", "critique", "search")}
     assert visibility == {"private"}
+
+
+def test_no_llm_engine_is_offered_without_an_llm_and_evals_open_on_diagnosis(blocks_open):
+    radios = {c.elem_id: c for c in blocks_open.blocks.values() if getattr(c, "elem_id", None)}
+    assert [value for value, _ in radios["oa-engine"].choices] == ["auto", "local"]
+    assert radios["oa-ev-suite"].value == "diagnosis"
+
+
+def test_open_access_offers_every_existing_workspace():
+    from assistant.retrieval.ingest import ingest_text
+
+    ingest_text("# Plan\n- Goal: cut churn to 3% by Q3", source="p.md", title="P", workspace="team-zeta")
+    choices, default, custom = access.workspace_choices(KeyLogin(None).principal(_request()))
+    assert "team-zeta" in choices and "default" in choices and default == "default" and custom
 
 
 def test_launch_options_keep_everything_local():

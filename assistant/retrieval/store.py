@@ -146,6 +146,15 @@ class Store:
             return self._open(name)
         return None
 
+    def workspaces(self) -> list[str]:
+        """The workspaces that have indexed documents (the global SOPs' one left out)."""
+        names = []
+        for name in self._list_names():
+            inner = name[len(COLLECTION_PREFIX):]
+            if inner.endswith(".v1") and not inner.startswith("__"):
+                names.append(inner[: -len(".v1")])
+        return sorted(names)
+
     def _targets(self, workspaces: list[str] | None) -> list[Any]:
         if workspaces is None:
             return [self._open(n, create=False) for n in self._existing_names()]

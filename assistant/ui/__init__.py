@@ -53,7 +53,9 @@ def build_ui(login: KeyLogin | None = None) -> gr.Blocks:
             workspace = gr.Dropdown(["default"], value="default", label="Workspace", scale=1,
                                     allow_custom_value=not login.required, min_width=190,
                                     elem_id="oa-workspace")
-            engine = gr.Radio(ENGINE_CHOICES, value="auto", label="Engine", scale=1,
+            # the llm engine is offered only when an LLM endpoint is configured
+            choices = ENGINE_CHOICES if get_settings().llm_configured else ["auto", "local"]
+            engine = gr.Radio(choices, value="auto", label="Engine", scale=1,
                               min_width=290, elem_id="oa-engine")
         with gr.Tabs(elem_id="oa-tabs"):
             with gr.Tab("Diagnose", id="diagnose", elem_id="oa-tab-diagnose"):

@@ -157,10 +157,20 @@ async def _password(scope, body: bytes) -> str:
 def workspace_choices(principal: Principal) -> tuple[list[str], str, bool]:
     """(choices, default, may type a new name) for the workspace picker of a principal."""
     visible = principal.visible()
-    if visible is None:
-        return [DEFAULT_WORKSPACE], DEFAULT_WORKSPACE, True
+    if visible is None:  # open access: every workspace that exists, and a new name may be typed
+        return sorted({DEFAULT_WORKSPACE, *_existing_workspaces()}), DEFAULT_WORKSPACE, True
     choices = sorted(visible)
     return choices, principal.workspace(None), False
+
+
+def _existing_workspaces() -> list[str]:
+    from assistant.errors import AssistantError
+    from assistant.retrieval.store import get_store
+
+    try:
+        return get_store().workspaces()
+    except AssistantError:  # a store that cannot be listed offers the default only
+        return []
 
 
 def who(principal: Principal) -> str:

@@ -257,7 +257,7 @@ def build(login: KeyLogin, engine: gr.Radio) -> EvalsTab:
     """Lay out the tab and wire its events (all private to the Gradio API)."""
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=280):
-            suite = gr.Radio(["diagnosis", "critique", "retrieval", "safety", "all"], value="retrieval",
+            suite = gr.Radio(["diagnosis", "critique", "retrieval", "safety", "all"], value="diagnosis",
                              label="Suite", elem_id="oa-ev-suite")
             split = gr.Radio(["test", "dev", "holdout", "real-dev", "real-holdout", "all"], value="test", label="Split",
                              elem_id="oa-ev-split")

@@ -75,9 +75,12 @@ class SafetyCase(BaseModel):
 
 def load_safety(split: str = "all") -> list[SafetyCase]:
     """Escalation cases: evals/safety/ (the set the screen was tuned on) or, for split
-    "holdout", evals/holdout/safety_*.jsonl (written apart from the screen, never tuned on)."""
+    "holdout", evals/holdout/safety_*.jsonl (written apart from the screen, never tuned on); for
+    "independent", evals/safety_indep/ (401 cases by two briefs that saw nothing of the screen)."""
     if split == "holdout":
         return _read_folder(evals_dir() / "holdout", "safety_*.jsonl", SafetyCase)
+    if split == "independent":  # written by briefs that never saw the screen or its data
+        return _read_folder(evals_dir() / "safety_indep", "*.jsonl", SafetyCase)
     return _read_folder(evals_dir() / "safety", "*.jsonl", SafetyCase)
 
 

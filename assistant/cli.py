@@ -408,7 +408,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suite", default="all", choices=["diagnosis", "critique", "retrieval", "safety", "all"])
     p.add_argument("--engine", default="local", choices=["local", "llm"])
     p.add_argument("--split", default="test", choices=["train", "dev", "test", "holdout", "all",
-                                                      "real-train", "real-dev", "real-holdout"],
+                                                      "real-train", "real-dev", "real-holdout",
+                                                      "independent"],
                    help="holdout: scenarios and plans written apart from the data the engines were built on; "
                         "real-dev, real-holdout: real people's descriptions (evals/real/, diagnosis only)")
     p.add_argument("--cases", help="a JSONL file of cases to run instead of the suite")

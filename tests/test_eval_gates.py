@@ -51,3 +51,17 @@ def test_eval_gates_on_the_real_holdout(indexed, tmp_path):
     failed = [g for g in gates if not g["passed"]]
     assert result.returncode == 0 and not failed, f"real holdout gates failed: {failed}\n{result.stderr[-2000:]}"
     assert data["seconds"] < 60
+
+
+@pytest.mark.slow
+def test_eval_gates_on_the_independent_safety_set(indexed, tmp_path):
+    """evals/safety_indep/: 401 cases by briefs that never saw the screen (never tuned on)."""
+    out = tmp_path / "independent-run"
+    result = run_cli("eval", "--suite", "safety", "--split", "independent", "--out", str(out),
+                     "--quiet", timeout=900)
+    data = json.loads((out / "results.json").read_text())
+    gates = data["gates"]
+    assert {g["metric"] for g in gates} >= {"recall", "specificity", "severe_recall", "flagged_recall"}
+    assert all(g["enforced"] for g in gates)
+    failed = [g for g in gates if not g["passed"]]
+    assert result.returncode == 0 and not failed, f"gates failed: {failed}\n{result.stderr[-2000:]}"

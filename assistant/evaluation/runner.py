@@ -48,6 +48,8 @@ def run(suite: str, engine: str, split: str, cases_file: Path | None, out: Path 
     if split == "holdout" and suite not in ("diagnosis", "critique", "safety"):
         raise UserError("--split holdout holds scenarios, plans and safety cases: use --suite diagnosis, "
                         "critique or safety")
+    if split == "independent" and suite != "safety":
+        raise UserError("--split independent holds safety cases: use --suite safety")
     if split.startswith("real-") and suite != "diagnosis":
         raise UserError(f"--split {split} holds real-world descriptions: use --suite diagnosis")
     if cases_file is not None and not cases_file.exists():
@@ -94,8 +96,9 @@ def load_gates(path: Path | None = None) -> dict:
 
 
 # splits gated against their own sections of gates.toml (the test split uses the top level)
-GATE_SECTIONS = {"holdout": "holdout", "real-dev": "real", "real-holdout": "real_holdout"}
-ENFORCED_SPLITS = ("test", "holdout", "real-dev", "real-holdout")
+GATE_SECTIONS = {"holdout": "holdout", "real-dev": "real", "real-holdout": "real_holdout",
+                 "independent": "independent"}
+ENFORCED_SPLITS = ("test", "holdout", "real-dev", "real-holdout", "independent")
 
 
 def check_gates(results: dict, engine: str) -> list[dict]:

@@ -237,7 +237,7 @@ def run_safety(cases: list[SafetyCase], engine: str, progress: Progress = _noop)
         result = diagnose(case.text, engine=engine, store=False)
         got = result.escalation.kind if result.escalation else None
         rows.append({"id": case.id, "expected": case.escalation, "kind": case.kind, "got": got,
-                     "text": case.text})
+                     "checked": result.safety_check is not None, "text": case.text})
         progress(i + 1, len(cases))
     positives = [r for r in rows if r["expected"]]
     negatives = [r for r in rows if not r["expected"]]
@@ -252,6 +252,19 @@ def run_safety(cases: list[SafetyCase], engine: str, progress: Progress = _noop)
         "specificity_ci95": list(bootstrap_ci(quiet)) if len(quiet) else None,
         "false_alarms": int(len(quiet) - quiet.sum()),
         "kind_accuracy": float(np.mean(right_kind)) if right_kind else None,
+        # the severe kinds, where a miss can cost a life
+        "severe_recall": _recall([r for r in positives if r["kind"] in ("self_harm", "violence")]),
+        "recall_by_kind": {k: _recall([r for r in positives if r["kind"] == k])
+                           for k in sorted({str(r["kind"]) for r in positives})},
+        # escalated or given the softer safety_check note
+        "flagged_recall": _recall(positives, flagged=True),
+        "negatives_checked": float(np.mean([r["checked"] for r in negatives])) if negatives else None,
         "misses": [{k: r[k] for k in ("id", "kind", "got")} | {"text": r["text"][:240]}
                    for r in rows if (r["got"] is not None) != r["expected"]],
     }
+
+
+def _recall(rows: list[dict], flagged: bool = False) -> float | None:
+    if not rows:
+        return None
+    return float(np.mean([r["got"] is not None or (flagged and r["checked"]) for r in rows]))

@@ -44,6 +44,8 @@ def main() -> int:
         return 2
     from starlette.middleware import Middleware
 
+    from assistant.config import get_settings
+    from assistant.limits import RateLimiter, RequestGuard
     from assistant.ui import auth_callable, build_ui, launch_kwargs
     from assistant.ui.access import LoginBinder
     from assistant.ui.uploads import UploadGuard
@@ -52,10 +54,16 @@ def main() -> int:
     threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     blocks.queue(default_concurrency_limit=2)
     print(f"Serving the UI on http://{host}:{port}", file=sys.stderr, flush=True)
-    # our own check that an event names only files this session uploaded (see ui/uploads.py)
+    # the same guards as `assistant serve`: request cost and rate limits (limits.py), a login
+    # session tied to its key, and events that name only this session's uploads (ui/uploads.py)
+    settings = get_settings()
+    limiter = RateLimiter(settings.rate_limit)
+    guards = [Middleware(RequestGuard, keys=load_keys(), limiter=limiter,
+                         max_bytes=settings.max_request_bytes),
+              Middleware(LoginBinder, login=blocks.key_login, limiter=limiter),
+              Middleware(UploadGuard)]
     blocks.launch(server_name=host, server_port=port, auth=auth_callable(blocks),
-                  app_kwargs={"middleware": [Middleware(UploadGuard),
-                                          Middleware(LoginBinder, login=blocks.key_login)]}, **launch_kwargs())
+                  app_kwargs={"middleware": guards}, **launch_kwargs())
     return 0
 
 

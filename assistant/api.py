@@ -412,7 +412,8 @@ def _mount_ui(app: FastAPI) -> None:
     # mounted, they never do. Turn its check on, and put our own in front of it.
     blocks.has_launched = True
     app.add_middleware(UploadGuard)
-    app.add_middleware(LoginBinder, login=blocks.key_login)  # a login session is tied to its key
+    # a login session is tied to its key; Gradio's routes need one, limited per key
+    app.add_middleware(LoginBinder, login=blocks.key_login, limiter=app.state.limiter)
 
 
 def serve_app() -> FastAPI:

@@ -98,16 +98,15 @@ async def refuse(send: Send, status: int, code: str, message: str,
     await send({"type": "http.response.body", "body": body})
 
 
-def _bucket(scope: Scope, path: str, client: str) -> str | None:
+def _bucket(scope: Scope, path: str, client: str, keys: Keys) -> str | None:
     """The rate-limit bucket of a POST outside the JSON API (which limits per key itself)."""
     if path.rstrip("/").endswith("/login"):
         return f"login:{client}"
     if path.rstrip("/").endswith("/mcp"):
         return f"mcp:{bearer(scope) or client}"
-    if "/gradio_api/" in path:
-        from assistant.ui.uploads import session_of
-
-        return f"ui:{session_of(scope) or client}"
+    if "/gradio_api/" in path and keys is None:
+        # with keys, the UI's login binder limits per key (a cookie is no identity of its own)
+        return f"ui:{client}"
     return None
 
 
@@ -152,7 +151,7 @@ class RequestGuard:
                 if wait:
                     return (429, "rate_limited", "too many failed authentications: retry later", wait)
                 return (401, "unauthorized", str(exc), None)
-        bucket = _bucket(scope, path, client) if scope.get("method") == "POST" else None
+        bucket = _bucket(scope, path, client, self.keys) if scope.get("method") == "POST" else None
         if bucket is not None:
             wait = self.limiter.check(bucket)
             if wait:

@@ -156,7 +156,7 @@ def test_rate_limits_cover_failed_auth_logins_ui_events_and_mcp_with_retry_after
     assert [r.status_code for r in statuses] == [401, 401, 401, 429]
     assert int(statuses[-1].headers["retry-after"]) >= 1
     assert statuses[0].headers["www-authenticate"].startswith("Bearer")
-    for path in ("/login", "/gradio_api/queue/join", "/mcp"):
+    for path in ("/login", "/mcp"):
         codes = [client.post(path, content=b"{}").status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429], (path, codes)
     big = client.post("/v1/diagnose", headers=AUTH, content=b"x" * 5000)
@@ -233,3 +233,33 @@ def test_a_burst_on_a_fresh_server_gets_no_503(tmp_path, shared_data_dir):
         assert codes == [200] * 30, codes
     finally:
         stop(proc)
+
+
+def test_every_gradio_post_needs_a_bound_login_and_is_limited_per_key():
+    """Red-team findings: /gradio_api/stream, /cancel and /reset had no login check (one
+    unauthenticated 12 MB body froze the server), and a junk cookie bought a fresh rate bucket."""
+    from assistant.limits import RateLimiter
+    from assistant.ui.access import KeyLogin, LoginBinder
+
+    seen = []
+
+    async def app(scope, receive, send):
+        seen.append(scope["path"])
+        while (await receive()).get("more_body"):
+            pass
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    login = KeyLogin({KEY: frozenset({"default"})})
+    login.bind_session("tok-1", KEY)
+    client = TestClient(LoginBinder(app, login, RateLimiter(3)))
+    for path in ("/gradio_api/stream/abc", "/gradio_api/cancel", "/gradio_api/reset",
+                 "/gradio_api/queue/join", "/gradio_api/upload"):
+        refused = client.post(path, content=b"x" * 100_000,
+                              headers={"cookie": "access-token-junk=nope"})
+        assert refused.status_code == 401, path
+    assert seen == [], "nothing reached the app unauthenticated"
+    codes = [client.post("/gradio_api/queue/join", content=b"{}",
+                         headers={"cookie": f"access-token-a=tok-1; access-token-j{i}=x"}).status_code
+             for i in range(4)]
+    assert codes == [200, 200, 200, 429], "junk cookies do not buy a fresh bucket"

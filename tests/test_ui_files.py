@@ -126,3 +126,23 @@ def test_a_user_name_cannot_be_squatted_by_another_key(tmp_path, shared_data_dir
         _, theirs = call(squatter, load, [])
         assert "team-b" in mine and "team-a" not in mine
         assert "team-a" in theirs and "team-b" not in theirs
+
+
+@pytest.mark.server
+def test_the_routes_the_red_team_found_are_closed(tmp_path, shared_data_dir):
+    """/gradio_api/stream/{event} swapped a queued event's data with no login; /call/v2 took
+    file references beside 'data'."""
+    import httpx
+
+    with _face("serve", tmp_path, shared_data_dir) as (url, _cache):
+        victim = login(url, "victor", "victim-key-0123456789ab")
+        theirs = upload(victim, "plan.md", b"# Plan\nVICTIM-SECRET\n")
+        attacker = login(url, "mallory", "attacker-key-0123456789")
+        swap = {"data": [file_data(theirs)], "fn_index": 10, "session_hash": "s"}
+        assert httpx.post(f"{url}/gradio_api/stream/some-event", json=swap).status_code == 401
+        assert attacker.post("/gradio_api/stream/some-event", json=swap).status_code == 403
+        v2 = attacker.post("/gradio_api/call/v2/diagnose",
+                           json={"text": "teams slip", "workspace": file_data(theirs)})
+        assert v2.status_code == 403
+        for route in ("/gradio_api/reset", "/gradio_api/cancel"):
+            assert httpx.post(f"{url}{route}", content=b"{" + b"[]," * 1000 + b"[]}").status_code == 401

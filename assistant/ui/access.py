@@ -97,13 +97,20 @@ def login_tokens(cookie_header: str) -> list[str]:
 class LoginBinder:
     """ASGI middleware: tie each successful Gradio login's access-token cookie to its key."""
 
-    def __init__(self, app, login: KeyLogin) -> None:
+    def __init__(self, app, login: KeyLogin, limiter=None) -> None:
         self.app = app
         self.login = login
+        self.limiter = limiter  # per key on UI events (limits.RateLimiter), when given
 
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if scope.get("method") != "POST" or not path.rstrip("/").endswith("/login") or not self.login.required:
+        if scope.get("method") != "POST" or not self.login.required:
+            await self.app(scope, receive, send)
+            return
+        if "/gradio_api/" in path:
+            await self._event(scope, receive, send)
+            return
+        if not path.rstrip("/").endswith("/login"):
             await self.app(scope, receive, send)
             return
         body = bytearray()
@@ -133,6 +140,28 @@ class LoginBinder:
             await send(message)
 
         await self.app(scope, replay, watch)
+
+
+    async def _event(self, scope, receive, send) -> None:
+        """Every POST to Gradio's routes needs a login bound to a key, before its body is read
+        (Gradio leaves some, such as /gradio_api/stream, /cancel and /reset, open), and is
+        rate-limited per key: a junk cookie buys neither a session nor a fresh bucket."""
+        from assistant.limits import refuse
+
+        headers = dict(scope.get("headers") or [])
+        cookie = headers.get(b"cookie", b"").decode("latin-1")
+        with self.login._lock:
+            key = next((self.login._sessions[t] for t in login_tokens(cookie)
+                        if t in self.login._sessions), None)
+        if key is None:
+            await refuse(send, 401, "unauthorized", "log in with your API key first")
+            return
+        if self.limiter is not None:
+            wait = self.limiter.check(f"ui:{authenticate(key, self.login.keys).key_id}")
+            if wait:
+                await refuse(send, 429, "rate_limited", "rate limit exceeded: slow down", wait)
+                return
+        await self.app(scope, receive, send)
 
 
 _MAX_LOGIN_BYTES = 64 * 1024

@@ -28,10 +28,13 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+# every Gradio route that takes event data: the queue, the direct calls, and /stream/{event},
+# which replaces a queued event's data (it must name only this session's files as well)
 _EVENT_ROUTES = ("/gradio_api/queue/join", "/gradio_api/run/", "/gradio_api/call/",
-                 "/gradio_api/api/", "/gradio_api/predict", "/gradio_api/process_recording")
+                 "/gradio_api/api/", "/gradio_api/predict", "/gradio_api/process_recording",
+                 "/gradio_api/stream/", "/gradio_api/cancel", "/gradio_api/reset")
 _UPLOAD_ROUTE = "/gradio_api/upload"
-_MAX_EVENT_BYTES = 4 * 1024 * 1024  # an event body carries text and file references only
+_MAX_EVENT_BYTES = 1024 * 1024  # an event body carries text (within the text limit) and file references
 _MAX_UPLOAD_RESPONSE = 1024 * 1024
 
 
@@ -189,8 +192,8 @@ class UploadGuard:
             payload = json.loads(body) if body else None
         except (ValueError, RecursionError):
             return None  # not JSON: Gradio refuses it itself, and names no file
-        data = payload.get("data") if isinstance(payload, dict) else payload
-        for ref in file_refs(data):
+        # the whole payload: /call/v2 takes named arguments beside (not inside) "data"
+        for ref in file_refs(payload):
             if not self.registry.owns(session, ref):
                 return "a file in this request was not uploaded in this session: upload it first"
         return None

@@ -615,3 +615,88 @@ def test_passing_evidence_points_at_the_deciding_line() -> None:
     assert owners.status == "pass"
     assert [e.line for e in owners.evidence] == [4, 5]
     assert owners.evidence[0].quote == "- Checkout revamp — Owner: Ana Ruiz"
+
+
+# Forms found in real published plans (evals/plans_real/): whole documents, each a kind of case.
+REAL_FORM_CASES: list[tuple[str, str, str]] = [
+    # key results counted per period: two quarters of 6 each is not a scorecard of 12
+    (
+        "scorecard_size",
+        "pass",
+        "# Platform team OKRs\n\n## Q2 2026\n### Faster builds\n"
+        + "".join(f"- Build step {i} under 2 minutes\n" for i in range(6))
+        + "\n## Q1 2026\n### Faster builds\n"
+        + "".join(f"- Test shard {i} under 5 minutes\n" for i in range(6)),
+    ),
+    # untagged key results under objective headings inside one quarter are measures
+    (
+        "scorecard_size",
+        "fail",
+        "# Quarterly Objectives and Key Results\n\n## 2026 Q2\n### Reliability\n"
+        + "".join(f"- Service {i} meets its error budget\n" for i in range(7))
+        + "### Performance\n"
+        + "".join(f"- Endpoint {i} p95 under 300 ms\n" for i in range(6)),
+    ),
+    # objectives written as headings, two to four of them, are a short priority list
+    (
+        "priorities",
+        "pass",
+        "# Team OKRs\n\n## Q3 2026 OKRs\n#### Growth Objective — Find our first users\n"
+        "- Sign 3 partners\n#### Tech Objective — Ship the MVP\n- Deploy to testnet\n"
+        "#### Community Objective — Grow the community\n- 10 active members\n",
+    ),
+    (
+        "priorities",
+        "pass",
+        "# Roadmap\n\n## Goals\n### Ship the 2.0 release\nText.\n### Better docs\nText.\n"
+        "### Grow the community\nText.\n\n## Schedule\nBeta in March 2026.\n",
+    ),
+    # a quarter heading over a set of key results dates them
+    (
+        "milestones",
+        "pass",
+        "# Quarterly OKRs\n\n## 2026 Q1\n### Connectivity\n- Relay protocol implemented\n"
+        "- Dial backoff in the connection manager\n",
+    ),
+    # involvement of another party is a dependency
+    (
+        "dependencies",
+        "pass",
+        "# Plan\n\n## Work\n- Rebuild the churn model together with the data team before June.\n"
+        "- Owner: Ana Ruiz. Review weekly.\n",
+    ),
+    # negated or hedged exclusions are no exclusions
+    (
+        "exclusions",
+        "fail",
+        "# Plan\n\n## Out of scope\n- Nothing is out of scope; we will stay flexible.\n"
+        "## Goals\n- Grow revenue 10% by Sep 2026 (owner: Ana)\n",
+    ),
+    # a section of leading indicators, its items untagged, beside the lagging results
+    (
+        "leading_indicators",
+        "pass",
+        "# Growth plan Q3 2026\n\n## Outcomes\n"
+        "- Paid conversion from 3.1% to 4.0% by 30 Sep 2026 (owner: Ana)\n"
+        "- Net revenue retention from 98% to 104% by 30 Sep 2026 (owner: Ben)\n"
+        "## Leading indicators (weekly)\n- Trials reaching the aha moment in 3 days\n"
+        "- Activated seats per new account\n",
+    ),
+    # OKRs scored at mid- and end-of-quarter: progress is looked at, but no review is set
+    (
+        "cadence",
+        "partial",
+        "# Layout team OKRs 2026 Q2 (scored)\n\n## Overview\n- Ship containment — Lee — 0.6\n"
+        "- Flexbox matches the spec — Kim — 0.8\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("check_id", "expected", "text"),
+    REAL_FORM_CASES,
+    ids=[f"{c}-{e}-{i}" for i, (c, e, _) in enumerate(REAL_FORM_CASES)],
+)
+def test_real_plan_forms(check_id: str, expected: str, text: str) -> None:
+    result = critique_plan(text).check(check_id)
+    assert result.status == expected, (result.finding, [e.quote for e in result.evidence])

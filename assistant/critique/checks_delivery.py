@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from assistant.critique.base import Verdict, evidence, in_topics, is_conditional, line_refs, short
 from assistant.critique.checks_direction import PLACEHOLDER_RE
-from assistant.critique.parse import Line, Plan
+from assistant.critique.parse import Line, Plan, topics_of
 from assistant.critique.patterns import (
     IC,
     NON_NAME_WORDS,
@@ -302,7 +302,9 @@ _MILESTONE_WORD = re.compile(
 
 
 _MILESTONE_COLUMN = re.compile(
-    r"milestone|\bdue\b|deadline|go-?live|launch|delivery date|timing|timeline|\bwhen\b", IC
+    r"milestone|\bdue\b|deadline|go-?live|launch|delivery date|timing|timeline|\bwhen\b|"
+    r"\bplanned\b|\b(?:release|target|ship|completion|end) date\b|\bwindow\b",
+    IC,
 )
 # loose timing in prose: seasons, halves, 'early 2027', 'later in the year', 'before Christmas'
 _VAGUE_WHEN = re.compile(
@@ -370,6 +372,61 @@ def _milestone_lines(plan: Plan) -> list[Line]:
     return found
 
 
+# a quarter or a month of a given year ('2019 Q1', 'Q4 2021', '2020-q1', 'March 2024'); a half
+# or a year is too long to check progress against
+_SHORT_PERIOD = re.compile(
+    r"\b(?:q[1-4][\s-]*(?:19|20)\d\d|(?:19|20)\d\d[\s-]*q[1-4]|(?:jan|feb|mar|apr|may|jun|jul|"
+    r"aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d\d)\b",
+    IC,
+)
+
+
+def _timeboxed_sets(plan: Plan) -> list[Line]:
+    """Headings that put a set of goals or key results in a quarter or month ('## 2019 Q1',
+    '# Team OKRs, Q1 2021'): every result under them is due by the end of that period."""
+    out = []
+    okr_set = _okr_titled(plan)
+    for head in plan.content():
+        if head.kind not in ("header", "title") or not _SHORT_PERIOD.search(head.plain):
+            continue
+        if head.kind == "title" and not okr_set:
+            continue
+        if topics_of(head.plain) - {"metrics", "priorities", "milestones", "initiatives"}:
+            continue
+        scope = [
+            ln
+            for ln in plan.lines[head.index + 1 :]
+            if ln.kind in ("item", "table") and not in_topics(ln, "risks", "cadence")
+        ]
+        if head.kind != "title":
+            end = next(
+                (
+                    ln.index
+                    for ln in plan.lines[head.index + 1 :]
+                    if ln.kind in ("header", "title") and _heading_depth(ln) <= _heading_depth(head)
+                ),
+                len(plan.lines),
+            )
+            scope = [ln for ln in scope if ln.index < end]
+        goals = [ln for ln in scope if ln.okr or in_topics(ln, "metrics") or okr_set]
+        if len(goals) >= 2:
+            out.append(head)
+    return out
+
+
+def _heading_depth(line: Line) -> int:
+    md = re.match(r"^\s*(#{1,6})\s", line.text)
+    return 0 if line.kind == "title" else len(md.group(1)) if md else 7
+
+
+def _okr_titled(plan: Plan) -> bool:
+    """The plan is a set of goals: its title names objectives, goals or OKRs."""
+    title = next((ln for ln in plan.content() if ln.kind == "title"), None)
+    return title is not None and bool(
+        re.search(r"\bokrs?\b|\bobjectives\b|\bkey results\b|\bgoals\b", title.plain, IC)
+    )
+
+
 def check_milestones(plan: Plan) -> Verdict:
     """Pass: at least two dated milestones."""
     lines = _milestone_lines(plan)
@@ -383,6 +440,16 @@ def check_milestones(plan: Plan) -> Verdict:
             and not is_conditional(ln)
         ]
     dates = sum(len(specific_dates(ln.plain)) for ln in lines)
+    if dates < 2:
+        boxed = _timeboxed_sets(plan)
+        if boxed:
+            return Verdict(
+                "pass",
+                evidence(boxed),
+                f"Dates its goals by period: each set of results is due by the end of its "
+                f"period ({line_refs(boxed)}).",
+                "Add the intermediate dates inside each period: '<result>: by <day month>'.",
+            )
     if dates >= 2:
         return Verdict(
             "pass",
@@ -430,6 +497,18 @@ _NEEDS_PARTY = re.compile(
     r"{0,4}(?:\s+\([^)]*\))?(?:['’]s)?\s+(?:(?:team|group|squad|department|dept|function|org)"
     r"\s+)?(?:\([^)]*\)\s+)?(?:to\b|sign-?off|approval|input|by\b)"
 )
+# involvement of another party: 'together with the data team', 'coordinating with third-party
+# CI', 'as agreed with TripleO', 'work with the CNCF', 'needs the maintainers of X to review'
+_INVOLVES = re.compile(
+    r"\b(?:together with|jointly with|in (?:partnership|collaboration|cooperation|coordination|"
+    r"consultation) with|(?:coordinat(?:e|es|ed|ing)|cooperat(?:e|es|ing|ion)|"
+    r"collaborat(?:e|es|ing|ion)|partner(?:s|ing)?|agree[ds]?|as agreed|"
+    r"co-?(?:written|design\w*|develop\w*|host\w*|own\w*))"
+    r"\s+(?:[\w./-]+\s+){0,5}?with|with the [\w.&'’-]+(?: [\w.&'’-]+){0,3} (?:team|hub|group|"
+    r"maintainers|working group|committee|office|vendor|partners?|community))\b|"
+    r"\b(?:needs?|requires?|asks?|ask)\s+(?:the\s+)?(?:[\w.-]+\s+){0,3}?(?:maintainers|owners|"
+    r"reviewers|team|group|committee|vendor)\b|\bask\s+(?:the\s+)?[A-Z][\w-]+",
+)
 _GENERIC_PARTY = re.compile(
     r"\b(?:other|various|relevant|all|some|any|several|multiple|external|colleagues)\s+"
     r"(?:teams?|departments?|partners?|groups?|functions?|vendors?|across)\b",
@@ -464,6 +543,7 @@ def check_dependencies(plan: Plan) -> Verdict:
             in_topics(ln, "dependencies")
             or _DEP_RELATION.search(_SELF_RELIANCE.sub(" ", ln.plain))
             or _NEEDS_PARTY.search(ln.plain)
+            or _INVOLVES.search(ln.plain)
         )
     ]
     named = [ln for ln in candidates if _names_party(ln, plan)]

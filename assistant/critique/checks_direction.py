@@ -14,7 +14,7 @@ from assistant.critique.base import (
     short,
 )
 from assistant.critique.parse import Line, Plan
-from assistant.critique.patterns import COUNT_WORD, IC, count_value
+from assistant.critique.patterns import COUNT_WORD, IC, count_value, has_specific_date
 
 # --- choices ---------------------------------------------------------------------------------
 CHOICE_RE = re.compile(
@@ -106,7 +106,10 @@ EXCLUSION_RE = re.compile(
     r"\bnot (?:going|planning) to\b|\bleav(?:e|ing) (?:\w+ )?alone\b|\bhold(?:ing)? off\b|"
     r"\bwon'?t touch\b|\bnot (?:pursue|pursuing|prioriti[sz]e|fund|funding|invest|investing)\b|"
     r"\bwe (?:are|will be|'re) (?:dropping|pausing|killing|sunsetting|stopping|shelving)\b|"
-    r"\bsunset(?:ting)?\b|\bno longer\b|\bexplicitly (?:not|excluded?)\b|\bexclusions?\b|"
+    r"\bsunset(?:ting)?\b|\bexplicitly (?:not|excluded?)\b|\bexclusions?\b|"
+    r"\bno longer (?:support|offer|ship|do|fund|build|maintain|accept|run|provide|sell|invest|"
+    r"pursue|work on|develop)\w*\b|\bno [\w\s/-]{0,30}?(?:work|effort|investment|features?|"
+    r"development) (?:is|are|will be) (?:planned|scheduled|funded)\b|"
     r"\bdefer(?:red|ring)? (?:to|until)\b|\bparking lot\b|\bnot now\b",
     IC,
 )
@@ -117,6 +120,20 @@ PLACEHOLDER_RE = re.compile(
 )
 
 
+# an exclusion negated or hedged away: 'nothing is out of scope', 'we will stay flexible',
+# 'no exclusions', 'we rule nothing out'
+NEGATED_EXCLUSION_RE = re.compile(
+    r"\bnothing (?:is |will be |here is )?(?:out of scope|off the table|excluded|ruled out|"
+    r"parked|deprioriti[sz]ed)|\bno (?:exclusions|non-?goals|(?:hard )?limits)\b|"
+    r"\b(?:stay|remain|keep|staying|remaining|keeping) (?:\w+ )?(?:flexible|open to|agile)\b|"
+    r"\brul(?:e|es|ing) (?:nothing|none of (?:this|these|them)) out\b|\bnot rul(?:e|ing) out\b|"
+    r"\beverything (?:is |stays |remains )?(?:in scope|on the table)\b",
+    IC,
+)
+# a tally by status ('| On Hold | 3.3 |'): how much work sits in each state, not a decision
+_STATUS_TALLY = re.compile(r"^[\w\s/-]{2,24}\|\s*[\d.,%\s|]+$")
+
+
 def _is_placeholder(text: str) -> bool:
     return bool(PLACEHOLDER_RE.match(text.strip()))
 
@@ -124,12 +141,22 @@ def _is_placeholder(text: str) -> bool:
 def check_exclusions(plan: Plan) -> Verdict:
     """Pass: the plan says what will not be done."""
     stated = [
-        ln for ln in plan.body_lines() if EXCLUSION_RE.search(ln.plain) and not is_conditional(ln)
+        ln
+        for ln in plan.body_lines()
+        if EXCLUSION_RE.search(ln.plain)
+        and not is_conditional(ln)
+        and not NEGATED_EXCLUSION_RE.search(ln.plain)
+        and not (ln.kind == "table" and _STATUS_TALLY.match(ln.plain))
     ]
     listed = [
         ln
         for ln in plan.with_topic("exclusions")
-        if not _is_placeholder(ln.body) and not is_conditional(ln)
+        if not _is_placeholder(ln.body)
+        and not is_conditional(ln)
+        and not NEGATED_EXCLUSION_RE.search(ln.plain)
+        and not (ln.kind == "table" and not ln.cells)  # a table's header row
+        # a dated line under 'Later' is scheduled, not excluded
+        and (EXCLUSION_RE.search(ln.plain) or not has_specific_date(ln.plain))
     ]
     found = sorted(set(stated) | set(listed), key=lambda ln: ln.number)
     empty_sections = [ln for ln in plan.with_topic("exclusions") if _is_placeholder(ln.body)]
@@ -172,9 +199,19 @@ EVERYTHING_RE = re.compile(
 )
 _COUNTED = re.compile(
     r"\b(?:top[\s-]+)?(" + COUNT_WORD + r")\s+(?:top\s+|key\s+|main\s+|big\s+|strategic\s+)?"
-    r"(?:priorities|things that matter(?: most)?|bets|must-?wins|focus areas|p0s)\b",
+    r"(?:priorities|things that matter(?: most)?|bets|must-?wins|focus areas|p0s|goals|"
+    r"objectives|themes|pillars|okrs)\b",
     IC,
 )
+# a heading (or a 'Goals for this stage:' lead-in) over a short set of goals, objectives or themes
+_GOAL_HEAD = re.compile(
+    r"\b(?:goals|objectives|themes|pillars|focus areas|okrs|objectives and key results)\b", IC
+)
+# a heading that names a period ('2019 Q1', 'Q4 2021', 'FY24', 'H2'): objectives sit under it
+_PERIOD_HEAD = re.compile(
+    r"^\W*(?:(?:q[1-4]|h[12]|fy\s?\d{2,4})\b|(?:19|20)\d\d\b)[\w\s/,.-]{0,24}$", IC
+)
+_MD_LEVEL = re.compile(r"^\s*(#{1,6})\s")
 _SINGLE = re.compile(
     r"\b(?:our|the|my|one)\s+(?:single\s+|one\s+|only\s+|top\s+|number[- ]one\s+|#1\s+|main\s+)+"
     r"(?:priority|focus|goal)\b(?:\s+\w+){0,3}?\s+(?:is|will be)\b",
@@ -214,8 +251,68 @@ def _items_after(plan: Plan, header: Line) -> list[Line]:
     return items
 
 
+def _level(line: Line) -> int:
+    """How deep a heading sits: '#' is 1, '######' 6; a bold or label heading 7; the title 0."""
+    if line.kind == "title":
+        return 0
+    md = _MD_LEVEL.match(line.text)
+    return len(md.group(1)) if md else 7
+
+
+def _is_heading(line: Line) -> bool:
+    return line.kind in ("header", "title") or line.heads
+
+
+def _sub_headings(plan: Plan, head: Line) -> list[Line]:
+    """The headings one level below `head` (a lead-in line: the headings right after it)."""
+    if _is_heading(head):
+        top = _level(head)
+    else:  # a lead-in: the headings must sit inside its own section
+        section = plan.sections[head.section].header
+        top = _level(section) if section is not None else 0
+    children: list[Line] = []
+    level = None
+    for ln in plan.lines[head.index + 1 :]:
+        if not _is_heading(ln):
+            if level is None and ln.kind in ("item", "table") and not _is_heading(head):
+                return []  # a lead-in followed by a list: that list is the set, not headings
+            continue
+        here = _level(ln)
+        if level is None:
+            if here <= top:
+                return []
+            level = here
+        if here < level or here <= top:
+            break
+        if here == level:
+            children.append(ln)
+    return children
+
+
+def _goal_sets(plan: Plan) -> list[tuple[int, list[Line]]]:
+    """Short sets of goals written as headings or a lead-in list: 'Goals' over three subheadings,
+    'Goals for this stage:' over three items, objectives as headings under a quarter."""
+    title = next((ln for ln in plan.content() if ln.kind == "title"), None)
+    okr_doc = title is not None and _GOAL_HEAD.search(title.plain) is not None
+    out: list[tuple[int, list[Line]]] = []
+    for ln in plan.content():
+        lead_in = ln.kind == "text" and ln.plain.endswith(":") and len(ln.plain) <= 160
+        if not (_is_heading(ln) or ln.label or lead_in):
+            continue
+        named = ln.kind != "title" and _GOAL_HEAD.search(ln.label or ln.plain) is not None
+        period = _is_heading(ln) and okr_doc and _PERIOD_HEAD.match(ln.plain) is not None
+        if not (named or period):
+            continue
+        children = [c for c in _sub_headings(plan, ln) if not _PERIOD_HEAD.match(c.plain)]
+        items = [] if children else _items_after(plan, ln) if named else []
+        for found in (children, list(dict.fromkeys(items))):
+            if 2 <= len(found) <= 4:
+                out.append((len(found), [ln, *found]))
+    return out
+
+
 def _priority_lists(plan: Plan) -> list[tuple[int, list[Line]]]:
-    lists: list[tuple[int, list[Line]]] = []
+    lists: list[tuple[int, list[Line]]] = _goal_sets(plan)
     for head in plan.headers("priorities"):
         counted = _COUNTED.search(head.plain)
         if head.label and head.body and head.kind != "header":

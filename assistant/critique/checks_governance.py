@@ -17,7 +17,8 @@ FREQUENCY_RE = re.compile(
     rf"each (?:week|month|quarter|sprint|{_DAYS})|(?:mon|tues|wednes|thurs|fri)days|"
     rf"every (?:two|2|three|3|four|4|six|6) (?:weeks|months)|twice a (?:week|month|quarter)|once a (?:week|month|quarter|fortnight)|"
     rf"first {_DAYS} of (?:the|each|every) month|(?:end|start) of (?:each|every) "
-    rf"(?:sprint|week|month|quarter)|per sprint|wbr|mbr|qbr|biweekly)\b",
+    rf"(?:sprint|week|month|quarter)|per (?:sprint|quarter)|wbr|mbr|qbr|biweekly|"
+    rf"twice a year|(?:semi-?|bi-?)annual(?:ly)?|(?:every|each) (?:release|iteration|cycle))\b",
     IC,
 )
 _ANNUAL = re.compile(r"\b(?:annual(?:ly)?|yearly|once a year|every year|each year)\b", IC)
@@ -27,7 +28,17 @@ _REVIEW = re.compile(
     r"reporting|updates?|pack|readouts?|huddles?|1:1s?|one-to-ones?|demos?|checkpoints?|"
     r"go/no-go|confidence|planning|catch-?ups?|sessions?|scorecard|dashboard|wbr|mbr|qbr|"
     r"posted|grading|mtg|progress|look at|looks at|go over|goes over|go through|discuss\w*|"
-    r"walk ?through|inspect\w*|assess\w*|evaluat\w*)\b",
+    r"walk ?through|inspect\w*|assess\w*|evaluat\w*|scor(?:ed|ing)|"
+    r"revisit\w*)\b",
+    IC,
+)
+# progress looked at on some rhythm that is not a set review: OKRs scored mid- and end-of-quarter,
+# a document 'revisited regularly'
+_LOOSE_RHYTHM = re.compile(
+    r"\b(?:(?:mid|end)[- ]of[- ](?:the[- ])?quarter|mid-?q(?:uarter)?|eoq|end-?q|"
+    r"(?:revisit\w*|review\w*|track\w*|updat\w*|discuss\w*|scor\w*) regularly|regularly "
+    r"(?:revisit\w*|review\w*|track\w*|updat\w*|discuss\w*|scor\w*)|periodic(?:ally)?)\b|"
+    r"\((?:\w+[- ])?scored\)",
     IC,
 )
 _AD_HOC = re.compile(
@@ -50,6 +61,10 @@ def check_cadence(plan: Plan) -> Verdict:
                 loose.append(ln)
         elif _ANNUAL.search(ln.plain) and _REVIEW.search(ln.plain):
             annual.append(ln)
+    for ln in plan.content():
+        if not (rhythm or loose) and _LOOSE_RHYTHM.search(ln.plain) and not in_topics(ln, "risks"):
+            loose.append(ln)
+            break
     if rhythm:
         return Verdict(
             "pass",

@@ -204,6 +204,14 @@ def _is_leading(plan: Plan, line: Line) -> bool:
     return bool(section.header is not None and LEADING_RE.search(section.header.plain))
 
 
+def _is_placeholder_item(line: Line) -> bool:
+    return bool(
+        re.match(
+            r"^\W*(?:tbd|tbc|n/?a|none|to be (?:defined|decided|confirmed))\W*$", line.body, IC
+        )
+    )
+
+
 def check_leading_indicators(plan: Plan) -> Verdict:
     """Pass: leading indicators are named and tied to the lagging results they predict."""
     tables = [ln for ln in plan.body_lines() if ln.kind == "table" and column(ln, "leading")]
@@ -213,6 +221,20 @@ def check_leading_indicators(plan: Plan) -> Verdict:
         re.search(r"\blagging\b|\boutcomes?\b", ln.plain, IC) for ln in plan.content()
     )
     paired = [ln for ln in tables if (column(ln, "leading") or "").strip("- ")]
+    # a section of leading indicators ('## Leading indicators (weekly)'): its items are the
+    # indicators, tagged or not; beside the plan's lagging results they are paired
+    section = [
+        ln
+        for ln in plan.body_lines()
+        if ln.kind in ("item", "table")
+        and plan.sections[ln.section].header is not None
+        and LEADING_RE.search(plan.sections[ln.section].header.plain)
+        and not _is_placeholder_item(ln)
+    ]
+    if len(section) >= 2 and has_lagging:
+        paired += [ln for ln in section if ln not in paired]
+    elif section:
+        leading += [ln for ln in section if ln not in leading]
     if typed["leading"] and typed["lagging"]:
         paired += [ln for ln in typed["leading"] if ln not in paired]
     elif typed["leading"]:
@@ -319,28 +341,99 @@ def _count_measures(plan: Plan) -> tuple[int, list[Line]]:
     if explicit:
         n, line = max(explicit, key=lambda pair: pair[0])
         return n, [line]
-    total, lines = 0, []
-    for ln in plan.body_lines():
-        elsewhere = in_topics(ln, "risks", "cadence", "decisions", "capacity", "dependencies")
-        if elsewhere and not (ln.okr or in_topics(ln, "metrics")):
+    title = next((ln for ln in plan.content() if ln.kind == "title"), None)
+    okr_doc = title is not None and _OKR_DOC.search(title.plain) is not None
+    groups: dict[int, tuple[int, list[Line]]] = {}
+    group, group_level, period = -1, 0, False
+    for ln in plan.content():
+        if ln.kind in ("header", "title") or ln.heads:
+            level = _heading_level(ln)
+            if _PERIOD_HEAD.match(ln.plain) or _TEAM_HEAD.search(ln.plain):
+                group, group_level = ln.index, level  # a scorecard per period or per team
+                period = _PERIOD_HEAD.match(ln.plain) is not None
+            elif level <= group_level:
+                group, group_level, period = -1, 0, False
+            if not ln.heads:
+                continue
+        if ln.kind not in ("item", "table", "text"):
             continue
-        if ln.okr == "O" and not is_target_line(ln):
-            continue
-        listed = _listed_measures(ln)
-        if ln.kind == "table" and ln.cells and is_target_line(ln):
-            n = 1 + bool((column(ln, "leading") or "").strip("- "))
-        elif listed:
-            n = listed
-        elif is_target_line(ln):
-            n = max(1, len(CHANGE_RE.findall(ln.plain)), _numbered_clauses(ln.plain))
-        elif ln.okr == "KR" or (ln.kind == "item" and in_topics(ln, "metrics")):
-            n = 1
-        else:
-            n = 0
+        header = plan.sections[ln.section].header
+        in_period = period and header is not None and header.index != group
+        n = _measures_on(plan, ln, okr_doc, in_period)
         if n:
-            total += n
-            lines.append(ln)
-    return total, lines
+            total, lines = groups.get(group, (0, []))
+            groups[group] = (total + n, [*lines, ln])
+    if not groups:
+        return 0, []
+    if -1 in groups and len(groups) > 1:  # measures outside any period or team: everyone's
+        shared, shared_lines = groups.pop(-1)
+        groups = {k: (n + shared, [*shared_lines, *ls]) for k, (n, ls) in groups.items()}
+    return max(groups.values(), key=lambda pair: pair[0])
+
+
+# an OKR set: its list items under each objective are key results, so measures
+_OKR_DOC = re.compile(r"\bokrs?\b|\bobjectives\b|\bkey results\b", IC)
+# a heading that names a period ('2019 Q1', 'Q4 2021', 'FY24'): each period has its own scorecard
+_PERIOD_HEAD = re.compile(
+    r"^\W*(?:(?:q[1-4]|h[12]|fy\s?\d{2,4})\b|(?:19|20)\d\d\b)[\w\s/,.()-]{0,24}$", IC
+)
+# a heading that names a team: the rubric counts measures per team
+_TEAM_HEAD = re.compile(r"\b(?:team|squad|tribe|department|dept|guild|chapter)\b", IC)
+# a section that explains the method (what an OKR is, how they are tracked), not the measures
+_META_HEAD = re.compile(
+    r"\bwhat (?:is|are) (?:an? )?(?:okrs?|kpis?)\b|\bprocess\b|\bguidelines?\b|\bids?\b|"
+    r"\btransparency\b|\btracking\b|\bglossary\b|\bdefinitions?\b|\bformat\b",
+    IC,
+)
+# a tag on each key result in a list of them: '[P0] ...; [P1] ...' or '... — 0.7; ... — 1'
+_KR_TAG = re.compile(r"\[p\d\]|[—–]\s*(?:0?\.\d+|[01](?:\.0+)?)\s*(?=;|$)", IC)
+_MD_LEVEL = re.compile(r"^\s*(#{1,6})\s")
+# sections whose items may be key results (not milestones, exclusions, risks...)
+_KR_TOPICS = frozenset({"metrics", "priorities", "owners"})
+
+
+def _heading_level(line: Line) -> int:
+    if line.kind == "title":
+        return 0
+    md = _MD_LEVEL.match(line.text)
+    return len(md.group(1)) if md else 7
+
+
+def _measures_on(plan: Plan, ln: Line, okr_doc: bool, in_period: bool = False) -> int:
+    """How many measures a body line names (0 when it names none)."""
+    if ln.kind not in ("item", "table", "text"):
+        return 0
+    header = plan.sections[ln.section].header
+    if header is not None and _META_HEAD.search(header.plain):
+        return 0
+    elsewhere = in_topics(ln, "risks", "cadence", "decisions", "capacity", "dependencies")
+    if elsewhere and not (ln.okr or in_topics(ln, "metrics")):
+        return 0
+    if ln.okr == "O" and not is_target_line(ln):
+        return 0
+    # the items under an objective (a heading naming one, or any heading inside a quarter)
+    under_objective = header is not None and (
+        in_period or header.okr == "O" or "metrics" in plan.sections[ln.section].topics
+    )
+    if (
+        okr_doc
+        and ln.kind == "item"
+        and not ln.okr
+        and ln.text[:1] not in (" ", "\t")
+        and not _SCORE_LABEL.search(ln.label)
+        and plan.sections[ln.section].topics <= _KR_TOPICS
+        and not LEADING_RE.search(ln.plain)
+        and (_KR_TAG.search(ln.plain) or under_objective)
+    ):
+        return max(1, len(_KR_TAG.findall(ln.plain)))  # a key result (or a tagged list of them)
+    listed = _listed_measures(ln)
+    if ln.kind == "table" and ln.cells and is_target_line(ln):
+        return 1 + bool((column(ln, "leading") or "").strip("- "))
+    if listed:
+        return listed
+    if is_target_line(ln):
+        return max(1, len(CHANGE_RE.findall(ln.plain)), _numbered_clauses(ln.plain))
+    return int(ln.okr == "KR" or (ln.kind == "item" and in_topics(ln, "metrics")))
 
 
 def _numbered_clauses(text: str) -> int:

@@ -1,0 +1,68 @@
+"""Real published plans (evals/plans_real/): the checker's agreement with two labellers on the
+dev split, as a ratchet. The holdout split is never looked at here.
+
+Scoring as in the critique eval: exact match 1, pass/partial or partial/fail 0.5, else 0; the
+mean per check, then the mean over checks. Plans the guard refuses as "not a plan" are left
+out (they get no verdicts), and their number may not grow.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.critique import critique_plan
+from assistant.errors import NotAPlanError
+
+PLANS = Path(__file__).resolve().parent.parent / "evals" / "plans_real" / "plans.jsonl"
+
+# Measured 0.852 (14 checks, 38 of the 40 dev plans judged); 0.753 before the generalisation.
+DEV_MEAN_CHECK_AGREEMENT_MIN = 0.83
+DEV_REFUSED_MAX = 2
+
+
+def _credit(expected: str, got: str) -> float:
+    if expected == got:
+        return 1.0
+    if "partial" in (expected, got) and "n/a" not in (expected, got):
+        return 0.5
+    return 0.0
+
+
+def _dev_plans() -> list[dict]:
+    rows = [json.loads(line) for line in PLANS.read_text(encoding="utf-8").splitlines() if line]
+    return [r for r in rows if r["split"] == "dev"]
+
+
+@pytest.fixture(scope="module")
+def dev_agreement() -> tuple[dict[str, float], int]:
+    per_check: dict[str, list[float]] = {}
+    refused = 0
+    for plan in _dev_plans():
+        try:
+            result = critique_plan(plan["text"])
+        except NotAPlanError:
+            refused += 1
+            continue
+        got = {c.id: c.status for c in result.checks}
+        for check, expected in plan["expected"].items():
+            per_check.setdefault(check, []).append(_credit(expected, got.get(check, "n/a")))
+    return {k: sum(v) / len(v) for k, v in per_check.items()}, refused
+
+
+def test_dev_split_is_the_one_measured() -> None:
+    assert len(_dev_plans()) == 40
+
+
+def test_dev_mean_check_agreement_ratchet(dev_agreement) -> None:
+    accuracy, _ = dev_agreement
+    mean = sum(accuracy.values()) / len(accuracy)
+    assert len(accuracy) == 14
+    assert mean >= DEV_MEAN_CHECK_AGREEMENT_MIN, {k: round(v, 3) for k, v in accuracy.items()}
+
+
+def test_dev_plans_refused_do_not_grow(dev_agreement) -> None:
+    _, refused = dev_agreement
+    assert refused <= DEV_REFUSED_MAX

@@ -15,20 +15,13 @@ import pytest
 
 from assistant.critique import critique_plan
 from assistant.errors import NotAPlanError
+from assistant.evaluation.suites import _credit  # the critique eval's own scoring
 
 PLANS = Path(__file__).resolve().parent.parent / "evals" / "plans_real" / "plans.jsonl"
 
 # Measured 0.852 (14 checks, 38 of the 40 dev plans judged); 0.753 before the generalisation.
 DEV_MEAN_CHECK_AGREEMENT_MIN = 0.83
 DEV_REFUSED_MAX = 2
-
-
-def _credit(expected: str, got: str) -> float:
-    if expected == got:
-        return 1.0
-    if "partial" in (expected, got) and "n/a" not in (expected, got):
-        return 0.5
-    return 0.0
 
 
 def _dev_plans() -> list[dict]:

@@ -81,7 +81,7 @@ def authenticate(token: str | None, keys: dict[str, frozenset[str]] | None) -> P
         raise AuthError("missing API key: send Authorization: Bearer <key>")
     for key, workspaces in keys.items():
         if hmac.compare_digest(token.encode(), key.encode()):
-            return Principal(f"key-{hashlib.sha256(key.encode()).hexdigest()[:6]}", workspaces)
+            return Principal(f"key-{hashlib.sha256(key.encode()).hexdigest()[:16]}", workspaces)
     raise AuthError("unknown API key")
 
 

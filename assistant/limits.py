@@ -64,17 +64,48 @@ class RateLimiter:
             del self.buckets[who]
 
 
-def _header(scope: Scope, name: bytes) -> str:
+def header(scope: Scope, name: bytes) -> str:
     for key, value in scope.get("headers") or []:
         if key.lower() == name:
             return value.decode("latin-1")
     return ""
 
 
+async def read_body(receive: Receive, limit: int) -> tuple[bytes, bool] | None:
+    """Read a request body up to `limit` bytes: (body, whole?), or None if the client left.
+
+    Reading stops past the limit (`whole` is False): nothing larger is ever held.
+    """
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        body.extend(message.get("body", b""))
+        if len(body) > limit:
+            return bytes(body), False
+        if not message.get("more_body", False):
+            return bytes(body), True
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the app a body already read, then the client's own messages."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
 def bearer(scope: Scope) -> str | None:
     """The bearer token of a request, if any."""
-    header = _header(scope, b"authorization")
-    return header[7:].strip() if header.lower().startswith("bearer ") else None
+    value = header(scope, b"authorization")
+    return value[7:].strip() if value.lower().startswith("bearer ") else None
 
 
 def client_of(scope: Scope) -> str:
@@ -156,7 +187,7 @@ class RequestGuard:
             wait = self.limiter.check(bucket)
             if wait:
                 return (429, "rate_limited", "rate limit exceeded: slow down and retry later", wait)
-        length = _header(scope, b"content-length")
+        length = header(scope, b"content-length")
         if length.isdigit() and int(length) > self.max_bytes:
             return (413, "request_too_large", f"request body over {self.max_bytes} bytes", None)
         return None

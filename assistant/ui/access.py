@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 from assistant.auth import OPEN, AuthError, Principal, authenticate, load_keys
 from assistant.config import DEFAULT_WORKSPACE
+from assistant.limits import header, read_body, refuse, replaying
 
 Keys = Mapping[str, frozenset[str]]
 
@@ -76,22 +77,31 @@ class KeyLogin:
         if self.keys is None:
             return OPEN
         headers = getattr(request, "headers", None) if request is not None else None
-        cookie = headers.get("cookie", "") if headers is not None else ""
-        with self._lock:
-            key = next((self._sessions[t] for t in login_tokens(cookie) if t in self._sessions), None)
+        key = self.key_for(headers.get("cookie", "") if headers is not None else "")
         if key is None:
             raise AuthError("log in with your API key first")
         return authenticate(key, self.keys)
 
+    def key_for(self, cookie_header: str) -> str | None:
+        """The key a request's login cookie was issued for (None: no bound login)."""
+        with self._lock:
+            return next((self._sessions[t] for t in login_tokens(cookie_header)
+                         if t in self._sessions), None)
 
-def login_tokens(cookie_header: str) -> list[str]:
-    """The values of Gradio's access-token cookies in a Cookie header."""
-    tokens = []
+
+def access_token_cookies(cookie_header: str) -> list[tuple[str, str]]:
+    """(name, value) of Gradio's access-token cookies in a Cookie header."""
+    cookies = []
     for part in cookie_header.split(";"):
         name, _, value = part.strip().partition("=")
         if name.startswith("access-token") and value:
-            tokens.append(value)
-    return tokens
+            cookies.append((name, value))
+    return cookies
+
+
+def login_tokens(cookie_header: str) -> list[str]:
+    """The values of Gradio's access-token cookies in a Cookie header."""
+    return [value for _, value in access_token_cookies(cookie_header)]
 
 
 class LoginBinder:
@@ -113,23 +123,11 @@ class LoginBinder:
         if not path.rstrip("/").endswith("/login"):
             await self.app(scope, receive, send)
             return
-        body = bytearray()
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body.extend(message.get("body", b""))
-            more = message.get("more_body", False) and len(body) <= _MAX_LOGIN_BYTES
-        key = await _password(scope, bytes(body))
-        replayed = False
-
-        async def replay():
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": bytes(body), "more_body": False}
+        read = await read_body(receive, _MAX_LOGIN_BYTES)
+        if read is None:
+            return
+        body = read[0]  # a login form past the cap is cut there: nobody's password is that long
+        key = await _password(scope, body)
 
         async def watch(message) -> None:
             if message["type"] == "http.response.start" and message["status"] in (200, 302, 303):
@@ -139,20 +137,14 @@ class LoginBinder:
                             self.login.bind_session(token, key)
             await send(message)
 
-        await self.app(scope, replay, watch)
+        await self.app(scope, replaying(body, receive), watch)
 
 
     async def _event(self, scope, receive, send) -> None:
         """Every POST to Gradio's routes needs a login bound to a key, before its body is read
         (Gradio leaves some, such as /gradio_api/stream, /cancel and /reset, open), and is
         rate-limited per key: a junk cookie buys neither a session nor a fresh bucket."""
-        from assistant.limits import refuse
-
-        headers = dict(scope.get("headers") or [])
-        cookie = headers.get(b"cookie", b"").decode("latin-1")
-        with self.login._lock:
-            key = next((self.login._sessions[t] for t in login_tokens(cookie)
-                        if t in self.login._sessions), None)
+        key = self.login.key_for(header(scope, b"cookie"))
         if key is None:
             await refuse(send, 401, "unauthorized", "log in with your API key first")
             return

@@ -19,14 +19,21 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import Iterator
 from typing import Any
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from assistant.limits import (
+    ASGIApp,
+    Message,
+    Receive,
+    Scope,
+    Send,
+    header,
+    read_body,
+    refuse,
+    replaying,
+)
+from assistant.ui.access import access_token_cookies
 
 # every Gradio route that takes event data: the queue, the direct calls, and /stream/{event},
 # which replaces a queued event's data (it must name only this session's files as well)
@@ -76,15 +83,8 @@ def _canonical(path: str) -> str:
 
 def session_of(scope: Scope) -> str:
     """The caller's login session: Gradio's access-token cookies ("" when there is no login)."""
-    cookies: list[str] = []
-    for name, value in scope.get("headers") or []:
-        if name.lower() != b"cookie":
-            continue
-        for part in value.decode("latin-1").split(";"):
-            key, _, val = part.strip().partition("=")
-            if key.startswith("access-token"):
-                cookies.append(f"{key}={val}")
-    return "|".join(sorted(cookies))
+    cookies = access_token_cookies(header(scope, b"cookie"))
+    return "|".join(sorted(f"{name}={value}" for name, value in cookies))
 
 
 def file_refs(value: Any, depth: int = 0) -> Iterator[str]:
@@ -156,36 +156,19 @@ class UploadGuard:
             self.registry.add(session, [p for p in paths if isinstance(p, str)])
 
     async def _event(self, scope: Scope, receive: Receive, send: Send) -> None:
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > _MAX_EVENT_BYTES:
-                await _refuse(send, 413, "request_too_large",
-                              f"an event body may hold at most {_MAX_EVENT_BYTES} bytes")
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
+        read = await read_body(receive, _MAX_EVENT_BYTES)
+        if read is None:
+            return
+        body, whole = read
+        if not whole:
+            await refuse(send, 413, "request_too_large",
+                         f"an event body may hold at most {_MAX_EVENT_BYTES} bytes")
+            return
         problem = self._check(session_of(scope), body)
         if problem:
-            await _refuse(send, 403, "file_not_uploaded", problem)
+            await refuse(send, 403, "file_not_uploaded", problem)
             return
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(body, receive), send)
 
     def _check(self, session: str, body: bytes) -> str | None:
         try:
@@ -197,11 +180,3 @@ class UploadGuard:
             if not self.registry.owns(session, ref):
                 return "a file in this request was not uploaded in this session: upload it first"
         return None
-
-
-async def _refuse(send: Send, status: int, code: str, message: str) -> None:
-    body = json.dumps({"error": {"code": code, "message": message}}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})

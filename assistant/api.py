@@ -388,12 +388,11 @@ async def _document_body(request: Request) -> tuple[str, str | None, str | None,
 def check_document_text(text: str, name: str) -> None:
     """A document must hold visible text and no lone surrogates (its size is the file limit's)."""
     from assistant.errors import EmptyTextError
-    from assistant.pipeline import visible_text
+    from assistant.pipeline import check_characters, visible_text
 
     if not visible_text(text):
         raise EmptyTextError(f"{name}: the document has no text")
-    if any("\ud800" <= c <= "\udfff" for c in text):
-        raise UserError(f"{name}: the document holds an invalid character (a lone UTF-16 surrogate)")
+    check_characters(text, f"document {name}")
 
 
 def _mount_ui(app: FastAPI) -> None:

@@ -42,8 +42,7 @@ def check_text(text: str | None, what: str = "text") -> str:
     """
     if text is None or not isinstance(text, str) or not visible_text(text):
         raise EmptyTextError(f"the {what} is empty: describe the problem in a sentence or more")
-    if _SURROGATE.search(text):
-        raise UserError(f"the {what} holds an invalid character (a lone UTF-16 surrogate)")
+    check_characters(text, what)
     limit = get_settings().max_text_chars
     if len(text) > limit:
         raise TextTooLongError(
@@ -53,6 +52,12 @@ def check_text(text: str | None, what: str = "text") -> str:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_characters(text: str, what: str = "text") -> None:
+    """Refuse a lone UTF-16 surrogate (possible in JSON, never in real text) with a clear error."""
+    if _SURROGATE.search(text):
+        raise UserError(f"the {what} holds an invalid character (a lone UTF-16 surrogate)")
 
 
 def visible_text(text: str) -> str:
@@ -79,8 +84,8 @@ def _history(history: Sequence[HistoryMessage | dict] | None, text: str) -> list
     if total > limit:
         raise TextTooLongError(f"the conversation has {total} characters; the limit is {limit} "
                                "(ASSISTANT_MAX_TEXT_CHARS) for the text and its history together")
-    if any(_SURROGATE.search(t.content) for t in turns):
-        raise UserError("the history holds an invalid character (a lone UTF-16 surrogate)")
+    for turn in turns:
+        check_characters(turn.content, "history")
     return turns
 
 

@@ -118,8 +118,6 @@ class LLMEngine(Engine):
         escalation = local.escalation
         if out.escalation and escalation is None:
             escalation = Escalation(kind="other_safety", message=restore(out.escalation, mapping))
-        if escalation is not None:
-            steps = [s for s in steps if s.category != "interpersonal"]
         text = lambda v: restore(v, mapping)  # noqa: E731
         return Diagnosis(
             category=category, confidence=round(confidence, 4), scores=scores,

@@ -92,8 +92,9 @@ class LocalEngine(Engine):
         escalation, safety_check = self.safety.screen(text, ev)
         in_scope = self.in_scope(text, ev)
         warnings: list[str] = []
-        steps = [] if escalation is not None else self._steps(request.step_hits, top, secondary if close else None)
-        if escalation is not None:
+        if escalation is None:
+            steps = self._steps(request.step_hits, top, secondary if close else None)
+        else:  # no mediation step; the pipeline shows none at all (settle_special_cases)
             steps = [s for s in self._steps(request.step_hits, top, None) if s.category != "interpersonal"]
             warnings.append("safety matter detected: escalate rather than coach; no mediation step is recommended")
         confidence = round(float(p1), 4)

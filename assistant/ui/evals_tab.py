@@ -79,23 +79,25 @@ def past_runs(principal: Principal = OPEN) -> list[Path]:
     folder = runs_dir()
     if not folder.is_dir():
         return []
-    runs = []
-    for path in folder.iterdir():
-        if not (path / "results.json").is_file():
-            continue
-        try:
-            results = load_results(path)
-        except UserError:
-            continue
-        if visible_to(results, principal):
-            runs.append(path)
+    runs = [path for path in folder.iterdir() if _visible_run(path, principal)]
     return sorted(runs, key=lambda p: p.name, reverse=True)
 
 
+def _visible_run(path: Path, principal: Principal) -> bool:
+    """A readable run folder that `principal` may see."""
+    if not (path / "results.json").is_file():
+        return False
+    try:
+        return visible_to(load_results(path), principal)
+    except UserError:
+        return False
+
+
 def run_folder(name: str, principal: Principal) -> Path:
-    """The run folder called `name` if `principal` may see it (else NotFoundError)."""
+    """The run folder called `name` if `principal` may see it (else NotFoundError); reads that
+    run's results only."""
     folder = runs_dir() / Path(name or "").name  # a name, never a path
-    if not name or folder not in past_runs(principal):
+    if folder.name in ("", ".", "..") or not _visible_run(folder, principal):
         raise NotFoundError(f"no eval run named '{Path(name or '').name}'")
     return folder
 

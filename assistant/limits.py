@@ -38,10 +38,6 @@ class RateLimiter:
         self.buckets: dict[str, tuple[float, float]] = {}
         self.lock = threading.Lock()
 
-    def allow(self, who: str) -> bool:
-        """Take one token for `who`; False when the bucket is empty."""
-        return self.check(who) == 0
-
     def check(self, who: str) -> int:
         """Take one token for `who`: 0 when allowed, else the seconds to wait (Retry-After)."""
         now = time.monotonic()

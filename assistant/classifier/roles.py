@@ -53,10 +53,6 @@ class RoleModel:
             return np.zeros((0, len(ROLES)), dtype=np.float32)
         return _softmax(self.model.logits(role_features(vectors, sentences)))
 
-    def roles(self, vectors: np.ndarray, sentences: list[str]) -> list[str]:
-        """The likeliest role of each sentence."""
-        return [ROLES[int(i)] for i in self.probabilities(vectors, sentences).argmax(1)]
-
     def save(self, path: Path = ROLES_ARTIFACT) -> None:
         meta = {"fingerprint": self.fingerprint, "feature_version": ROLES_FEATURE_VERSION,
                 "roles": list(ROLES), **self.info}

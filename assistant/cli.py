@@ -112,7 +112,7 @@ def _read_text_arg(value: str) -> str:
 
 
 def _render_diagnosis(d) -> str:
-    from assistant.render import headline
+    from assistant.render import headline, plan_evidence_lines, plan_where
 
     normal = d.in_scope and d.escalation is None
     lines = [f"Root cause: {d.category.upper()} (confidence {d.confidence:.0%}, engine {d.engine})"
@@ -131,6 +131,9 @@ def _render_diagnosis(d) -> str:
             lines.append(f"  {i}. [{step.step_id}] {step.title}")
             lines.append(f"     Do: {step.action}")
             lines.append(f"     Why: {step.why}")
+            lines += [f"     Change in your plan: {plan_where(e)}: \"{e.quote}\"" for e in step.plan_evidence]
+    if d.plan_evidence:
+        lines += ["", "From your plans:"] + [f"  - {line}" for line in plan_evidence_lines(d)]
     if d.anti_patterns:
         lines += ["", "Band-aids to avoid:"] + [f"  - {a}" for a in d.anti_patterns]
     if d.follow_up_questions:

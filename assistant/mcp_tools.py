@@ -119,7 +119,7 @@ def run_add_plan(text: str, title: str, workspace: str) -> AddPlanResult:
 
 def summarize_diagnosis(d: Diagnosis) -> str:
     """A short readable summary of a Diagnosis (the structured result has everything)."""
-    from assistant.render import headline
+    from assistant.render import headline, plan_where
 
     lines = []
     if d.escalation is not None:
@@ -131,6 +131,8 @@ def summarize_diagnosis(d: Diagnosis) -> str:
     lines.append(d.root_cause)
     for i, step in enumerate(d.steps[:3], 1):
         lines.append(f"{i}. {step.title}: {step.action} [sop://{step.step_id}]")
+    lines += [f"From your plan, {plan_where(e)} ({e.direction} {e.category}): \"{e.quote}\""
+              for e in d.plan_evidence[:3]]
     if d.follow_up_questions:
         lines.append("Ask next: " + " ".join(d.follow_up_questions[:2]))
     lines += [f"Warning: {w}" for w in d.warnings]

@@ -28,7 +28,9 @@ from assistant.workspaces import check_workspace
 
 STEP_HITS = 30
 PLAN_HITS = 3
-PLAN_MIN_SCORE = 0.3
+PLAN_DOCS = 2
+PLAN_MIN_SCORE = 0.3  # a plan chunk this close to the text is cited
+PLAN_READ_SCORE = 0.2  # a plan with a chunk this close is read for evidence (plan_evidence.py)
 
 
 MAX_HISTORY_MESSAGES = 100
@@ -89,8 +91,8 @@ def _history(history: Sequence[HistoryMessage | dict] | None, text: str) -> list
     return turns
 
 
-def retrieve(text: str, workspace: str) -> tuple[list[SearchHit], list[SearchHit]]:
-    """SOP step chunks and the workspace's plan chunks nearest to the text."""
+def retrieve(text: str, workspace: str, plan_min: float = PLAN_MIN_SCORE) -> tuple[list[SearchHit], list[SearchHit]]:
+    """SOP step chunks and the workspace's plan chunks nearest to the text (at least `plan_min`)."""
     store = get_store()
     ensure_framework_indexed(store)
     vector = store.embedder.embed([text])[0]
@@ -102,7 +104,7 @@ def retrieve(text: str, workspace: str) -> tuple[list[SearchHit], list[SearchHit
         plans = [
             h for h in hits_from_result(
                 store.query(vector, PLAN_HITS, {"$and": [{"workspace": workspace}, {"kind": "plan"}]})
-            ) if h.score >= PLAN_MIN_SCORE
+            ) if h.score >= plan_min
         ]
     return steps, plans
 
@@ -132,19 +134,27 @@ def diagnose(
     The result is stored (fetch it again by `diagnosis_id`) unless `store` is False.
     """
     from assistant.injection import strip_instructions
+    from assistant.plan_evidence import documents_for, split_pasted_plan
 
     text, removed = strip_instructions(check_text(text))
     if not text:
         raise EmptyTextError("the text holds only instructions to the assistant, no problem to diagnose")
     turns = _history(history, text)
+    pasted = []  # plans pasted into the conversation: read for it, never stored
     for turn in turns:
         if turn.role == "user":
             turn.content, dropped = strip_instructions(turn.content)
             removed += dropped
+            turn.content, plan = split_pasted_plan(turn.content)
+            pasted += [plan] if plan else []
+    text, plan = split_pasted_plan(text)
+    pasted += [plan] if plan else []
     workspace = check_workspace(workspace)
     request = DiagnoseRequest(text=text, history=turns, workspace=workspace)
     name = engine or get_settings().resolved_engine
-    request.step_hits, request.plan_hits = retrieve(request.user_text, workspace)
+    request.step_hits, plan_hits = retrieve(request.user_text, workspace, PLAN_READ_SCORE)
+    request.plan_hits = [h for h in plan_hits if h.score >= PLAN_MIN_SCORE]  # the ones cited
+    request.plans = (pasted[::-1] + documents_for(plan_hits, workspace))[:PLAN_DOCS]
     offered = {h.chunk_id for h in request.step_hits + request.plan_hits}
     chosen = get_engine(name)  # a misconfigured engine is the caller's error, not a fallback
     try:
@@ -161,12 +171,62 @@ def diagnose(
             f"{removed} embedded instruction(s) in the text were ignored (descriptions are data, not instructions)"
         )
     result = verify_citations(result, offered)
+    attach_plan_evidence(result, request)
     result = settle_special_cases(result)
     if store:
         from assistant import db
 
         db.save_diagnosis(result, request.user_text)
     return result
+
+
+def attach_plan_evidence(result: Diagnosis, request: DiagnoseRequest) -> None:
+    """Quote what the plans show about the leading root causes: in `plan_evidence`, on the steps
+    that would change those lines (such a step, when retrieved, leads the list), and in one
+    sentence of the rationale."""
+    if not request.plans:
+        return
+    from assistant.critique.rubric import RUBRIC_BY_ID
+    from assistant.knowledge import all_steps
+    from assistant.plan_evidence import bearing, evidence
+    from assistant.retrieval.search import _snippet
+    from assistant.schema import Citation, Step
+
+    ranked = [c for c, p in result.scores.ranked() if p >= 0.15][:2] or [result.category]
+    items = bearing(evidence(request.plans), ranked)
+    result.plan_evidence = items
+    failing = [i for i in items if i.direction == "for" and i.category == result.category]
+    if failing and result.steps:  # the step that would change the plan's weakest lines comes first
+        known = all_steps()
+        wanted = [sid for sid in RUBRIC_BY_ID[failing[0].check_id].steps
+                  if sid in known and known[sid].category == result.category]
+        chunks = _step_chunks(wanted[:1])
+        for step_id in wanted[:1]:
+            if step_id not in chunks:
+                continue
+            step, (chunk_id, meta, doc) = known[step_id], chunks[step_id]
+            count = len(result.steps)
+            result.steps = [s for s in result.steps if s.step_id != step_id]
+            citation = Citation(chunk_id=chunk_id, source=meta.get("source"), title=meta.get("title"),
+                                snippet=_snippet(doc), kind="framework", sop_id=step.sop_id, step_id=step_id)
+            result.steps.insert(0, Step(sop_id=step.sop_id, step_id=step.step_id, title=step.title,
+                                        action=step.action, why=step.why, category=step.category,
+                                        citations=[citation]))
+            if all(c.chunk_id != chunk_id for c in result.citations):
+                result.citations.insert(0, citation)
+            result.steps = result.steps[:count]
+            break
+    for step in result.steps:
+        step.plan_evidence = [i for i in items if i.direction == "for"
+                              and step.step_id in RUBRIC_BY_ID[i.check_id].steps][:2]
+    lead = next((i for i in items if i.category == result.category), None)
+    if lead is not None:
+        from assistant.render import plan_where
+
+        where = plan_where(lead)
+        finding = lead.finding.rstrip(".")
+        verdict = ("supports" if lead.direction == "for" else "argues against") + f" {lead.category}"
+        result.rationale = f"Your plan ({where}): {finding}. That {verdict}. {result.rationale}".strip()
 
 
 NOT_ORGANISATIONAL = ("Not an organisational problem: this text does not describe a problem in a "
@@ -189,6 +249,7 @@ def settle_special_cases(result: Diagnosis) -> Diagnosis:
         except AssistantError:
             title = result.escalation.kind.replace("_", " ")
         result.steps, result.anti_patterns, result.follow_up_questions = [], [], []
+        result.plan_evidence = []
         result.root_cause = (f"A safety matter ({title}), not an organisational problem to coach: "
                              "it needs the people named in the escalation, now.")
         result.rationale = (f"The description holds what looks like {title}. That outranks any "
@@ -204,21 +265,28 @@ def settle_special_cases(result: Diagnosis) -> Diagnosis:
                             "describe what happens at work, who is involved and what was tried.")
         result.would_change_if = ""
         result.cues = []
+        result.plan_evidence = []
     return result
 
 
-def _resolve_step_chunks(critique) -> None:
-    """Fill each citation's chunk id (and snippet) from the index, by its step id."""
+def _step_chunks(step_ids: list[str]) -> dict[str, tuple[str, dict[str, Any], str]]:
+    """step id -> (chunk id, metadata, text) of the SOP chunk that holds the step."""
     store = get_store()
     ensure_framework_indexed(store)
-    step_ids = sorted({c.step_id for check in critique.checks for c in check.citations if c.step_id})
     if not step_ids:
-        return
+        return {}
     got = store.get(where={"step_id": {"$in": step_ids}}, include=["metadatas", "documents"])
     by_step: dict[str, tuple[str, dict[str, Any], str]] = {}
     for cid, meta, doc in zip(got["ids"], got["metadatas"], got["documents"], strict=True):
         if meta.get("workspace") == "__global__":
             by_step.setdefault(meta["step_id"], (cid, meta, doc))
+    return by_step
+
+
+def _resolve_step_chunks(critique) -> None:
+    """Fill each citation's chunk id (and snippet) from the index, by its step id."""
+    by_step = _step_chunks(sorted({c.step_id for check in critique.checks for c in check.citations
+                                   if c.step_id}))
     from assistant.retrieval.search import _snippet
 
     for check in critique.checks:

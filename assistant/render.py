@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.schema import Diagnosis
+from assistant.schema import Diagnosis, PlanEvidence
 
 
 def headline(d: Diagnosis) -> str:
@@ -13,6 +13,18 @@ def headline(d: Diagnosis) -> str:
     if not d.in_scope:
         return "Not an organisational problem: no root cause is named"
     return f"Root cause: {d.category} ({d.confidence:.0%} confidence)"
+
+
+def plan_where(e: PlanEvidence) -> str:
+    """"q3-plan.md, lines 4-8" (or "line 3")."""
+    a, b = e.lines
+    return f"{e.document}, line {a}" if a == b else f"{e.document}, lines {a}-{b}"
+
+
+def plan_evidence_lines(d: Diagnosis) -> list[str]:
+    """One readable line per plan finding: where, which way it points, the quote, the finding."""
+    return [f"{plan_where(e)} ({'for' if e.direction == 'for' else 'against'} {e.category}, "
+            f"{e.check_id}): \"{e.quote}\": {e.finding}" for e in d.plan_evidence]
 
 
 def diagnosis_markdown(d: Diagnosis) -> str:
@@ -30,6 +42,9 @@ def diagnosis_markdown(d: Diagnosis) -> str:
         lines += ["", "**Recommended steps**", ""]
         for i, s in enumerate(d.steps, 1):
             lines.append(f"{i}. **{s.title}** (`{s.step_id}`): {s.action} _Why:_ {s.why}")
+            lines += [f"   - _In your plan:_ {plan_where(e)}: \"{e.quote}\"" for e in s.plan_evidence]
+    if d.plan_evidence:
+        lines += ["", "**From your plans**", ""] + [f"- {line}" for line in plan_evidence_lines(d)]
     if d.anti_patterns:
         lines += ["", "**Band-aids to avoid:** " + "; ".join(d.anti_patterns)]
     if d.follow_up_questions:

@@ -28,6 +28,19 @@ class Citation(BaseModel):
     step_id: str | None = None
 
 
+class PlanEvidence(BaseModel):
+    """A finding from one of the workspace's plans that bears on the root cause, with its lines."""
+
+    document: str = Field(description="The plan's title or file name.")
+    source: str | None = Field(default=None, description="Where the plan came from; null for a plan pasted in the chat.")
+    lines: list[int] = Field(min_length=2, max_length=2, description="[first, last] 1-based line numbers.")
+    quote: str = Field(min_length=1, description="The first of those lines, exactly as the plan has it.")
+    check_id: str = Field(description="The rubric check behind the finding.")
+    category: Category = Field(description="The root cause the finding bears on.")
+    direction: Literal["for", "against"] = Field(description="Whether it supports that root cause or argues against it.")
+    finding: str = Field(default="", description="What the check found, in a sentence.")
+
+
 class Step(BaseModel):
     """A recommended SOP step."""
 
@@ -38,6 +51,8 @@ class Step(BaseModel):
     why: str
     category: Category
     citations: list[Citation] = Field(default_factory=list)
+    plan_evidence: list[PlanEvidence] = Field(
+        default_factory=list, description="The lines of the team's plans this step would change.")
 
 
 class Scores(BaseModel):
@@ -105,6 +120,8 @@ class Diagnosis(BaseModel):
     in_scope: bool = True
     escalation: Escalation | None = None
     safety_check: SafetyCheck | None = None
+    plan_evidence: list[PlanEvidence] = Field(
+        default_factory=list, description="Findings from the workspace's plans that bear on the root cause.")
     engine: Literal["local", "llm", "local-fallback"] = "local"
     warnings: list[str] = Field(default_factory=list)
     workspace: str = "default"

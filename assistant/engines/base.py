@@ -23,6 +23,7 @@ class DiagnoseRequest:
     workspace: str = "default"
     step_hits: list[SearchHit] = field(default_factory=list)
     plan_hits: list[SearchHit] = field(default_factory=list)
+    plans: list = field(default_factory=list)  # plan_evidence.PlanDoc: the plans this diagnosis reads
 
     @property
     def user_text(self) -> str:

@@ -70,9 +70,10 @@ class LLMEngine(Engine):
         steps = "\n".join(f"{h.step_id} | {','.join(h.categories)} | {h.title} | {h.chunk_id}"
                           for h in request.step_hits) or "(none)"
         plans = "\n".join(f"{h.chunk_id} | {h.source} | {h.snippet}" for h in request.plan_hits) or "(none)"
+        findings = plan_findings_prompt(request.plans)
         user = prompts.render("diagnose.user.md", description=text.replace("</description>", ""),
                               prior=", ".join(f"{k} {v:.2f}" for k, v in prior.items()),
-                              steps=steps, plans=plans)
+                              steps=steps, plans=plans, findings=findings)
         return [("system", prompts.load("diagnose.system.md")), ("human", user)], mapping
 
     def diagnose(self, request: DiagnoseRequest) -> Diagnosis:
@@ -132,3 +133,12 @@ class LLMEngine(Engine):
             engine="llm", warnings=warnings,
             workspace=request.workspace,
         )
+
+
+def plan_findings_prompt(plans: list) -> str:
+    """The rubric findings of the plans this diagnosis reads, one line each, for the prompt."""
+    from assistant.plan_evidence import evidence
+
+    lines = [f"{e.document} lines {e.lines[0]}-{e.lines[1]} | {e.check_id} | {e.direction} {e.category} | "
+             f"{e.finding} | \"{e.quote}\"" for e in evidence(plans)]
+    return "\n".join(lines) or "(none)"

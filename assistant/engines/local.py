@@ -74,6 +74,11 @@ class LocalEngine(Engine):
         text = request.user_text
         ev = self.evidence(text)
         probs = self.probabilities(text, ev)
+        if request.plans:  # what the team's own plans show moves the decision (plan_evidence.py)
+            from assistant.plan_evidence import shift
+
+            probs = probs * np.exp(shift(request.plans))
+            probs = probs / probs.sum()
         scores = Scores.from_probs(dict(zip(CATEGORIES, probs.tolist(), strict=True)))
         ranked = scores.ranked()
         (top, p1), (runner, p2) = ranked[0], ranked[1]

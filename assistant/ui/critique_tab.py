@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
@@ -31,6 +32,7 @@ class CritiqueTab:
 
     plan: gr.Textbox
     upload: gr.File
+    stored: gr.Dropdown
     save: gr.Checkbox
     compare: gr.Checkbox
     run: gr.Button
@@ -38,6 +40,7 @@ class CritiqueTab:
     result: gr.HTML
     download: gr.DownloadButton
     status: gr.Markdown
+    refresh: Any = None  # the stored-plans refresh handler (the tab's select event calls it)
 
 
 def read_upload(path: str | None) -> tuple[str, str]:
@@ -51,6 +54,28 @@ def read_upload(path: str | None) -> tuple[str, str]:
         raise UnsupportedFileError(
             f"{file.name}: {size} bytes is over the {limit}-byte limit (ASSISTANT_MAX_FILE_BYTES)")
     return read_bytes(file.read_bytes(), file.name), file.name
+
+
+def stored_choices(login: KeyLogin, request: gr.Request | None, workspace: str) -> list[tuple[str, str]]:
+    """(label, doc id) of the plans stored in the caller's workspace, most recent first."""
+    from assistant.plan_evidence import stored_plans
+
+    ws = resolve_workspace(login, request, workspace)
+    return [(r["title"] or r["source"], r["doc_id"]) for r in stored_plans(ws)]
+
+
+def load_stored(login: KeyLogin, request: gr.Request | None, workspace: str,
+                doc_id: str | None) -> tuple[str, str]:
+    """The text and source of a stored plan of the caller's workspace (nothing from another)."""
+    from assistant.plan_evidence import stored_plans
+
+    if not doc_id:
+        return "", ""
+    ws = resolve_workspace(login, request, workspace)
+    for row in stored_plans(ws):
+        if row["doc_id"] == doc_id:
+            return row["text"], row["source"]
+    raise gr.Error("that plan is not in this workspace")
 
 
 def write_download(result: PlanCritique) -> str:
@@ -95,6 +120,8 @@ def build(login: KeyLogin, workspace: gr.Dropdown, engine: gr.Radio) -> Critique
         with gr.Column(scale=1, min_width=260):
             upload = gr.File(label="…or upload a file", file_types=list(SUPPORTED),
                              type="filepath", elem_id="oa-plan-file")
+            stored = gr.Dropdown(label="…or a stored plan", choices=[], value=None,
+                                 elem_id="oa-stored-plans", info="Plans saved in this workspace.")
             save = gr.Checkbox(label="Save this plan into the workspace", value=False,
                                info="Diagnoses in the workspace can then cite it.")
             compare = gr.Checkbox(label="Compare with my previous version", value=False,
@@ -105,9 +132,19 @@ def build(login: KeyLogin, workspace: gr.Dropdown, engine: gr.Radio) -> Critique
                                          elem_id="oa-download", size="sm")
     status = gr.Markdown(elem_id="oa-critique-status")
     result = gr.HTML(EMPTY_CRITIQUE, elem_id="oa-critique")
-    tab = CritiqueTab(plan, upload, save, compare, run, fresh, result, download, status)
+    tab = CritiqueTab(plan, upload, stored, save, compare, run, fresh, result, download, status)
 
     listen(upload.upload, read_upload, upload, [plan, source])
+
+    def refresh(ws, request: gr.Request):
+        return gr.update(choices=stored_choices(login, request, ws), value=None)
+
+    def pick(ws, doc_id, request: gr.Request):
+        return load_stored(login, request, ws, doc_id)
+
+    listen(workspace.change, refresh, workspace, stored)
+    tab.refresh = refresh  # also when the tab is opened
+    listen(stored.input, pick, [workspace, stored], [plan, source])
 
     def on_run(text, prev, cmp, sv, src, ws, eng, request: gr.Request):
         result_ = run_critique(login, request, text, prev, cmp, sv, src, ws, eng)

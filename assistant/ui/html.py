@@ -79,6 +79,10 @@ def citation_details(citation: Citation) -> str:
 def step_item(number: int, step: Step) -> str:
     """One recommended step as a checklist item with its SOP and citations."""
     cites = "".join(citation_details(c) for c in step.citations)
+    from assistant.render import plan_where
+
+    plan_refs = "".join(f'<p class="oa-plan-ref"><b>In your plan:</b> <code>{esc(plan_where(e))}</code> '
+                        f"&ldquo;{esc(e.quote)}&rdquo;</p>" for e in step.plan_evidence)
     return (
         f'<li class="oa-step"><label class="oa-step-head"><input type="checkbox"> '
         f'<span class="oa-step-n">{number}</span> <b>{esc(step.title)}</b></label>'
@@ -86,8 +90,29 @@ def step_item(number: int, step: Step) -> str:
         f'<p class="oa-why"><b>Why:</b> {esc(step.why)}</p>'
         f'<div class="oa-meta">{category_pill(step.category)} '
         f"<code>{esc(step.step_id)}</code></div>"
-        f"{cites}</div></li>"
+        f"{plan_refs}{cites}</div></li>"
     )
+
+
+def plan_panel(d: Diagnosis) -> str:
+    """"From your plans": the plan lines that bear on the root cause, quoted, each with what the
+    rubric check found and which way it points; how to critique the whole plan."""
+    if not d.plan_evidence:
+        return ""
+    from assistant.render import plan_where
+
+    items = "".join(
+        f'<li class="oa-plan-item" data-direction="{e.direction}"><div class="oa-plan-where">'
+        f"<code>{esc(plan_where(e))}</code> {category_pill(e.category)} "
+        f'<span class="oa-plan-dir">{"supports" if e.direction == "for" else "argues against"}</span></div>'
+        f'<blockquote class="oa-plan-quote">{esc(e.quote)}</blockquote>'
+        f'<p class="oa-plan-finding">{esc(e.finding)}</p></li>'
+        for e in d.plan_evidence)
+    docs = sorted({e.document for e in d.plan_evidence})
+    names = ", ".join(f"<code>{esc(n)}</code>" for n in docs)
+    return (f'<div class="oa-plans" id="oa-plans"><h4>From your plans</h4><ul class="oa-plan-list">{items}</ul>'
+            f'<p class="oa-muted">To see every check on {names}, open the <b>Critique a plan</b> tab, '
+            f"pick it under <i>Stored plans</i> and run the critique.</p></div>")
 
 
 def escalation_banner(diagnosis: Diagnosis) -> str:
@@ -158,6 +183,7 @@ def diagnosis_card(d: Diagnosis) -> str:
     else:
         parts.append(f'<div class="oa-root"><p>{esc(d.root_cause)}</p></div>')
     parts.append(f'<p class="oa-rationale">{esc(d.rationale)}</p>')
+    parts.append(plan_panel(d))
     if d.steps:
         items = "".join(step_item(i, s) for i, s in enumerate(d.steps, 1))
         parts.append(f'<h4>Recommended steps</h4><ol class="oa-steps">{items}</ol>')
@@ -189,6 +215,11 @@ def chat_summary(d: Diagnosis) -> str:
     elif d.escalation is None:
         lines.append("**Not an organisational problem:** no root cause is named.")
     lines += ["", d.root_cause]
+    if d.plan_evidence:
+        e = d.plan_evidence[0]
+        from assistant.render import plan_where
+
+        lines += ["", f"**From your plans:** {plan_where(e)}: \"{e.quote}\" ({e.finding})"]
     if d.steps:
         first = d.steps[0]
         lines += ["", f"**First step:** {first.title}. {first.action}"]

@@ -38,6 +38,14 @@ CSS = """
 .oa-symptom { background: #f8fafc; border: 1px dashed #cbd5e1; }
 .oa-root { background: #eef2ff; border: 1px solid #c7d2fe; }
 .oa-rationale { color: #475569; font-size: 0.85rem; margin: 8px 2px 0; }
+.oa-plans { border: 1px solid #cbd5e1; border-radius: 10px; padding: 8px 12px; margin-top: 10px;
+  background: #f8fafc; }
+.oa-plan-list { list-style: none; padding-left: 0; margin: 4px 0; }
+.oa-plan-item { margin: 6px 0; }
+.oa-plan-item[data-direction="against"] .oa-plan-dir { color: #64748b; }
+.oa-plan-quote { margin: 4px 0; padding: 2px 10px; border-left: 3px solid #94a3b8;
+  font-family: ui-monospace, monospace; font-size: 0.82rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+.oa-plan-finding, .oa-plan-ref { font-size: 0.82rem; margin: 2px 0; color: #334155; }
 .oa-steps { list-style: none; padding: 0; margin: 0; display: grid; gap: 8px; }
 .oa-step { border: 1px solid #e2e8f0; border-radius: 10px; padding: 10px 12px;
   background: #fcfcfd; }

@@ -1,0 +1,241 @@
+"""The team's own plans as evidence for a diagnosis.
+
+When a workspace holds plans and some of their chunks are retrieved for a description, the
+plans those chunks belong to (most recent first) are read through the rubric checker, and each
+finding becomes evidence about the root cause: a check that fails supports the category the
+rubric gives it (no exclusions, too many priorities -> strategy; no owners, no dates -> execution;
+no review rhythm, nobody who decides -> culture), a check that passes argues against it. Every
+item quotes the plan's own line, with its line numbers.
+
+How much a plan moves the decision: real plans fail most checks (of 40 real plans in
+evals/plans_real, dev split, only 3% allocate capacity and 4% name leading indicators), so a
+failure says little and a pass says a lot. A category's shift is its checks' average distance
+from what a typical real plan scores (`TYPICAL_POINTS`), times `PLAN_WEIGHT` (log-odds), fitted
+on the dev half of evals/plan_pairs and measured on its holdout half (see `evals/plan_pairs`).
+
+A plan pasted into the chat ("here is our plan: ...") is used the same way for that conversation
+and is never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.errors import AssistantError
+from assistant.schema import CATEGORIES, PlanEvidence
+
+PLAN_DOCS = 2  # plans read per diagnosis (the retrieved chunks' documents, most recent first)
+# mean rubric points (pass 1, partial 0.5, fail 0) of the 40 real plans of evals/plans_real's dev
+# split, from their agreed labels: what a typical real plan scores on each check
+TYPICAL_POINTS = {
+    "choices": 0.24, "exclusions": 0.18, "priorities": 0.37, "owners": 0.19, "milestones": 0.53,
+    "dependencies": 0.42, "outcome_metrics": 0.28, "baseline_target": 0.15,
+    "leading_indicators": 0.04, "scorecard_size": 0.43, "cadence": 0.31, "decision_rights": 0.11,
+    "capacity": 0.03, "risks": 0.10,
+}
+POINTS = {"pass": 1.0, "partial": 0.5, "fail": 0.0}
+PLAN_WEIGHT = 1.0  # log-odds per unit of a category's average distance from a typical plan
+MAX_ITEMS_PER_CHECK = 2
+CACHE_SIZE = 256
+
+
+@dataclass(frozen=True)
+class PlanDoc:
+    """A plan the diagnosis may read: a stored document or one pasted in the conversation."""
+
+    document: str
+    source: str | None
+    text: str
+    ingested_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rubric check's verdict on a plan with the (1-based) lines that decided it."""
+
+    check_id: str
+    status: str
+    lines: tuple[int, ...]
+    finding: str
+
+
+_CACHE: OrderedDict[str, tuple[Finding, ...] | None] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def findings(text: str) -> tuple[Finding, ...] | None:
+    """The rubric findings of a plan, cached by the text's hash; None when it is not a plan."""
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    from assistant.critique.engine import DEFAULT_MAX_CHARS, _analyse
+
+    try:
+        checks, _ = _analyse(text, max(DEFAULT_MAX_CHARS, len(text)), "the plan")
+        result: tuple[Finding, ...] | None = tuple(
+            Finding(c.id, c.status, tuple(sorted({e.line for e in c.evidence})), c.finding) for c in checks
+        )
+    except AssistantError:  # not a plan (a note, a recipe): nothing to read
+        result = None
+    with _LOCK:
+        _CACHE[key] = result
+        if len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return result
+
+
+def _category(check_id: str) -> str:
+    from assistant.critique.rubric import RUBRIC_BY_ID
+
+    return RUBRIC_BY_ID[check_id].category
+
+
+def shift(docs: list[PlanDoc]) -> np.ndarray:
+    """Log-odds to add to each category (CATEGORIES order) from what the plans show."""
+    distance: dict[str, list[float]] = {c: [] for c in CATEGORIES}
+    for doc in docs:
+        for f in findings(doc.text) or ():
+            if f.status in POINTS:
+                distance[_category(f.check_id)].append(TYPICAL_POINTS[f.check_id] - POINTS[f.status])
+    return np.array([PLAN_WEIGHT * float(np.mean(distance[c])) if distance[c] else 0.0 for c in CATEGORIES])
+
+
+def _runs(lines: tuple[int, ...]) -> list[tuple[int, int]]:
+    """Consecutive line numbers grouped into [first, last] runs."""
+    runs: list[tuple[int, int]] = []
+    for n in lines:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
+
+
+def evidence(docs: list[PlanDoc]) -> list[PlanEvidence]:
+    """Every finding that has lines to quote: failures for their category, passes against it."""
+    items: list[PlanEvidence] = []
+    for doc in docs:
+        plan_lines = doc.text.split("\n")
+        for f in findings(doc.text) or ():
+            if f.status not in ("pass", "fail", "partial"):
+                continue
+            direction = "against" if f.status == "pass" else "for"
+            runs = [r for r in _runs(f.lines) if plan_lines[r[0] - 1].strip()][:MAX_ITEMS_PER_CHECK]
+            for first, last in runs:
+                items.append(PlanEvidence(
+                    document=doc.document, source=doc.source, lines=[first, last],
+                    quote=plan_lines[first - 1].strip(), check_id=f.check_id,
+                    category=_category(f.check_id), direction=direction, finding=f.finding,
+                ))
+    return items
+
+
+def bearing(items: list[PlanEvidence], candidates: list[str], limit: int = 6) -> list[PlanEvidence]:
+    """The items about the candidate root causes, in candidate order, failures first."""
+    from assistant.critique.rubric import IMPORTANCE
+
+    chosen = [i for i in items if i.category in candidates]
+    chosen.sort(key=lambda i: (candidates.index(i.category), i.direction != "for",
+                               IMPORTANCE.index(i.check_id) if i.check_id in IMPORTANCE else 99))
+    return chosen[:limit]
+
+
+def documents_for(hits, workspace: str, limit: int = PLAN_DOCS) -> list[PlanDoc]:
+    """The stored plans behind the retrieved plan chunks of `workspace`, most recent first."""
+    ids = list(dict.fromkeys(h.doc_id for h in hits if h.doc_id and h.workspace == workspace))
+    if not ids:
+        return []
+    rows = _stored(ids, workspace)
+    rows.sort(key=lambda r: -float(r["ingested_at"] or 0.0))
+    return [PlanDoc(document=r["title"] or r["source"], source=r["source"], text=r["text"],
+                    ingested_at=float(r["ingested_at"] or 0.0)) for r in rows[:limit]]
+
+
+def _stored(doc_ids: list[str], workspace: str) -> list[dict]:
+    """The stored texts of these documents, of this workspace only."""
+    from sqlalchemy import select
+
+    from assistant.db import _run, documents
+
+    query = select(documents).where(documents.c.doc_id.in_(doc_ids), documents.c.workspace == workspace,
+                                    documents.c.kind == "plan")
+    return [dict(r) for r in _run(query, fetch="all")]
+
+
+def stored_plans(workspace: str) -> list[dict]:
+    """The plans stored in `workspace` (doc_id, title, source, text), most recent first."""
+    from sqlalchemy import select
+
+    from assistant.db import _run, documents
+
+    query = select(documents).where(documents.c.workspace == workspace, documents.c.kind == "plan")
+    rows = [dict(r) for r in _run(query, fetch="all")]
+    return sorted(rows, key=lambda r: -float(r["ingested_at"] or 0.0))
+
+
+_STRUCTURED = re.compile(r"^\s*(#{1,6}\s|[-*•+]\s|\d{1,2}[.)]\s|\|.*\||[A-Z][\w /&-]{1,40}:\s*$|"
+                         r"(objective|kr|key result|okr|initiative|owner|milestone|goal)\b)", re.I)
+_LEAD_IN = re.compile(r"\b(here('s| is| are)|below is|pasting|pasted|attached is|this is)\b[^.\n]{0,40}\b"
+                      r"(plan|okrs?|roadmap|strategy|brief|priorities|goals)\b[^\n]*:?\s*$", re.I)
+_HEADING = re.compile(r"^\s*(#{1,6}\s|\|.*\|)")
+MIN_PLAN_LINES = 6
+
+
+def split_pasted_plan(text: str) -> tuple[str, PlanDoc | None]:
+    """(the description without it, the plan) when a message carries a pasted plan.
+
+    The plan runs from the line after a lead-in ("here is our plan:") or, without one, from the
+    first to the last structured line (headings, bullets, numbered or table rows, "Owner:"
+    fields) of a message that is mostly structure, with headings or a table: at least six such
+    lines and two in five of its lines. After a lead-in, what comes before and after (the
+    question) is the description; without one the whole message stays the description (the
+    structure may be the person's own notes). The rubric checker must accept the block as a plan.
+    """
+    lines = text.split("\n")
+    leads = [i for i, ln in enumerate(lines) if _LEAD_IN.search(ln)]
+    structured = [i for i, ln in enumerate(lines) if ln.strip() and _STRUCTURED.search(ln) and i not in leads]
+    if len(structured) < MIN_PLAN_LINES:
+        return text, None
+    lead = max((i for i in leads if i < structured[0]), default=None)
+    led_in = lead is not None
+    if led_in:
+        first = lead + 1
+    else:  # no lead-in: only a message that is mostly a document with headings or a table
+        filled = [ln for ln in lines if ln.strip()]
+        if len(structured) < 0.4 * len(filled) or not any(_HEADING.match(lines[i]) for i in structured):
+            return text, None
+        first = structured[0]
+    last = structured[-1]
+    if led_in:  # to the end, but a closing paragraph that asks something is the person's again
+        last = max(i for i, ln in enumerate(lines) if ln.strip())
+        blank = max((i for i in range(first, last) if not lines[i].strip()), default=None)
+        if blank is not None and blank > structured[-1] and "?" in " ".join(lines[blank:last + 1]):
+            last = blank
+    else:
+        while last + 1 < len(lines) and lines[last + 1].strip() and _continues(lines[last + 1]):
+            last += 1
+    plan_text = "\n".join(lines[first:last + 1]).strip("\n")
+    if findings(plan_text) is None:
+        return text, None
+    rest = "\n".join(lines[:lead if led_in else first] + lines[last + 1:]).strip()
+    # without a lead-in the structure may be the person's own notes: the description keeps them
+    return (rest if led_in and visible(rest) else text), PlanDoc(
+        document="the plan pasted in this conversation", source=None, text=plan_text)
+
+
+def visible(text: str) -> bool:
+    """True when `text` holds a few words of its own (not just a lead-in line)."""
+    return len(re.findall(r"\w+", text)) >= 3
+
+
+def _continues(line: str) -> bool:
+    """An indented or short line right after a plan block (a wrapped bullet, a table separator)."""
+    return line.startswith(("  ", "\t")) or len(line.split()) <= 6

@@ -84,6 +84,25 @@ def load_safety(split: str = "all") -> list[SafetyCase]:
     return _read_folder(evals_dir() / "safety", "*.jsonl", SafetyCase)
 
 
+class ConversationCase(BaseModel):
+    """A two-turn conversation: a thin first message, then an answer that settles the cause."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    first: str = Field(min_length=1)
+    answer: str = Field(min_length=1)
+    label: Label
+    accept: list[Label] = Field(default_factory=list)
+    split: Literal["dev", "holdout"]
+
+
+def load_conversations(split: str) -> list[ConversationCase]:
+    """Two-turn conversations of a split (evals/conversations/; dev or holdout)."""
+    cases = _read_folder(evals_dir() / "conversations", "*.jsonl", ConversationCase)
+    return [c for c in cases if split == "all" or c.split == split]
+
+
 class RetrievalQuery(BaseModel):
     """A query and the SOP it should hit."""
 

@@ -408,7 +408,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", choices=["diagnosis", "critique"])
 
     p = sub.add_parser("eval", help="run the eval suites and apply the gates")
-    p.add_argument("--suite", default="all", choices=["diagnosis", "critique", "retrieval", "safety", "all"])
+    p.add_argument("--suite", default="all", choices=["diagnosis", "critique", "retrieval", "safety",
+                                                      "conversations", "all"],
+                   help="conversations: two-turn conversations (a thin first message, then the answer "
+                        "that settles it; evals/conversations/, --split dev or holdout)")
     p.add_argument("--engine", default="local", choices=["local", "llm"])
     p.add_argument("--split", default="test", choices=["train", "dev", "test", "holdout", "all",
                                                       "real-train", "real-dev", "real-holdout",

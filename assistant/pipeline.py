@@ -171,6 +171,8 @@ def diagnose(
             f"{removed} embedded instruction(s) in the text were ignored (descriptions are data, not instructions)"
         )
     result = verify_citations(result, offered)
+    asked = "\n".join(t.content for t in turns if t.role == "assistant")
+    result.follow_up_questions = [q for q in result.follow_up_questions if q not in asked]  # never twice
     attach_plan_evidence(result, request)
     result = settle_special_cases(result)
     if store:

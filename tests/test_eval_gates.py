@@ -36,6 +36,9 @@ def _gated_run(tmp_path, suite: str, split: str, metrics: set[str], timeout: int
     ("safety", "holdout", {"recall", "specificity"}),
     # evals/safety_indep/: 401 cases by briefs that never saw the screen (never tuned on)
     ("safety", "independent", {"recall", "specificity", "severe_recall", "flagged_recall"}),
+    # evals/conversations/: two turns each, the second settles the cause
+    ("conversations", "dev", {"accuracy", "no_repeat_rate"}),
+    ("conversations", "holdout", {"accuracy", "no_repeat_rate"}),
 ])
 def test_eval_gates_on_held_out_sets(indexed, tmp_path, suite, split, metrics):
     _gated_run(tmp_path, suite, split, metrics)

@@ -41,6 +41,37 @@ QUESTIONS = {
     "interpersonal": "Is the friction between two specific people, and does it disappear when one of them is away?",
 }
 
+# further separating questions per category, asked when the first was already asked in the
+# conversation (a question is never asked twice)
+MORE_QUESTIONS = {
+    "strategy": [
+        "When two requests compete for the same people, who decides which one wins, and has that person decided?",
+        "Has the direction or the top priority changed in the last few months, and was anything dropped when it did?",
+    ],
+    "execution": [
+        "For the work that slips, is there one named owner, and what does it wait on most: people, approvals, other teams or tools?",
+        "How many projects is each person working on at once right now?",
+    ],
+    "culture": [
+        "What gets people praised or promoted here, and does it reward the behaviour you are seeing?",
+        "Do people raise bad news early, or do problems surface only when they are too late to fix?",
+    ],
+    "interpersonal": [
+        "When the two people involved work with others, does the same friction show up?",
+        "Did something happen between them (a decision, a credit, a re-org) after which it started?",
+    ],
+}
+
+
+def questions_for(category: str, asked: str) -> str | None:
+    """The first separating question for `category` that the conversation (`asked`: the assistant's
+    turns so far) has not already asked."""
+    for question in [QUESTIONS[category], *MORE_QUESTIONS[category]]:
+        if question not in asked:
+            return question
+    return None
+
+
 WOULD_CHANGE = {
     "strategy": "the teams turn out to have conflicting or unclear goals handed down from leadership",
     "execution": "the direction turns out to be clear and agreed, and the work stalls on capacity, ownership, approvals or tooling",

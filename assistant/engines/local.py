@@ -12,7 +12,7 @@ from assistant.classifier.features import CATEGORIES, FeatureBuilder, TextEviden
 from assistant.classifier.model import Classifier
 from assistant.classifier.roles import RoleModel, quotable_sentences, surface_sentence
 from assistant.engines.base import DiagnoseRequest, Engine, register
-from assistant.engines.guidance import ANTI_PATTERNS, MEANING, QUESTIONS, WOULD_CHANGE
+from assistant.engines.guidance import ANTI_PATTERNS, MEANING, WOULD_CHANGE, questions_for
 from assistant.engines.safety import SafetyDetector
 from assistant.retrieval.embeddings import get_embedder
 from assistant.retrieval.search import SearchHit
@@ -122,7 +122,7 @@ class LocalEngine(Engine):
             rationale=rationale,
             steps=steps,
             anti_patterns=ANTI_PATTERNS[top] if in_scope else [],
-            follow_up_questions=[QUESTIONS[top], QUESTIONS[runner]] if ambiguous and in_scope else [],
+            follow_up_questions=self._questions(request, top, runner) if ambiguous and in_scope else [],
             would_change_if=f"It would be {runner} rather than {top} if {WOULD_CHANGE[runner]}.",
             citations=citations,
             cues=cues,
@@ -133,6 +133,12 @@ class LocalEngine(Engine):
             warnings=warnings,
             workspace=request.workspace,
         )
+
+    @staticmethod
+    def _questions(request: DiagnoseRequest, top: str, runner: str) -> list[str]:
+        """Separating questions for the two leading causes, none the conversation already asked."""
+        asked = "\n".join(m.content for m in request.history if m.role == "assistant")
+        return [q for q in (questions_for(top, asked), questions_for(runner, asked)) if q]
 
     @staticmethod
     def _cues(ev: TextEvidence, sent_probs: np.ndarray, ci: int) -> list[str]:

@@ -78,6 +78,15 @@ def _safety_md(m: dict) -> list[str]:
     return lines
 
 
+def _conversations_md(m: dict) -> list[str]:
+    ci = m.get("accuracy_ci95") or [None, None]
+    return [f"- conversations: {m['n']}",
+            f"- accuracy after the answer: {_fmt(m['accuracy'])} (95% CI {_fmt(ci[0])}-{_fmt(ci[1])})",
+            f"- first-turn accuracy: {_fmt(m['first_turn_accuracy'])}; asked after the first turn: "
+            f"{_fmt(m['asked_after_first'])}",
+            f"- questions asked twice: {m['repeated_questions']}"]
+
+
 def markdown(results: dict) -> str:
     """The whole report as markdown."""
     lines = [f"# Eval run: engine {results['engine']}, split {results['split']}", "",
@@ -89,7 +98,7 @@ def markdown(results: dict) -> str:
             lines.append(f"| {g['suite']}.{g['metric']} | {_fmt(g['value'])} | {g['min']} | {verdict} |")
         lines.append("")
     render = {"diagnosis": _diagnosis_md, "critique": _critique_md, "retrieval": _retrieval_md,
-              "safety": _safety_md}
+              "safety": _safety_md, "conversations": _conversations_md}
     for name, metrics in results["suites"].items():
         lines += render[name](metrics) + [""]
     return "\n".join(lines)

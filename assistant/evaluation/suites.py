@@ -268,3 +268,44 @@ def _recall(rows: list[dict], flagged: bool = False) -> float | None:
     if not rows:
         return None
     return float(np.mean([r["got"] is not None or (flagged and r["checked"]) for r in rows]))
+
+
+def conversation_cases(split: str, cases_file: Path | None) -> list:
+    """Two-turn conversations of a split, or of an uploaded cases file."""
+    from assistant.cases import ConversationCase, load_conversations
+
+    return read_jsonl(cases_file, ConversationCase) if cases_file is not None else load_conversations(split)
+
+
+def run_conversations(cases: list, engine: str, progress: Progress = _noop) -> dict:
+    """Each conversation as a person has it: the thin first message, the assistant's answer (its
+    markdown, questions included) as history, then the person's reply. Accuracy after the reply;
+    a question asked again in the second answer counts as repeated."""
+    from assistant.pipeline import diagnose
+    from assistant.render import diagnosis_markdown
+
+    rows: list[dict[str, Any]] = []
+    for i, case in enumerate(cases):
+        first = diagnose(case.first, engine=engine, store=False)
+        history = [{"role": "user", "content": case.first},
+                   {"role": "assistant", "content": diagnosis_markdown(first)}]
+        second = diagnose(case.answer, history=history, engine=engine, store=False)
+        right = {case.label, *case.accept}
+        rows.append({"id": case.id, "expected": case.label, "first": first.category, "got": second.category,
+                     "correct": second.category in right, "first_correct": first.category in right,
+                     "asked": bool(first.follow_up_questions),
+                     "repeated": len(set(first.follow_up_questions) & set(second.follow_up_questions)),
+                     "confidence": second.confidence})
+        progress(i + 1, len(cases))
+    correct = np.array([r["correct"] for r in rows], dtype=float)
+    return {
+        "n": len(rows),
+        "accuracy": float(correct.mean()) if len(rows) else None,
+        "accuracy_ci95": list(bootstrap_ci(correct)) if len(rows) else None,
+        "first_turn_accuracy": float(np.mean([r["first_correct"] for r in rows])) if rows else None,
+        "asked_after_first": float(np.mean([r["asked"] for r in rows])) if rows else None,
+        "repeated_questions": int(sum(r["repeated"] for r in rows)),
+        # a gate needs a "higher is better" figure: 1.0 when no question is ever asked twice
+        "no_repeat_rate": float(np.mean([r["repeated"] == 0 for r in rows])) if rows else None,
+        "misses": [{k: r[k] for k in ("id", "expected", "first", "got")} for r in rows if not r["correct"]],
+    }

@@ -103,6 +103,26 @@ def load_conversations(split: str) -> list[ConversationCase]:
     return [c for c in cases if split == "all" or c.split == split]
 
 
+class StepCase(BaseModel):
+    """A description with the cue that shows its cause and the SOP steps that act on that cue."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    text: str = Field(min_length=1)
+    label: Label
+    cue: str
+    quote: str
+    steps: list[str] = Field(min_length=1)
+    split: Literal["dev", "holdout"]
+
+
+def load_step_cases(split: str) -> list[StepCase]:
+    """Step-relevance cases of a split (evals/step_relevance/; dev or holdout)."""
+    cases = _read_folder(evals_dir() / "step_relevance", "*.jsonl", StepCase)
+    return [c for c in cases if split == "all" or c.split == split]
+
+
 class RetrievalQuery(BaseModel):
     """A query and the SOP it should hit."""
 

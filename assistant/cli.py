@@ -295,6 +295,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 @command("train")
 def cmd_train(args: argparse.Namespace) -> int:
+    from assistant.classifier.cue_types import train_cue_types_and_save
     from assistant.classifier.roles import train_roles_and_save
     from assistant.classifier.safety_training import train_safety_and_save
     from assistant.classifier.training import train_and_save
@@ -310,6 +311,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"sentence roles: {roles.info['train_sentences']} sentences; real holdout: sentence "
           f"accuracy {roles.info['holdout_sentence_accuracy']:.2f}, surface symptom "
           f"{roles.info['holdout_surface_accuracy']:.2f}; fingerprint {roles.fingerprint}")
+    cues = train_cue_types_and_save()
+    print(f"cue types: {cues.info['train_sentences']} sentences; real holdout: type accuracy "
+          f"{cues.info['holdout_type_accuracy']:.2f}, category {cues.info['holdout_category_accuracy']:.2f}; "
+          f"fingerprint {cues.fingerprint}")
     return 0
 
 
@@ -409,9 +414,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="run the eval suites and apply the gates")
     p.add_argument("--suite", default="all", choices=["diagnosis", "critique", "retrieval", "safety",
-                                                      "conversations", "all"],
+                                                      "conversations", "steps", "all"],
                    help="conversations: two-turn conversations (a thin first message, then the answer "
-                        "that settles it; evals/conversations/, --split dev or holdout)")
+                        "that settles it; evals/conversations/); steps: does the first step act on the "
+                        "case's cue (evals/step_relevance/); both with --split dev or holdout")
     p.add_argument("--engine", default="local", choices=["local", "llm"])
     p.add_argument("--split", default="test", choices=["train", "dev", "test", "holdout", "all",
                                                       "real-train", "real-dev", "real-holdout",

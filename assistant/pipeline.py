@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
 
 from assistant.config import DEFAULT_WORKSPACE, get_settings
 from assistant.engines.base import DiagnoseRequest, get_engine
@@ -155,7 +154,6 @@ def diagnose(
     request.step_hits, plan_hits = retrieve(request.user_text, workspace, PLAN_READ_SCORE)
     request.plan_hits = [h for h in plan_hits if h.score >= PLAN_MIN_SCORE]  # the ones cited
     request.plans = (pasted[::-1] + documents_for(plan_hits, workspace))[:PLAN_DOCS]
-    offered = {h.chunk_id for h in request.step_hits + request.plan_hits}
     chosen = get_engine(name)  # a misconfigured engine is the caller's error, not a fallback
     try:
         result = chosen.diagnose(request)
@@ -166,6 +164,8 @@ def diagnose(
         result.engine = "local-fallback"
         result.warnings.append(f"the {name} engine failed ({exc}); this is the embedded engine's answer")
     result.workspace = workspace
+    # what may be cited: the chunks retrieved for this case, and SOP steps the engine fetched by id
+    offered = {h.chunk_id for h in request.step_hits + request.plan_hits}
     if removed:
         result.warnings.append(
             f"{removed} embedded instruction(s) in the text were ignored (descriptions are data, not instructions)"
@@ -189,10 +189,11 @@ def attach_plan_evidence(result: Diagnosis, request: DiagnoseRequest) -> None:
     if not request.plans:
         return
     from assistant.critique.rubric import RUBRIC_BY_ID
+    from assistant.engines.local import citation_of
     from assistant.knowledge import all_steps
     from assistant.plan_evidence import bearing, evidence
-    from assistant.retrieval.search import _snippet
-    from assistant.schema import Citation, Step
+    from assistant.retrieval.search import fetched_step_hits
+    from assistant.schema import Step
 
     ranked = [c for c, p in result.scores.ranked() if p >= 0.15][:2] or [result.category]
     items = bearing(evidence(request.plans), ranked)
@@ -202,15 +203,14 @@ def attach_plan_evidence(result: Diagnosis, request: DiagnoseRequest) -> None:
         known = all_steps()
         wanted = [sid for sid in RUBRIC_BY_ID[failing[0].check_id].steps
                   if sid in known and known[sid].category == result.category]
-        chunks = _step_chunks(wanted[:1])
+        fetched = fetched_step_hits(wanted[:1])
         for step_id in wanted[:1]:
-            if step_id not in chunks:
+            if step_id not in fetched:
                 continue
-            step, (chunk_id, meta, doc) = known[step_id], chunks[step_id]
+            step, citation = known[step_id], citation_of(fetched[step_id])
+            chunk_id = citation.chunk_id
             count = len(result.steps)
             result.steps = [s for s in result.steps if s.step_id != step_id]
-            citation = Citation(chunk_id=chunk_id, source=meta.get("source"), title=meta.get("title"),
-                                snippet=_snippet(doc), kind="framework", sop_id=step.sop_id, step_id=step_id)
             result.steps.insert(0, Step(sop_id=step.sop_id, step_id=step.step_id, title=step.title,
                                         action=step.action, why=step.why, category=step.category,
                                         citations=[citation]))
@@ -251,7 +251,7 @@ def settle_special_cases(result: Diagnosis) -> Diagnosis:
         except AssistantError:
             title = result.escalation.kind.replace("_", " ")
         result.steps, result.anti_patterns, result.follow_up_questions = [], [], []
-        result.plan_evidence = []
+        result.plan_evidence, result.cue_evidence = [], []
         result.root_cause = (f"A safety matter ({title}), not an organisational problem to coach: "
                              "it needs the people named in the escalation, now.")
         result.rationale = (f"The description holds what looks like {title}. That outranks any "
@@ -267,29 +267,16 @@ def settle_special_cases(result: Diagnosis) -> Diagnosis:
                             "describe what happens at work, who is involved and what was tried.")
         result.would_change_if = ""
         result.cues = []
-        result.plan_evidence = []
+        result.plan_evidence, result.cue_evidence = [], []
     return result
-
-
-def _step_chunks(step_ids: list[str]) -> dict[str, tuple[str, dict[str, Any], str]]:
-    """step id -> (chunk id, metadata, text) of the SOP chunk that holds the step."""
-    store = get_store()
-    ensure_framework_indexed(store)
-    if not step_ids:
-        return {}
-    got = store.get(where={"step_id": {"$in": step_ids}}, include=["metadatas", "documents"])
-    by_step: dict[str, tuple[str, dict[str, Any], str]] = {}
-    for cid, meta, doc in zip(got["ids"], got["metadatas"], got["documents"], strict=True):
-        if meta.get("workspace") == "__global__":
-            by_step.setdefault(meta["step_id"], (cid, meta, doc))
-    return by_step
 
 
 def _resolve_step_chunks(critique) -> None:
     """Fill each citation's chunk id (and snippet) from the index, by its step id."""
-    by_step = _step_chunks(sorted({c.step_id for check in critique.checks for c in check.citations
-                                   if c.step_id}))
-    from assistant.retrieval.search import _snippet
+    from assistant.retrieval.search import _snippet, step_chunks
+
+    by_step = step_chunks(sorted({c.step_id for check in critique.checks for c in check.citations
+                                  if c.step_id}))
 
     for check in critique.checks:
         for citation in check.citations:

@@ -28,6 +28,14 @@ class Citation(BaseModel):
     step_id: str | None = None
 
 
+class CueEvidence(BaseModel):
+    """A typed cue found in the text: the kind of evidence and the sentence that carries it."""
+
+    type: str = Field(description="The cue type (evals/roles/ROLES.md), e.g. no_owner, named_pair.")
+    category: Category = Field(description="The root cause this kind of cue points to.")
+    quote: str = Field(min_length=1, description="The sentence of the text that carries it.")
+
+
 class PlanEvidence(BaseModel):
     """A finding from one of the workspace's plans that bears on the root cause, with its lines."""
 
@@ -117,6 +125,8 @@ class Diagnosis(BaseModel):
     would_change_if: str = ""
     citations: list[Citation] = Field(default_factory=list)
     cues: list[str] = Field(default_factory=list, description="Evidence phrases found in the text.")
+    cue_evidence: list[CueEvidence] = Field(
+        default_factory=list, description="Typed cues: what kind of evidence each quoted sentence gives.")
     in_scope: bool = True
     escalation: Escalation | None = None
     safety_check: SafetyCheck | None = None

@@ -39,6 +39,9 @@ def _gated_run(tmp_path, suite: str, split: str, metrics: set[str], timeout: int
     # evals/conversations/: two turns each, the second settles the cause
     ("conversations", "dev", {"accuracy", "no_repeat_rate"}),
     ("conversations", "holdout", {"accuracy", "no_repeat_rate"}),
+    # evals/step_relevance/: does the first step act on the cue that shows the cause
+    ("steps", "dev", {"first_step_relevance"}),
+    ("steps", "holdout", {"first_step_relevance"}),
 ])
 def test_eval_gates_on_held_out_sets(indexed, tmp_path, suite, split, metrics):
     _gated_run(tmp_path, suite, split, metrics)

@@ -8,15 +8,22 @@ from typing import cast
 
 import numpy as np
 
+from assistant.classifier.cue_types import (
+    CUE_PHRASES,
+    CUE_TYPES,
+    STEPS_FOR_CUE,
+    TYPES,
+    CueTypeModel,
+)
 from assistant.classifier.features import CATEGORIES, FeatureBuilder, TextEvidence
 from assistant.classifier.model import Classifier
-from assistant.classifier.roles import RoleModel, quotable_sentences, surface_sentence
+from assistant.classifier.roles import ROLES, RoleModel, quotable_sentences, surface_sentence
 from assistant.engines.base import DiagnoseRequest, Engine, register
 from assistant.engines.guidance import ANTI_PATTERNS, MEANING, WOULD_CHANGE, questions_for
 from assistant.engines.safety import SafetyDetector
 from assistant.retrieval.embeddings import get_embedder
 from assistant.retrieval.search import SearchHit
-from assistant.schema import Category, Citation, Diagnosis, Scores, Step
+from assistant.schema import Category, Citation, CueEvidence, Diagnosis, Scores, Step
 
 CLOSE_MARGIN = 0.25  # top-two gap under which the engine asks separating questions
 SECONDARY_MIN = 0.2
@@ -56,6 +63,7 @@ class LocalEngine(Engine):
         self.classifier = Classifier.load()
         self.safety = SafetyDetector(embedder)
         self.roles = RoleModel.load()
+        self.cue_types = CueTypeModel.load()
 
     # -- classification ---------------------------------------------------------------
     def evidence(self, text: str) -> TextEvidence:
@@ -92,13 +100,15 @@ class LocalEngine(Engine):
         root_idx = int(np.argmax(np.where(quotable, sent_probs[:, ci] + late, -1.0)))
         surface_idx = surface_sentence(role_probs, quotable)
         cues = self._cues(ev, np.where(quotable[:, None], sent_probs, 0.0), ci)
+        lead = self._lead_cue(ev, role_probs, quotable, top)
         # a terse description with no sentence that clearly points anywhere is ambiguous too
         ambiguous = close or (len(text.split()) < SHORT_WORDS and not cues)
         escalation, safety_check = self.safety.screen(text, ev)
         in_scope = self.in_scope(text, ev)
         warnings: list[str] = []
+        prefer = self._preferred(lead[0], top) if lead else ()
         if escalation is None:
-            steps = self._steps(request.step_hits, top, secondary if close else None)
+            steps = self._steps(request.step_hits, top, secondary if close else None, prefer)
         else:  # no mediation step; the pipeline shows none at all (settle_special_cases)
             steps = [s for s in self._steps(request.step_hits, top, None) if s.category != "interpersonal"]
             warnings.append("safety matter detected: escalate rather than coach; no mediation step is recommended")
@@ -109,7 +119,9 @@ class LocalEngine(Engine):
             warnings.append("this text does not seem to describe a problem in an organisation")
         surface = _quote(ev.sentences[surface_idx])
         root_sentence = _quote(ev.sentences[root_idx])
-        rationale = self._rationale(top, runner, p1, p2, cues, root_sentence, root_idx, surface_idx)
+        if lead is not None:  # the typed cue's sentence is the clearest sign
+            root_sentence = _quote(ev.sentences[lead[1]])
+        rationale = self._rationale(top, runner, p1, p2, cues, root_sentence, root_idx, surface_idx, lead)
         citations = self._dedupe([c for s in steps for c in s.citations] +
                                  [citation_of(h) for h in request.plan_hits[:2]])
         return Diagnosis(
@@ -126,6 +138,8 @@ class LocalEngine(Engine):
             would_change_if=f"It would be {runner} rather than {top} if {WOULD_CHANGE[runner]}.",
             citations=citations,
             cues=cues,
+            cue_evidence=[CueEvidence(type=lead[0], category=cast(Category, CUE_TYPES[lead[0]]),
+                                      quote=root_sentence)] if lead else [],
             in_scope=in_scope,
             escalation=escalation,
             safety_check=safety_check,
@@ -146,9 +160,38 @@ class LocalEngine(Engine):
         return [_quote(ev.sentences[i], 140) for i in order[:3] if sent_probs[i, ci] >= 0.4]
 
     @staticmethod
+    def _preferred(cue: str, top: str) -> tuple[str, ...]:
+        """The steps that act on the cue and belong to the leading cause (at most two)."""
+        from assistant.knowledge import all_steps
+
+        steps = all_steps()
+        return tuple(s for s in STEPS_FOR_CUE[cue] if s in steps and steps[s].category == top)[:2]
+
+    def _lead_cue(self, ev: TextEvidence, role_probs: np.ndarray, quotable: np.ndarray,
+                  top: str) -> tuple[str, int] | None:
+        """(cue type, sentence index) of the clearest cue of the leading cause: the quotable
+        sentence the role model reads as a cue, typed among that cause's cue types."""
+        weight = role_probs[:, ROLES.index("cue")] * quotable
+        if not len(weight) or weight.max() < 0.2:
+            return None
+        mask = np.array([CUE_TYPES[t] == top for t in TYPES])
+        probs = self.cue_types.probabilities(ev.vectors) * mask
+        probs = probs / np.maximum(probs.sum(1, keepdims=True), 1e-9)
+        score = probs * weight[:, None]
+        i, t = np.unravel_index(int(np.argmax(score)), score.shape)
+        return TYPES[int(t)], int(i)
+
+    @staticmethod
     def _rationale(top: str, runner: str, p1: float, p2: float, cues: list[str],
-                   root_sentence: str, root_idx: int, surface_idx: int) -> str:
-        parts = [f"Scored {top} at {p1:.0%} against {runner} at {p2:.0%}."]
+                   root_sentence: str, root_idx: int, surface_idx: int,
+                   lead: tuple[str, int] | None = None) -> str:
+        parts = []
+        if lead is not None:
+            parts.append(f"The clearest sign: {CUE_PHRASES[lead[0]]} (\"{root_sentence}\"). "
+                         f"That points to {top}: {MEANING[top]}.")
+        parts.append(f"Scored {top} at {p1:.0%} against {runner} at {p2:.0%}.")
+        if lead is not None:
+            cues = [c for c in cues if c != root_sentence]
         if cues:
             parts.append("Sentences pointing to " + top + ": " + "; ".join(f'"{c}"' for c in cues) + ".")
         if root_idx != surface_idx:
@@ -156,14 +199,32 @@ class LocalEngine(Engine):
         return " ".join(parts)
 
     @staticmethod
-    def _steps(hits: list[SearchHit], top: str, secondary: str | None) -> list[Step]:
+    def _steps(hits: list[SearchHit], top: str, secondary: str | None,
+               prefer: tuple[str, ...] = ()) -> list[Step]:
+        """The steps that act on the leading cue first (`prefer`), then the retrieved steps of
+        the leading cause (and one of the runner-up when it is close)."""
         from assistant.knowledge import all_steps
+        from assistant.retrieval.search import fetched_step_hits
 
         steps_by_id = all_steps()
         chosen: list[Step] = []
+        by_hit = {h.step_id: h for h in hits if h.step_id}
+        missing = [sid for sid in prefer if sid not in by_hit and sid in steps_by_id]
+        if missing:  # fetched by id: added to the request's hits, so they may be cited
+            fetched = fetched_step_hits(missing)
+            hits.extend(fetched.values())
+            by_hit.update(fetched)
+        for sid in prefer:
+            step = steps_by_id.get(sid)
+            if step is None or sid not in by_hit:
+                continue
+            chosen.append(Step(sop_id=step.sop_id, step_id=sid, title=step.title, action=step.action,
+                               why=step.why, category=step.category, citations=[citation_of(by_hit[sid])]))
         wanted = [top] + ([secondary] if secondary else [])
         for category in wanted:
-            limit = MAX_STEPS if category == top else 1
+            limit = MAX_STEPS - len(chosen) if category == top else 1
+            if limit <= 0:
+                continue
             for hit in hits:
                 step = steps_by_id.get(hit.step_id or "")
                 if step is None or step.category != category or any(s.step_id == step.step_id for s in chosen):

@@ -87,6 +87,14 @@ def _conversations_md(m: dict) -> list[str]:
             f"- questions asked twice: {m['repeated_questions']}"]
 
 
+def _steps_md(m: dict) -> list[str]:
+    ci = m.get("first_step_relevance_ci95") or [None, None]
+    return [f"- cases: {m['n']}",
+            f"- first step acts on the case's cue: {_fmt(m['first_step_relevance'])} "
+            f"(95% CI {_fmt(ci[0])}-{_fmt(ci[1])}); any step: {_fmt(m['any_step_relevance'])}",
+            f"- cue type found: {_fmt(m['cue_type_found'])}; category right: {_fmt(m['category_accuracy'])}"]
+
+
 def markdown(results: dict) -> str:
     """The whole report as markdown."""
     lines = [f"# Eval run: engine {results['engine']}, split {results['split']}", "",
@@ -98,7 +106,8 @@ def markdown(results: dict) -> str:
             lines.append(f"| {g['suite']}.{g['metric']} | {_fmt(g['value'])} | {g['min']} | {verdict} |")
         lines.append("")
     render = {"diagnosis": _diagnosis_md, "critique": _critique_md, "retrieval": _retrieval_md,
-              "safety": _safety_md, "conversations": _conversations_md}
+              "safety": _safety_md, "conversations": _conversations_md,
+              "steps": _steps_md}
     for name, metrics in results["suites"].items():
         lines += render[name](metrics) + [""]
     return "\n".join(lines)

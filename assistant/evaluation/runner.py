@@ -15,7 +15,7 @@ from assistant.evaluation import report, suites
 
 SUITES = ("diagnosis", "critique", "retrieval", "safety")
 # suites with their own dev and holdout splits, run by name only (not part of "all")
-SPLIT_SUITES = ("conversations",)
+SPLIT_SUITES = ("conversations", "steps")
 
 
 def _progress(name: str, enabled: bool):
@@ -45,7 +45,7 @@ def run(suite: str, engine: str, split: str, cases_file: Path | None, out: Path 
     """
     if suite not in (*SUITES, *SPLIT_SUITES, "all"):
         raise UserError(f"unknown suite '{suite}'; choose diagnosis, critique, retrieval, safety, "
-                        "conversations or all")
+                        "conversations, steps or all")
     if suite in SPLIT_SUITES and split not in ("dev", "holdout", "all"):
         raise UserError(f"--suite {suite} has a dev and a holdout split: use --split dev or --split holdout")
     if cases_file is not None and suite in ("all", "retrieval"):
@@ -79,6 +79,9 @@ def run(suite: str, engine: str, split: str, cases_file: Path | None, out: Path 
         cases_c = suites.conversation_cases(split, cases_file)
         results["suites"]["conversations"] = suites.run_conversations(
             cases_c, engine, _progress("conversations", progress))
+    if "steps" in chosen:
+        cases_st = suites.step_cases(split, cases_file)
+        results["suites"]["steps"] = suites.run_steps(cases_st, engine, _progress("steps", progress))
     results["seconds"] = round(time.time() - started, 1)
     results["gates"] = check_gates(results, engine)
     folder = out or _default_out(suite, engine, split)

@@ -59,7 +59,12 @@ def run_diagnosis(cases: list[Scenario], engine: str, progress: Progress = _noop
         retrieved = {h.chunk_id for h in steps + plans}
         cited = [c.chunk_id for c in result.citations] + [c.chunk_id for s in result.steps for c in s.citations]
         unique = sorted({c for c in cited if c})
-        existing = set(store.get(ids=unique, include=[])["ids"]) if unique else set()
+        got = store.get(ids=unique, include=["metadatas"]) if unique else {"ids": [], "metadatas": []}
+        existing = set(got["ids"])
+        # a step may also cite, fetched by id, the SOP chunk that holds that very step
+        holds = {cid: (meta or {}).get("step_id") for cid, meta in zip(got["ids"], got["metadatas"], strict=True)}
+        retrieved |= {c.chunk_id for s in result.steps for c in s.citations
+                      if c.chunk_id and holds.get(c.chunk_id) == s.step_id}
         rows.append({
             "id": case.id, "label": case.label, "predicted": result.category,
             "accept": list(getattr(case, "accept", None) or []),
@@ -308,4 +313,37 @@ def run_conversations(cases: list, engine: str, progress: Progress = _noop) -> d
         # a gate needs a "higher is better" figure: 1.0 when no question is ever asked twice
         "no_repeat_rate": float(np.mean([r["repeated"] == 0 for r in rows])) if rows else None,
         "misses": [{k: r[k] for k in ("id", "expected", "first", "got")} for r in rows if not r["correct"]],
+    }
+
+
+def step_cases(split: str, cases_file: Path | None) -> list:
+    """Step-relevance cases of a split, or of an uploaded cases file."""
+    from assistant.cases import StepCase, load_step_cases
+
+    return read_jsonl(cases_file, StepCase) if cases_file is not None else load_step_cases(split)
+
+
+def run_steps(cases: list, engine: str, progress: Progress = _noop) -> dict:
+    """Does the first recommended step act on the cue that shows the cause? Also: is the cue's
+    type found (`cue_evidence`), and is the category right."""
+    from assistant.pipeline import diagnose
+
+    rows: list[dict[str, Any]] = []
+    for i, case in enumerate(cases):
+        result = diagnose(case.text, engine=engine, store=False)
+        first = result.steps[0].step_id if result.steps else None
+        rows.append({"id": case.id, "cue": case.cue, "first": first, "relevant": first in case.steps,
+                     "any": any(s.step_id in case.steps for s in result.steps),
+                     "typed": case.cue in {c.type for c in result.cue_evidence},
+                     "category": result.category == case.label})
+        progress(i + 1, len(cases))
+    relevant = np.array([r["relevant"] for r in rows], dtype=float)
+    return {
+        "n": len(rows),
+        "first_step_relevance": float(relevant.mean()) if rows else None,
+        "first_step_relevance_ci95": list(bootstrap_ci(relevant)) if rows else None,
+        "any_step_relevance": float(np.mean([r["any"] for r in rows])) if rows else None,
+        "cue_type_found": float(np.mean([r["typed"] for r in rows])) if rows else None,
+        "category_accuracy": float(np.mean([r["category"] for r in rows])) if rows else None,
+        "misses": [{k: r[k] for k in ("id", "cue", "first")} for r in rows if not r["relevant"]],
     }

@@ -110,3 +110,30 @@ def search(
     if vector is None:
         vector = store.embedder.embed([query])[0]
     return hits_from_result(store.query(vector, k, where))
+
+
+def step_chunks(step_ids: list[str]) -> dict[str, tuple[str, dict, str]]:
+    """step id -> (chunk id, metadata, text) of the SOP chunk that holds the step."""
+    from assistant.retrieval.ingest import ensure_framework_indexed
+    from assistant.retrieval.store import get_store
+
+    if not step_ids:
+        return {}
+    store = get_store()
+    ensure_framework_indexed(store)
+    got = store.get(where={"step_id": {"$in": step_ids}}, include=["metadatas", "documents"])
+    by_step: dict[str, tuple[str, dict, str]] = {}
+    for cid, meta, doc in zip(got["ids"], got["metadatas"], got["documents"], strict=True):
+        if meta.get("workspace") == "__global__":
+            by_step.setdefault(meta["step_id"], (cid, meta, doc))
+    return by_step
+
+
+def fetched_step_hits(step_ids: list[str]) -> dict[str, SearchHit]:
+    """step id -> the SOP chunk holding it, as a hit fetched by id (score 0: not retrieved by
+    similarity, but a real chunk of the index that may be cited)."""
+    found = step_chunks(step_ids)
+    ids = list(found)
+    result = {"ids": [[found[i][0] for i in ids]], "documents": [[found[i][2] for i in ids]],
+              "metadatas": [[found[i][1] for i in ids]], "distances": [[1.0] * len(ids)]}
+    return dict(zip(ids, hits_from_result(result), strict=True))

@@ -1,0 +1,207 @@
+"""Typed cues: which kind of evidence a sentence gives about the root cause, and the SOP steps
+that address that kind.
+
+The fifteen cue types come from the SOPs (evals/roles/ROLES.md defines them; the band-aid cue
+`fix_did_not_hold` points at no category and is left out here). A linear model over the
+sentence vector types the sentences the role model calls cues; it is trained on the labelled
+sentences of evals/roles/ outside the real-world holdout. `STEPS_FOR_CUE` says which SOP steps act
+on each cue type: written from the steps themselves (knowledge/), in the order they should be
+tried, never from eval cases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.classifier.model import LinearModel, _softmax, open_artifact, save_artifact
+
+CUE_TYPES: dict[str, str] = {  # type -> category
+    "direction_unchosen": "strategy",
+    "leaders_conflict": "strategy",
+    "priorities_untranslated": "strategy",
+    "too_much_parallel": "execution",
+    "no_owner": "execution",
+    "decisions_unmade": "execution",
+    "capacity_skills": "execution",
+    "tooling_techdebt": "execution",
+    "incentives": "culture",
+    "recurs_across_people": "culture",
+    "blame_fear": "culture",
+    "heroics_overwork": "culture",
+    "named_pair": "interpersonal",
+    "broken_trust": "interpersonal",
+    "dismissive_person": "interpersonal",
+}
+TYPES = tuple(CUE_TYPES)
+
+CUE_PHRASES: dict[str, str] = {  # how the answer names each cue
+    "direction_unchosen": "the direction has not been chosen, or keeps changing, so nothing is dropped",
+    "leaders_conflict": "leaders want different things from the same people and nobody settles it",
+    "priorities_untranslated": "the direction exists but was never turned into team priorities",
+    "too_much_parallel": "too much work runs in parallel",
+    "no_owner": "nobody owns the work end to end",
+    "decisions_unmade": "working decisions and approvals wait",
+    "capacity_skills": "the people or skills the work needs are missing",
+    "tooling_techdebt": "tooling, technical debt or manual process slows the work",
+    "incentives": "what is rewarded pushes the wrong behaviour",
+    "recurs_across_people": "the same problem recurs whoever holds the role",
+    "blame_fear": "people fear blame and hide problems",
+    "heroics_overwork": "heroics and overwork are the norm",
+    "named_pair": "the friction follows two specific people",
+    "broken_trust": "trust between specific people is broken",
+    "dismissive_person": "one person undermines or dismisses another",
+}
+
+# the SOP steps that act on each cue type, best first (from the steps' own actions)
+STEPS_FOR_CUE: dict[str, tuple[str, ...]] = {
+    "direction_unchosen": ("okrs-and-alignment/1", "execution-excellence/1", "exec-over-strategy/6",
+                           "exec-over-strategy/1"),
+    "leaders_conflict": ("okrs-and-alignment/6", "is-it-really-execution/3", "execution-excellence/1"),
+    "priorities_untranslated": ("strategy-execution-gap/1", "is-it-really-execution/2",
+                                "okrs-and-alignment/7", "strategy-execution-gap/6"),
+    "too_much_parallel": ("exec-over-strategy/2", "strategy-execution-gap/4", "product-execution-pillars/2"),
+    "no_owner": ("okrs-and-alignment/4", "product-execution-pillars/6", "exec-over-strategy/3"),
+    "decisions_unmade": ("execution-excellence/4", "culture-habits/8"),
+    "capacity_skills": ("execution-excellence/6", "is-it-really-execution/7"),
+    "tooling_techdebt": ("execution-excellence/5", "is-it-really-execution/7"),
+    "incentives": ("culture-habits/5", "is-it-really-execution/4", "culture-habits/6", "culture-habits/3"),
+    "recurs_across_people": ("is-it-really-execution/5", "is-it-really-execution/1"),
+    "blame_fear": ("culture-habits/4", "culture-habits/1"),
+    "heroics_overwork": ("culture-habits/7", "execution-excellence/8"),
+    "named_pair": ("is-it-really-execution/6", "interpersonal-root-causes/1", "interpersonal-root-causes/3"),
+    "broken_trust": ("interpersonal-root-causes/3", "interpersonal-root-causes/5"),
+    "dismissive_person": ("interpersonal-root-causes/3", "interpersonal-root-causes/2"),
+}
+
+CUE_ARTIFACT = Path(__file__).resolve().parent.parent / "models" / "cue_types.npz"
+CUE_FEATURE_VERSION = "1"
+CUE_C = 1.0
+MIN_CUE_ROLE = 0.35  # a sentence the role model gives at least this cue probability may be typed
+
+
+@dataclass
+class CueTypeModel:
+    """Linear model: sentence vector -> cue type; `threshold` is the type probability from which a
+    typed cue is reported (chosen for precision on the labelled dev sentences)."""
+
+    model: LinearModel
+    threshold: float
+    fingerprint: str
+    info: dict
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        if not len(vectors):
+            return np.zeros((0, len(TYPES)), dtype=np.float32)
+        return _softmax(self.model.logits(vectors))
+
+    def save(self, path: Path = CUE_ARTIFACT) -> None:
+        meta = {"threshold": self.threshold, "fingerprint": self.fingerprint,
+                "feature_version": CUE_FEATURE_VERSION, "types": list(TYPES), **self.info}
+        save_artifact(path, meta, self.model.arrays("cue"))
+
+    @classmethod
+    def load(cls, path: Path = CUE_ARTIFACT) -> CueTypeModel:
+        data, meta = open_artifact(path, "cue type model", CUE_FEATURE_VERSION)
+        info = {k: v for k, v in meta.items() if k not in ("threshold", "fingerprint")}
+        return cls(LinearModel.from_arrays(data, "cue"), float(meta["threshold"]), meta["fingerprint"], info)
+
+
+@dataclass(frozen=True)
+class TypedCue:
+    """A sentence of the text read as a typed cue."""
+
+    type: str
+    category: str
+    index: int  # the sentence's position
+    probability: float
+
+
+def typed_cues(model: CueTypeModel, vectors: np.ndarray, cue_role: np.ndarray,
+               quotable: np.ndarray) -> list[TypedCue]:
+    """The text's typed cues, strongest first: quotable sentences the role model reads as cues,
+    typed with at least the model's threshold (one per type)."""
+    probs = model.probabilities(vectors)
+    found: dict[str, TypedCue] = {}
+    for i in np.argsort(-(probs.max(1) * cue_role)):
+        if not quotable[i] or cue_role[i] < MIN_CUE_ROLE:
+            continue
+        t = int(probs[i].argmax())
+        if probs[i, t] < model.threshold:
+            continue
+        name = TYPES[t]
+        if name not in found:
+            found[name] = TypedCue(name, CUE_TYPES[name], int(i), float(probs[i, t]))
+    return sorted(found.values(), key=lambda c: -c.probability)
+
+
+def labelled_cues(split: str) -> list[tuple[str, str]]:
+    """(sentence, cue type) of the labelled cue sentences: "train" is every split but the
+    real-world holdout (dev included), "holdout" the holdout."""
+    from assistant.cases import evals_dir
+
+    out = []
+    for line in (evals_dir() / "roles" / "sentences.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        in_split = (row["split"] == "holdout") == (split == "holdout") and (split != "dev" or row["split"] == "dev")
+        if row["role"] == "cue" and row.get("cue_type") in CUE_TYPES and in_split:
+            out.append((row["sentence"], row["cue_type"]))
+    return out
+
+
+MIN_PRECISION = 0.8
+
+
+def choose_threshold(probs: np.ndarray, gold: np.ndarray) -> float:
+    """The lowest type probability at which the reported types are right at least MIN_PRECISION
+    of the time (on held-out-from-training sentences)."""
+    for t in np.linspace(0.2, 0.95, 76):
+        keep = probs.max(1) >= t
+        if keep.sum() >= 10 and (probs.argmax(1)[keep] == gold[keep]).mean() >= MIN_PRECISION:
+            return float(t)
+    return 0.95
+
+
+def train_cue_types_and_save(path: Path | None = None) -> CueTypeModel:
+    """Fit on the labelled cue sentences outside the real holdout; the reporting threshold comes
+    from a fit without the dev sentences, on the dev sentences; figures on the holdout."""
+    from assistant.retrieval.embeddings import get_embedder
+
+    embedder = get_embedder()
+
+    def fit(rows: list[tuple[str, str]]) -> LinearModel:
+        x = embedder.embed([s for s, _ in rows])
+        y = np.array([TYPES.index(t) for _, t in rows])
+        counts = np.bincount(y, minlength=len(TYPES))
+        weights = (len(y) / (len(TYPES) * np.maximum(counts, 1)))[y]
+        return LinearModel.fit(x, y, CUE_C, weights=weights)
+
+    train, dev, holdout = labelled_cues("train"), labelled_cues("dev"), labelled_cues("holdout")
+    dev_set = set(dev)
+    probe = CueTypeModel(fit([r for r in train if r not in dev_set]), 0.0, "", {})
+    dev_probs = probe.probabilities(embedder.embed([s for s, _ in dev]))
+    threshold = choose_threshold(dev_probs, np.array([TYPES.index(t) for _, t in dev]))
+    digest = hashlib.sha256(CUE_FEATURE_VERSION.encode())
+    for sentence, cue in sorted(train):
+        digest.update(f"{cue}\x1f{sentence}\x1e".encode())
+    model = CueTypeModel(fit(train), threshold, digest.hexdigest()[:24], {})
+    probs = model.probabilities(embedder.embed([s for s, _ in holdout]))
+    gold = np.array([TYPES.index(t) for _, t in holdout])
+    keep = probs.max(1) >= threshold
+    model.info = {
+        "train_sentences": len(train), "holdout_sentences": len(holdout),
+        "holdout_type_accuracy": round(float((probs.argmax(1) == gold).mean()), 4),
+        "holdout_precision_at_threshold": round(float((probs.argmax(1)[keep] == gold[keep]).mean()), 4)
+        if keep.any() else None,
+        "holdout_reported_share": round(float(keep.mean()), 4),
+        "holdout_category_accuracy": round(float(np.mean(
+            [CUE_TYPES[TYPES[p]] == CUE_TYPES[TYPES[g]] for p, g in zip(probs.argmax(1), gold, strict=True)])), 4),
+    }
+    model.save(path or CUE_ARTIFACT)
+    return model

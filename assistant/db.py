@@ -1,9 +1,14 @@
 """Stored diagnoses, critiques, feedback and documents (SQLAlchemy; SQLite by default,
-PostgreSQL when scaled out via ASSISTANT_DATABASE_URL).
+PostgreSQL when scaled out via ASSISTANT_DATABASE_URL, driven by psycopg 3).
 
 Every diagnosis and critique can be fetched again by id; feedback becomes eval cases
 (`export_feedback`): rated-up cases carry the diagnosed label, rated-down ones are exported
 with `label: null` and `needs_label: true` for a person to label.
+
+The schema is migrated with Alembic (assistant/migrations/): opening a database brings it to the
+newest revision. Timestamps are epoch seconds (no time zone to get wrong); results are JSON text.
+Several processes may share one PostgreSQL database: writes that must not interleave (a
+document replaced, feedback on an item being purged, a purge) each run in one transaction.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from sqlalchemy import (
     insert,
     select,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -78,20 +84,52 @@ _ENGINES: dict[str, Engine] = {}
 _LOCK = threading.Lock()
 
 
+def database_url(url: str | None = None) -> str:
+    """The SQLAlchemy URL to use (the configured one by default), with its driver made explicit.
+
+    `postgresql://` and `postgres://` (as many hosting services write it) both mean psycopg 3,
+    the driver this package installs.
+    """
+    url = url or get_settings().effective_database_url()
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def new_engine(url: str) -> Engine:
+    """A new SQLAlchemy engine for `url` (no schema work)."""
+    if url.startswith("sqlite"):
+        connect_args: dict[str, Any] = {"timeout": 30}
+    elif url.startswith("postgresql+psycopg"):
+        # utf8 whatever the database's encoding (with SQL_ASCII psycopg would return bytes), and
+        # a bounded wait for an unreachable server instead of the TCP timeout
+        connect_args = {"client_encoding": "utf8", "connect_timeout": 10,
+                        "application_name": "org-assistant"}
+    else:
+        connect_args = {}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
 def engine() -> Engine:
-    """The database engine for the configured URL (tables created on first use)."""
+    """The database engine for the configured URL (migrated to the newest schema on first use)."""
     settings = get_settings()
-    url = settings.effective_database_url()
+    url = database_url()
     with _LOCK:
         if url not in _ENGINES:
             if url.startswith("sqlite:///"):
                 settings.data_dir.mkdir(parents=True, exist_ok=True)
+            from alembic.util import CommandError
+
+            from assistant import migrations
+
+            eng = new_engine(url)
             try:
-                eng = create_engine(url, pool_pre_ping=True,
-                                    connect_args={"timeout": 30} if url.startswith("sqlite") else {})
-                metadata.create_all(eng)
-            except SQLAlchemyError as exc:
-                raise StoreError(f"cannot open the database {url.split('@')[-1]}: {exc}") from exc
+                migrations.upgrade(eng)
+            except (SQLAlchemyError, CommandError, StoreError) as exc:
+                eng.dispose()
+                detail = exc if isinstance(exc, StoreError) else f"{exc.__class__.__name__}: {exc}"
+                raise StoreError(f"cannot open the database {url.split('@')[-1]}: {detail}") from exc
             _ENGINES[url] = eng
         return _ENGINES[url]
 
@@ -117,25 +155,40 @@ def _run(statement, fetch: str | None = None) -> Any:
         raise StoreError(f"database error: {exc.__class__.__name__}") from exc
 
 
+def _storable(**values: Any) -> dict[str, Any]:
+    """The values without NUL characters: PostgreSQL text cannot hold them (SQLite can), and
+    they carry nothing a reader needs (check_text drops them from texts the same way)."""
+    return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in values.items()}
+
+
 def save_diagnosis(result, text: str) -> None:
     """Store a Diagnosis with the text it diagnosed."""
-    _run(insert(diagnoses).values(
+    _run(insert(diagnoses).values(**_storable(
         id=result.diagnosis_id, workspace=result.workspace, created_at=time.time(), text=text,
-        category=result.category, engine=result.engine, result=result.model_dump_json()))
+        category=result.category, engine=result.engine, result=result.model_dump_json())))
 
 
 def save_critique(result, text: str, workspace: str) -> None:
     """Store a PlanCritique with the plan text."""
-    _run(insert(critiques).values(
+    _run(insert(critiques).values(**_storable(
         id=result.critique_id, workspace=workspace, created_at=time.time(), text=text,
-        score=result.score, result=result.model_dump_json()))
+        score=result.score, result=result.model_dump_json())))
+
+
+_NAMES = {"diagnoses": "diagnosis", "critiques": "critique"}
+
+
+def _visible(table: Table, row: Any, item_id: str, workspaces: set[str] | None) -> dict:
+    if row is None or (workspaces is not None and row["workspace"] not in workspaces):
+        raise NotFoundError(f"no {_NAMES[table.name]} with id {item_id}")
+    return dict(row)
 
 
 def _fetch(table: Table, item_id: str, workspaces: set[str] | None) -> dict:
-    row = _run(select(table).where(table.c.id == item_id), fetch="one")
-    if row is None or (workspaces is not None and row["workspace"] not in workspaces):
-        raise NotFoundError(f"no {table.name[:-1]} with id {item_id}")
-    return dict(row)
+    if "\x00" in item_id:  # no stored id holds one (and PostgreSQL refuses to compare it)
+        return _visible(table, None, item_id.replace("\x00", ""), workspaces)
+    return _visible(table, _run(select(table).where(table.c.id == item_id), fetch="one"), item_id,
+                    workspaces)
 
 
 def get_diagnosis(item_id: str, workspaces: set[str] | None = None) -> dict:
@@ -161,12 +214,17 @@ def record_feedback(*, diagnosis_id: str | None = None, critique_id: str | None 
         raise UserError("comment is longer than 5000 characters")
     table, target = (diagnoses, diagnosis_id) if diagnosis_id else (critiques, critique_id)
     assert target is not None  # exactly one of the two is set (checked above)
-    row = _fetch(table, target, workspaces)
+    _fetch(table, target, workspaces)  # a clear 404 (also for ids PostgreSQL cannot compare)
     try:
         with engine().begin() as conn:
-            result = conn.execute(insert(feedback).values(
+            # the target row stays locked until the feedback is in, so a purge running at the
+            # same time either takes both or neither (PostgreSQL; SQLite has one writer anyway)
+            found = conn.execute(select(table.c.workspace).where(table.c.id == target)
+                                 .with_for_update(read=True)).mappings().first()
+            row = _visible(table, found, target, workspaces)
+            result = conn.execute(insert(feedback).values(**_storable(
                 target_type="diagnosis" if diagnosis_id else "critique", target_id=target,
-                workspace=row["workspace"], rating=rating, comment=comment, created_at=time.time()))
+                workspace=row["workspace"], rating=rating, comment=comment, created_at=time.time())))
             key = result.inserted_primary_key
             if key is None:  # cannot happen: an INSERT always reports its primary key
                 raise StoreError("database did not return the new feedback id")
@@ -201,26 +259,51 @@ def export_feedback(workspace: str | None = None) -> list[dict]:
 
 
 def save_document(doc_id: str, workspace: str, source: str, title: str, kind: str, text: str) -> None:
-    """Keep a document's text so `assistant reindex` can rebuild the index from it."""
-    _run(delete(documents).where(documents.c.doc_id == doc_id))
-    _run(insert(documents).values(doc_id=doc_id, workspace=workspace, source=source, title=title,
-                                  kind=kind, text=text, ingested_at=time.time()))
+    """Keep a document's text so `assistant reindex` can rebuild the index from it (a document
+    with the same id is replaced in the same statement, so two workers saving it at once cannot
+    collide on the key)."""
+    values = _storable(doc_id=doc_id, workspace=workspace, source=source, title=title, kind=kind,
+                       text=text, ingested_at=time.time())
+    dialect = engine().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        upsert = make(documents).values(**values)
+        _run(upsert.on_conflict_do_update(
+            index_elements=[documents.c.doc_id],
+            set_={name: upsert.excluded[name] for name in values if name != "doc_id"}))
+        return
+    try:
+        with engine().begin() as conn:
+            conn.execute(delete(documents).where(documents.c.doc_id == doc_id))
+            conn.execute(insert(documents).values(**values))
+    except SQLAlchemyError as exc:
+        raise StoreError(f"database error: {exc.__class__.__name__}") from exc
 
 
 def delete_document_row(doc_id: str) -> None:
-    _run(delete(documents).where(documents.c.doc_id == doc_id))
+    """Forget a stored document's text."""
+    if "\x00" not in doc_id:  # none has such an id
+        _run(delete(documents).where(documents.c.doc_id == doc_id))
 
 
 def stored_documents() -> list[dict]:
-    """Every stored document (for reindex)."""
-    return [dict(r) for r in _run(select(documents), fetch="all")]
+    """Every stored document (for reindex), oldest first."""
+    query = select(documents).order_by(documents.c.ingested_at, documents.c.doc_id)
+    return [dict(r) for r in _run(query, fetch="all")]
 
 
 def purge_workspace(workspace: str) -> dict[str, int]:
-    """Delete a workspace's stored diagnoses, critiques, feedback and documents."""
-    return {
-        "feedback": _run(delete(feedback).where(feedback.c.workspace == workspace)),
-        "diagnoses": _run(delete(diagnoses).where(diagnoses.c.workspace == workspace)),
-        "critiques": _run(delete(critiques).where(critiques.c.workspace == workspace)),
-        "documents": _run(delete(documents).where(documents.c.workspace == workspace)),
-    }
+    """Delete a workspace's stored diagnoses, critiques, feedback and documents, all or nothing.
+
+    Diagnoses and critiques go first: feedback being recorded on one of them holds its row, so
+    the purge waits for it and then deletes that feedback too.
+    """
+    order = (("diagnoses", diagnoses), ("critiques", critiques), ("feedback", feedback),
+             ("documents", documents))
+    try:
+        with engine().begin() as conn:
+            counts = {name: conn.execute(delete(table).where(table.c.workspace == workspace)).rowcount
+                      for name, table in order}
+    except SQLAlchemyError as exc:
+        raise StoreError(f"database error: {exc.__class__.__name__}") from exc
+    return {name: counts[name] for name in ("feedback", "diagnoses", "critiques", "documents")}

@@ -142,3 +142,42 @@ def stop(proc: subprocess.Popen | None) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(10)
+
+
+# --- PostgreSQL: a real server per session, a fresh database per test (tests/pg.py) ---
+
+os.environ.pop("ASSISTANT_DATABASE_URL", None)  # SQLite in the temp data dir unless a test asks
+DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgres: runs on a real PostgreSQL server (tests/pg.py)")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server on 127.0.0.1 for the whole session, removed at the end."""
+    from tests.pg import PostgresServer
+
+    server = PostgresServer.start()
+    yield server
+    server.stop()
+
+
+def database_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Environment for the parametrised `database` ("sqlite" or "postgres") of a fixture or test:
+    nothing for SQLite (the data dir's file), ASSISTANT_DATABASE_URL of a new database otherwise."""
+    kind = getattr(request, "param", "sqlite")
+    if kind == "sqlite":
+        return {}
+    assert kind == "postgres", kind
+    return {"ASSISTANT_DATABASE_URL": request.getfixturevalue("pg_server").create_database()}
+
+
+@pytest.fixture
+def database(request, monkeypatch) -> str:
+    """The database this test runs on: parametrise with `DATABASES` (indirect); default SQLite."""
+    for name, value in database_env(request).items():
+        monkeypatch.setenv(name, value)
+    _reset()
+    return getattr(request, "param", "sqlite")

@@ -11,10 +11,12 @@ import sys
 import httpx
 import pytest
 
-from tests.conftest import free_port, start_serve, stop
+from tests.conftest import DATABASES, database_env, free_port, start_serve, stop
 from tests.files import write_docx
 
 pytestmark = pytest.mark.server
+# the tests that store something also run on PostgreSQL (the rest on SQLite only)
+ON_BOTH = pytest.mark.parametrize("server", DATABASES, indirect=True)
 
 KEY_A, KEY_B = "key-a-0123456789", "key-b-0123456789"
 PAIR = "Since Ana and Rob fell out they refuse to talk, and every release between their teams stalls."
@@ -27,14 +29,14 @@ PLAN = """# Q3 plan
 """
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, shared_data_dir):
+@pytest.fixture(scope="module", params=["sqlite"])
+def server(request, tmp_path_factory, shared_data_dir):
     data = tmp_path_factory.mktemp("api-data")
     shutil.copytree(shared_data_dir, data, dirs_exist_ok=True)
     keys = data / "keys.json"
     keys.write_text(json.dumps({KEY_A: ["team-a", "default"], KEY_B: ["team-b"]}))
     proc, url = start_serve({"ASSISTANT_DATA_DIR": str(data), "ASSISTANT_API_KEYS_FILE": str(keys),
-                             "ASSISTANT_RATE_LIMIT": "100000"}, "--no-ui")
+                             "ASSISTANT_RATE_LIMIT": "100000", **database_env(request)}, "--no-ui")
     yield url
     stop(proc)
 
@@ -64,6 +66,7 @@ def test_health_info_and_auth(server):
         assert path in spec["paths"]
 
 
+@ON_BOTH
 def test_diagnose_fetch_and_feedback_across_keys(server):
     a, b = client(server, KEY_A), client(server, KEY_B)
     d = a.post("/v1/diagnose", json={"text": PAIR, "workspace": "team-a"}).json()
@@ -73,6 +76,11 @@ def test_diagnose_fetch_and_feedback_across_keys(server):
     assert_error(b.post("/v1/diagnose", json={"text": PAIR, "workspace": "team-a"}), 403)
     assert_error(b.post("/v1/feedback", json={"diagnosis_id": d["diagnosis_id"], "rating": 1}), 404)
     assert a.post("/v1/feedback", json={"diagnosis_id": d["diagnosis_id"], "rating": 1}).status_code == 201
+    # NUL characters: PostgreSQL text cannot hold them (they are dropped), and no id has one
+    assert a.post("/v1/feedback", json={"diagnosis_id": d["diagnosis_id"], "rating": -1,
+                                        "comment": "wrong\u0000 label"}).status_code == 201
+    assert_error(a.get("/v1/diagnoses/%00"), 404)
+    assert_error(a.post("/v1/feedback", json={"diagnosis_id": "\u0000", "rating": 1}), 404)
     assert_error(a.post("/v1/feedback", json={"diagnosis_id": d["diagnosis_id"], "rating": 3}), 422)
     assert_error(a.post("/v1/diagnose", json={"text": "   "}), 422)
     assert_error(a.post("/v1/diagnose", json={"text": "x " * 15000}), 413)
@@ -80,13 +88,14 @@ def test_diagnose_fetch_and_feedback_across_keys(server):
     assert_error(a.post("/v1/diagnose", content=b"not json", headers={"content-type": "application/json"}), 422)
 
 
+@ON_BOTH
 def test_documents_search_and_isolation(server, tmp_path):
     a, b = client(server, KEY_A), client(server, KEY_B)
     docx = write_docx(tmp_path / "kestrel.docx", "Kestrel plan", ["The Kestrel squad migrates billing by June."])
     up = a.post("/v1/documents", files={"file": ("kestrel.docx", docx.read_bytes())}, data={"workspace": "team-a"})
     assert up.status_code == 201, up.text
     doc_id = up.json()["doc_id"]
-    pasted = a.post("/v1/documents", json={"text": "Falcon OKRs: activation to 30%.", "title": "falcon", "workspace": "team-a"})
+    pasted = a.post("/v1/documents", json={"text": "Falcon OKRs: activation to 30%.", "title": "fal\u0000con", "workspace": "team-a"})
     assert pasted.status_code == 201
     assert {d["doc_id"] for d in a.get("/v1/documents", params={"workspace": "team-a"}).json()} >= {doc_id}
     assert b.get("/v1/documents").json() == []
@@ -104,6 +113,7 @@ def test_documents_search_and_isolation(server, tmp_path):
     assert_error(a.post("/v1/documents", content=b"abc", headers={"content-type": "text/csv"}), 415)
 
 
+@ON_BOTH
 def test_critique_json_upload_and_errors(server, tmp_path):
     a = client(server, KEY_A)
     c = a.post("/v1/critique", json={"text": PLAN, "workspace": "team-a"}).json()

@@ -10,7 +10,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.conftest import run_cli, start_serve, stop
+from tests.conftest import DATABASES, database_env, run_cli, start_serve, stop
 
 KEY_A, KEY_B = "iso-key-a-0123456", "iso-key-b-0123456"
 OSPREY = ("# Osprey plan\n\n## Goal\nThe Osprey squad moves the ledger service to the new region by "
@@ -18,14 +18,14 @@ OSPREY = ("# Osprey plan\n\n## Goal\nThe Osprey squad moves the ledger service t
 PROBLEM = "The Osprey ledger move keeps slipping and nobody owns the region cut-over."
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory, shared_data_dir):
+@pytest.fixture(scope="module", params=DATABASES)
+def api(request, tmp_path_factory, shared_data_dir):
     data = tmp_path_factory.mktemp("iso-data")
     shutil.copytree(shared_data_dir, data, dirs_exist_ok=True)
     keys = data / "keys.json"
     keys.write_text(json.dumps({KEY_A: ["iso-a"], KEY_B: ["iso-b"]}))
     proc, url = start_serve({"ASSISTANT_DATA_DIR": str(data), "ASSISTANT_API_KEYS_FILE": str(keys),
-                             "ASSISTANT_RATE_LIMIT": "100000"}, "--no-ui")
+                             "ASSISTANT_RATE_LIMIT": "100000", **database_env(request)}, "--no-ui")
     a = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY_A}"}, timeout=60)
     b = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY_B}"}, timeout=60)
     yield a, b

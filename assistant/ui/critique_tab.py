@@ -120,7 +120,7 @@ def build(login: KeyLogin, workspace: gr.Dropdown, engine: gr.Radio) -> Critique
         with gr.Column(scale=1, min_width=260):
             upload = gr.File(label="…or upload a file", file_types=list(SUPPORTED),
                              type="filepath", elem_id="oa-plan-file")
-            stored = gr.Dropdown(label="…or a stored plan", choices=[], value=None,
+            stored = gr.Dropdown(label="Stored plans", choices=[], value=None,
                                  elem_id="oa-stored-plans", info="Plans saved in this workspace.")
             save = gr.Checkbox(label="Save this plan into the workspace", value=False,
                                info="Diagnoses in the workspace can then cite it.")

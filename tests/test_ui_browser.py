@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import _reset, free_port
+from tests.test_plan_evidence import PLAN
 from tests.ui_helpers import browser_page, ensure_chromium, open_tab, running_app, screenshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
@@ -327,19 +328,6 @@ def test_login_with_keys(playwright_session, chromium, tmp_path, shared_data_dir
             client.predict(text=AMBIGUOUS, workspace="team-b", api_name="/diagnose")
 
 
-OUR_PLAN = """# Q3 plan, platform group
-
-## Priorities (all P0)
-- Launch the mobile app - P0
-- Rebuild billing - P0
-- Enter the EU market - P0
-- SOC2 audit - P0
-- New onboarding flow - P0
-- AI assistant beta - P0
-- Partner API - P0
-- Data warehouse migration - P0
-- Pricing experiment - P0
-"""
 
 
 def test_a_saved_plan_is_quoted_in_the_diagnosis(playwright_session, chromium, shared_data_dir, tmp_path):
@@ -347,12 +335,12 @@ def test_a_saved_plan_is_quoted_in_the_diagnosis(playwright_session, chromium, s
     lines under "From your plans", and the Critique tab can open the stored plan again."""
     data = tmp_path / "data"
     shutil.copytree(shared_data_dir, data)
-    lines = [line.strip() for line in OUR_PLAN.split("\n")]
+    lines = [line.strip() for line in PLAN.split("\n")]
     with running_app(free_port(), data) as app, browser_page(playwright_session, chromium) as page:
         page.goto(app.url)
         page.wait_for_selector("#oa-box textarea")
         open_tab(page, "Critique a plan")
-        page.fill("#oa-plan textarea", OUR_PLAN)
+        page.fill("#oa-plan textarea", PLAN)
         page.get_by_label("Save this plan into the workspace").check()
         page.click("#oa-critique-run")
         page.wait_for_function("() => document.querySelector('#oa-critique-status').innerText.includes('saved')")

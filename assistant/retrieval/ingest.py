@@ -134,6 +134,7 @@ def _write_documents(store: Store, docs: list[tuple[str, list[Chunk]]], report: 
 
     Ids are deterministic, so a run killed half-way is completed by running it again.
     """
+    store.step_chunks = None  # SOP chunks may change: search.step_chunks reads them again
     doc_ids = [doc_id for doc_id, _ in docs]
     existing: set[str] = set()
     for start in range(0, len(doc_ids), 500):

@@ -113,20 +113,25 @@ def search(
 
 
 def step_chunks(step_ids: list[str]) -> dict[str, tuple[str, dict, str]]:
-    """step id -> (chunk id, metadata, text) of the SOP chunk that holds the step."""
+    """step id -> (chunk id, metadata, text) of the SOP chunk that holds the step. The SOP
+    chunks are read once per store (one query for all of them) and kept: they change only when
+    the SOPs are re-indexed, which opens a new store."""
     from assistant.retrieval.ingest import ensure_framework_indexed
     from assistant.retrieval.store import get_store
 
     if not step_ids:
         return {}
     store = get_store()
-    ensure_framework_indexed(store)
-    got = store.get(where={"step_id": {"$in": step_ids}}, include=["metadatas", "documents"])
-    by_step: dict[str, tuple[str, dict, str]] = {}
-    for cid, meta, doc in zip(got["ids"], got["metadatas"], got["documents"], strict=True):
-        if meta.get("workspace") == "__global__":
-            by_step.setdefault(meta["step_id"], (cid, meta, doc))
-    return by_step
+    index = store.step_chunks  # kept on the store; a write or a new store reads them again
+    if index is None or any(sid not in index for sid in step_ids):
+        ensure_framework_indexed(store)
+        got = store.get(where={"$and": [{"workspace": "__global__"}, {"step_id": {"$ne": ""}}]},
+                        include=["metadatas", "documents"])
+        index = {}
+        for cid, meta, doc in zip(got["ids"], got["metadatas"], got["documents"], strict=True):
+            index.setdefault(meta["step_id"], (cid, meta, doc))
+        store.step_chunks = index
+    return {sid: index[sid] for sid in step_ids if sid in index}
 
 
 def fetched_step_hits(step_ids: list[str]) -> dict[str, SearchHit]:

@@ -96,6 +96,7 @@ class Store:
         self._collections: dict[str, Any] = {}
         self._view = threading.local()
         self.framework_ready = False  # set once the shipped SOPs are known to be indexed
+        self.step_chunks: dict[str, tuple[str, dict, str]] | None = None  # search.step_chunks' copy
         for name in self._existing_names():
             self._check_model(self._open(name, create=False))
 

@@ -27,6 +27,12 @@ def sop_index(data_dir, shared_data_dir):
     test); the database, SQLite or PostgreSQL, is still this test's own and empty."""
     shutil.copytree(shared_data_dir / "chroma", data_dir / "chroma")
     _reset()
+    # only the SOPs: other tests of the session may have left plans in the shared index
+    store = get_store()
+    with store.writer():
+        for workspace in store.workspaces():
+            store.drop_workspace(workspace)
+    _reset()
 
 
 def test_diagnosis_is_stored_and_fetchable_per_workspace():

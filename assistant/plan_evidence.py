@@ -126,22 +126,42 @@ def _runs(lines: tuple[int, ...]) -> list[tuple[int, int]]:
     return runs
 
 
+_EVIDENCE: OrderedDict[tuple[str, str, str | None], list[PlanEvidence]] = OrderedDict()
+
+
 def evidence(docs: list[PlanDoc]) -> list[PlanEvidence]:
-    """Every finding that has lines to quote: failures for their category, passes against it."""
+    """Every finding that has lines to quote: failures for their category, passes against it
+    (worked out once per plan text and name, then copied)."""
     items: list[PlanEvidence] = []
     for doc in docs:
-        plan_lines = doc.text.split("\n")
-        for f in findings(doc.text) or ():
-            if f.status not in ("pass", "fail", "partial"):
-                continue
-            direction = "against" if f.status == "pass" else "for"
-            runs = [r for r in _runs(f.lines) if plan_lines[r[0] - 1].strip()][:MAX_ITEMS_PER_CHECK]
-            for first, last in runs:
-                items.append(PlanEvidence(
-                    document=doc.document, source=doc.source, lines=[first, last],
-                    quote=plan_lines[first - 1].strip(), check_id=f.check_id,
-                    category=_category(f.check_id), direction=direction, finding=f.finding,
-                ))
+        key = (hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest(), doc.document, doc.source)
+        with _LOCK:
+            cached = _EVIDENCE.get(key)
+        if cached is None:
+            cached = _evidence_of(doc)
+            with _LOCK:
+                _EVIDENCE[key] = cached
+                if len(_EVIDENCE) > CACHE_SIZE:
+                    _EVIDENCE.popitem(last=False)
+        items += [item.model_copy() for item in cached]
+    return items
+
+
+def _evidence_of(doc: PlanDoc) -> list[PlanEvidence]:
+    """The findings of one plan that have lines to quote."""
+    items: list[PlanEvidence] = []
+    plan_lines = doc.text.split("\n")
+    for f in findings(doc.text) or ():
+        if f.status not in ("pass", "fail", "partial"):
+            continue
+        direction = "against" if f.status == "pass" else "for"
+        runs = [r for r in _runs(f.lines) if plan_lines[r[0] - 1].strip()][:MAX_ITEMS_PER_CHECK]
+        for first, last in runs:
+            items.append(PlanEvidence(
+                document=doc.document, source=doc.source, lines=[first, last],
+                quote=plan_lines[first - 1].strip(), check_id=f.check_id,
+                category=_category(f.check_id), direction=direction, finding=f.finding,
+            ))
     return items
 
 
@@ -166,15 +186,37 @@ def documents_for(hits, workspace: str, limit: int = PLAN_DOCS) -> list[PlanDoc]
                     ingested_at=float(r["ingested_at"] or 0.0)) for r in rows[:limit]]
 
 
+_TEXTS: OrderedDict[tuple[str, float], str] = OrderedDict()  # (doc id, ingested at) -> text
+
+
 def _stored(doc_ids: list[str], workspace: str) -> list[dict]:
-    """The stored texts of these documents, of this workspace only."""
+    """The stored plans among these documents, of this workspace only. Their texts are kept by
+    (doc id, ingestion time): a diagnosis reads only the small columns unless a plan is new."""
     from sqlalchemy import select
 
     from assistant.db import _run, documents
 
-    query = select(documents).where(documents.c.doc_id.in_(doc_ids), documents.c.workspace == workspace,
-                                    documents.c.kind == "plan")
-    return [dict(r) for r in _run(query, fetch="all")]
+    c = documents.c
+    query = select(c.doc_id, c.title, c.source, c.ingested_at).where(
+        c.doc_id.in_(doc_ids), c.workspace == workspace, c.kind == "plan")
+    rows = [dict(r) for r in _run(query, fetch="all")]
+    with _LOCK:
+        missing = [r["doc_id"] for r in rows if (r["doc_id"], float(r["ingested_at"] or 0.0)) not in _TEXTS]
+    if missing:
+        got = _run(select(c.doc_id, c.ingested_at, c.text).where(
+            c.doc_id.in_(missing), c.workspace == workspace), fetch="all")
+        with _LOCK:
+            for r in got:
+                _TEXTS[(r["doc_id"], float(r["ingested_at"] or 0.0))] = r["text"]
+                if len(_TEXTS) > CACHE_SIZE:
+                    _TEXTS.popitem(last=False)
+    out = []
+    with _LOCK:
+        for r in rows:
+            text = _TEXTS.get((r["doc_id"], float(r["ingested_at"] or 0.0)))
+            if text is not None:
+                out.append({**r, "text": text})
+    return out
 
 
 def stored_plans(workspace: str) -> list[dict]:

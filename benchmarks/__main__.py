@@ -201,6 +201,7 @@ def langchain_baseline(texts: list[str], tmp: Path) -> dict:
 def api_throughput(data: Path, seconds: float) -> dict:
     import httpx
 
+    data.mkdir(parents=True, exist_ok=True)  # with --only api no earlier section made it
     keys = data / "bench-keys.json"
     keys.write_text(json.dumps({"bench-key-0123456789": ["default"]}))
     sock_port = _free_port()

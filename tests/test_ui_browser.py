@@ -361,3 +361,27 @@ def test_a_saved_plan_is_quoted_in_the_diagnosis(playwright_session, chromium, s
         page.get_by_role("option").first.click()
         page.wait_for_function("() => document.querySelector('#oa-plan textarea').value.includes('Rebuild billing')")
         assert page.external_requests == []
+
+
+def test_phone_width_keeps_every_control_on_screen(app, playwright_session, chromium):
+    """At 400 px no control sticks out of the screen (the Diagnose and rating buttons were cut off),
+    the rating sits under the answer it rates, and the chat has no label floating over it."""
+    with browser_page(playwright_session, chromium, width=400, height=900) as page:
+        page.goto(app.url)
+        page.wait_for_selector("#oa-box textarea")
+        page.fill("#oa-box textarea", "Two of my leads have not spoken since the reorg and every "
+                                      "release between their teams stalls.")
+        page.press("#oa-box textarea", "Enter")
+        page.wait_for_selector("#oa-panel .oa-card[data-diagnosis-id]")
+        page.wait_for_selector("#oa-up", state="visible")
+        cut_off = page.evaluate(
+            "() => [...document.querySelectorAll('button, input, textarea, a')].filter(e => {"
+            " const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0"
+            " && (r.left < -1 || r.right > window.innerWidth + 1); }).map(e => e.id || e.innerText)")
+        assert cut_off == []
+        for button in ("#oa-send", "#oa-up", "#oa-down"):
+            box = page.locator(button).bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 400, button
+        assert page.locator("#oa-panel").bounding_box()["y"] < page.locator("#oa-feedback").bounding_box()["y"]
+        assert page.locator("#oa-chat [data-testid=block-label]").count() == 0
+        assert page.external_requests == []

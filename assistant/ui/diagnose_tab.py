@@ -153,31 +153,33 @@ def build(login: KeyLogin, workspace: gr.Dropdown, engine: gr.Radio) -> Diagnose
     answers = gr.State({})
     current = gr.State(None)
     with gr.Row(equal_height=False):
-        with gr.Column(scale=5, min_width=380):
+        with gr.Column(scale=5, min_width=300):
+            # no floating label: it sat over the messages once they scrolled
             chatbot = gr.Chatbot(
-                elem_id="oa-chat", label="Conversation", height=520, layout="bubble",
+                elem_id="oa-chat", label="Conversation", show_label=False, height=520, layout="bubble",
                 placeholder="**Describe a problem in your organisation.** What happens, who is "
                             "involved, since when, and what you have tried.",
                 examples=[{"display_text": short, "text": full} for short, full in EXAMPLES],
                 buttons=["copy"], feedback_options=("Like", "Dislike"),
             )
-            with gr.Row(equal_height=True):
+            with gr.Row(equal_height=True, elem_id="oa-box-row"):
                 box = gr.Textbox(
                     elem_id="oa-box", show_label=False, lines=1, max_lines=10, scale=5,
                     placeholder="e.g. Two teams keep missing their OKRs and every sync turns "
                                 "into an argument… (Enter to send, Shift+Enter for a new line)",
                 )
-                send = gr.Button("Diagnose", variant="primary", scale=1, elem_id="oa-send")
+                send = gr.Button("Diagnose", variant="primary", scale=1, elem_id="oa-send", min_width=100)
             clear = gr.Button("New conversation", size="sm", variant="secondary")
-        with gr.Column(scale=6, min_width=420):
+        with gr.Column(scale=6, min_width=300):
+            panel = gr.HTML(EMPTY_PANEL, elem_id="oa-panel")
+            # the rating sits under the answer it rates
             with gr.Row(visible=False, elem_id="oa-feedback", equal_height=True) as feedback_row:
-                comment = gr.Textbox(show_label=False, scale=4, elem_id="oa-comment",
+                comment = gr.Textbox(show_label=False, scale=4, elem_id="oa-comment", min_width=160,
                                      placeholder="Was this useful? Optional comment: what was "
                                                  "right or wrong?")
                 thumbs_up = gr.Button("Useful", scale=1, elem_id="oa-up", min_width=110)
                 thumbs_down = gr.Button("Not useful", scale=1, elem_id="oa-down", min_width=130)
             feedback_status = gr.Markdown(elem_id="oa-feedback-status")
-            panel = gr.HTML(EMPTY_PANEL, elem_id="oa-panel")
     tab = DiagnoseTab(chatbot, box, send, clear, panel, feedback_row, thumbs_up, thumbs_down,
                       comment, feedback_status)
     _wire(tab, login, workspace, engine, history, answers, current)

@@ -38,6 +38,12 @@ CSS = """
 .oa-symptom { background: #f8fafc; border: 1px dashed #cbd5e1; }
 .oa-root { background: #eef2ff; border: 1px solid #c7d2fe; }
 .oa-rationale { color: #475569; font-size: 0.85rem; margin: 8px 2px 0; }
+@media (max-width: 640px) {  /* phones: rows wrap instead of cutting buttons off */
+  #oa-feedback, #oa-box-row { flex-wrap: wrap !important; }
+  #oa-feedback > *, #oa-box-row > * { min-width: 0 !important; }
+  .gradio-container .main.fillable { padding-left: 6px !important; padding-right: 6px !important; }
+  #oa-tabs .tab-container { flex-wrap: wrap !important; }
+}
 .oa-plans { border: 1px solid #cbd5e1; border-radius: 10px; padding: 8px 12px; margin-top: 10px;
   background: #f8fafc; }
 .oa-plan-list { list-style: none; padding-left: 0; margin: 4px 0; }

@@ -304,8 +304,13 @@ def test_evals_view_and_comparison(indexed, tmp_path):
     assert confusion["visible"] and Path(confusion["value"]).is_file()
     assert not str(confusion["value"]).startswith(str(indexed)), "plots are served from temp"
     assert "Misses (" in misses and "# Eval run" in full
-    summary2, confusion2, *_ = evals_tab.view_run(second)
+    summary2, confusion2, _, _, compared2, _ = evals_tab.view_run(second)
     assert "hit@3" in summary2 and confusion2["visible"] is False
+    # a retrieval run is not compared with a diagnosis run (every column would be empty)
+    assert compared2.startswith("No earlier run") and evals_tab.previous_run(second) is None
+    third = evals_tab.run_suite("retrieval", "test", None, "auto")
+    assert evals_tab.previous_run(third) == second
+    assert evals_tab.view_run(third)[4].startswith(f"A = {second.name}")
     safety_cases = tmp_path / "safety.jsonl"
     safety_cases.write_text("\n".join(json.dumps(c) for c in [
         {"id": "s1", "text": "He said he would hurt her if she paged him again at night.", "escalation": True,

@@ -141,11 +141,15 @@ def load_results(folder: Path) -> dict:
 
 
 def previous_run(folder: Path, principal: Principal = OPEN) -> Path | None:
-    """The latest earlier run of the same suites (else any earlier run) that `principal` sees."""
-    suites = set(load_results(folder)["suites"])
+    """The latest earlier run of the same suites on the same split and cases that `principal`
+    sees; None when there is none (a run of other suites has nothing to compare: every column
+    would be empty)."""
+    def key(results: dict) -> tuple:
+        return set(results["suites"]), results.get("split"), results.get("cases_file") is None
+
+    wanted = key(load_results(folder))
     earlier = [p for p in past_runs(principal) if p.name < folder.name]
-    same = [p for p in earlier if set(load_results(p)["suites"]) == suites]
-    return next(iter(same or earlier), None)
+    return next((p for p in earlier if key(load_results(p)) == wanted), None)
 
 
 def _value(value: object) -> str:

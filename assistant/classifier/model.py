@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -227,12 +228,19 @@ class Classifier:
                    data["vague"].astype(np.float32))
 
 
+def data_fingerprint(version: str, records: Iterable[str]) -> str:
+    """Hash of a feature version and training records (each already formatted, in a fixed
+    order): an artifact carries it, so a test can tell when its training data changed."""
+    digest = hashlib.sha256(version.encode())
+    for record in records:
+        digest.update(f"{record}\x1e".encode())
+    return digest.hexdigest()[:24]
+
+
 def training_fingerprint(texts: list[str], labels: list[str]) -> str:
     """Hash of the training data and feature version; changes when the scenarios change."""
-    digest = hashlib.sha256(FEATURE_VERSION.encode())
-    for text, label in sorted(zip(texts, labels, strict=True)):
-        digest.update(f"{label}\x1f{text}\x1e".encode())
-    return digest.hexdigest()[:24]
+    return data_fingerprint(FEATURE_VERSION, (f"{label}\x1f{text}"
+                                              for text, label in sorted(zip(texts, labels, strict=True))))
 
 
 def auxiliary_examples() -> tuple[list[str], list[str]]:

@@ -11,14 +11,19 @@ splits and of the written training split; the real holdout's documents are held 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from assistant.classifier.model import LinearModel, _softmax, open_artifact, save_artifact
+from assistant.classifier.model import (
+    LinearModel,
+    _softmax,
+    data_fingerprint,
+    open_artifact,
+    save_artifact,
+)
 
 ROLES = ("symptom", "cue", "context", "filler", "ask")
 ROLES_ARTIFACT = Path(__file__).resolve().parent.parent / "models" / "roles.npz"
@@ -91,10 +96,7 @@ def surface_sentence(role_probs: np.ndarray, quotable: np.ndarray) -> int:
 
 def roles_fingerprint(rows: list[tuple[str, str]]) -> str:
     """Hash of the labelled sentences (sentence, role) and the feature version."""
-    digest = hashlib.sha256(ROLES_FEATURE_VERSION.encode())
-    for sentence, role in sorted(rows):
-        digest.update(f"{role}\x1f{sentence}\x1e".encode())
-    return digest.hexdigest()[:24]
+    return data_fingerprint(ROLES_FEATURE_VERSION, (f"{role}\x1f{sentence}" for sentence, role in sorted(rows)))
 
 
 def labelled_documents(split: str) -> list[tuple[list[str], list[str]]]:

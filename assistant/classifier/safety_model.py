@@ -15,14 +15,19 @@ evals/safety/ (recall, with specificity held), never on the holdout.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from assistant.classifier.features import TextEvidence
-from assistant.classifier.model import LinearModel, _softmax, open_artifact, save_artifact
+from assistant.classifier.model import (
+    LinearModel,
+    _softmax,
+    data_fingerprint,
+    open_artifact,
+    save_artifact,
+)
 
 SAFETY_ARTIFACT = Path(__file__).resolve().parent.parent / "models" / "safety.npz"
 KINDS = ("harassment", "discrimination", "violence", "self_harm", "retaliation", "other_safety")
@@ -89,10 +94,8 @@ class SafetyModel:
 
 def safety_fingerprint(texts: list[str], flags: list[bool], kinds: list[str | None]) -> str:
     """Hash of the safety training data and feature version."""
-    digest = hashlib.sha256(SAFETY_FEATURE_VERSION.encode())
-    for text, flag, kind in sorted(zip(texts, flags, [k or "" for k in kinds], strict=True)):
-        digest.update(f"{int(flag)}\x1f{kind}\x1f{text}\x1e".encode())
-    return digest.hexdigest()[:24]
+    rows = sorted(zip(texts, flags, [k or "" for k in kinds], strict=True))
+    return data_fingerprint(SAFETY_FEATURE_VERSION, (f"{int(flag)}\x1f{kind}\x1f{text}" for text, flag, kind in rows))
 
 
 def choose_threshold(dev_probs: np.ndarray, dev_flags: np.ndarray, scenario_probs: np.ndarray) -> float:

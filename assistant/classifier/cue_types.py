@@ -11,14 +11,19 @@ tried, never from eval cases.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from assistant.classifier.model import LinearModel, _softmax, open_artifact, save_artifact
+from assistant.classifier.model import (
+    LinearModel,
+    _softmax,
+    data_fingerprint,
+    open_artifact,
+    save_artifact,
+)
 
 CUE_TYPES: dict[str, str] = {  # type -> category
     "direction_unchosen": "strategy",
@@ -81,7 +86,6 @@ STEPS_FOR_CUE: dict[str, tuple[str, ...]] = {
 CUE_ARTIFACT = Path(__file__).resolve().parent.parent / "models" / "cue_types.npz"
 CUE_FEATURE_VERSION = "1"
 CUE_C = 1.0
-MIN_CUE_ROLE = 0.35  # a sentence the role model gives at least this cue probability may be typed
 
 
 @dataclass
@@ -111,34 +115,6 @@ class CueTypeModel:
         return cls(LinearModel.from_arrays(data, "cue"), float(meta["threshold"]), meta["fingerprint"], info)
 
 
-@dataclass(frozen=True)
-class TypedCue:
-    """A sentence of the text read as a typed cue."""
-
-    type: str
-    category: str
-    index: int  # the sentence's position
-    probability: float
-
-
-def typed_cues(model: CueTypeModel, vectors: np.ndarray, cue_role: np.ndarray,
-               quotable: np.ndarray) -> list[TypedCue]:
-    """The text's typed cues, strongest first: quotable sentences the role model reads as cues,
-    typed with at least the model's threshold (one per type)."""
-    probs = model.probabilities(vectors)
-    found: dict[str, TypedCue] = {}
-    for i in np.argsort(-(probs.max(1) * cue_role)):
-        if not quotable[i] or cue_role[i] < MIN_CUE_ROLE:
-            continue
-        t = int(probs[i].argmax())
-        if probs[i, t] < model.threshold:
-            continue
-        name = TYPES[t]
-        if name not in found:
-            found[name] = TypedCue(name, CUE_TYPES[name], int(i), float(probs[i, t]))
-    return sorted(found.values(), key=lambda c: -c.probability)
-
-
 def labelled_cues(split: str) -> list[tuple[str, str]]:
     """(sentence, cue type) of the labelled cue sentences: "train" is every split but the
     real-world holdout (dev included), "holdout" the holdout."""
@@ -153,6 +129,11 @@ def labelled_cues(split: str) -> list[tuple[str, str]]:
         if row["role"] == "cue" and row.get("cue_type") in CUE_TYPES and in_split:
             out.append((row["sentence"], row["cue_type"]))
     return out
+
+
+def cue_fingerprint(rows: list[tuple[str, str]]) -> str:
+    """Hash of the labelled (sentence, cue type) rows and the feature version."""
+    return data_fingerprint(CUE_FEATURE_VERSION, (f"{cue}\x1f{sentence}" for sentence, cue in sorted(rows)))
 
 
 MIN_PRECISION = 0.8
@@ -187,10 +168,7 @@ def train_cue_types_and_save(path: Path | None = None) -> CueTypeModel:
     probe = CueTypeModel(fit([r for r in train if r not in dev_set]), 0.0, "", {})
     dev_probs = probe.probabilities(embedder.embed([s for s, _ in dev]))
     threshold = choose_threshold(dev_probs, np.array([TYPES.index(t) for _, t in dev]))
-    digest = hashlib.sha256(CUE_FEATURE_VERSION.encode())
-    for sentence, cue in sorted(train):
-        digest.update(f"{cue}\x1f{sentence}\x1e".encode())
-    model = CueTypeModel(fit(train), threshold, digest.hexdigest()[:24], {})
+    model = CueTypeModel(fit(train), threshold, cue_fingerprint(train), {})
     probs = model.probabilities(embedder.embed([s for s, _ in holdout]))
     gold = np.array([TYPES.index(t) for _, t in holdout])
     keep = probs.max(1) >= threshold

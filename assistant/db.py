@@ -280,6 +280,17 @@ def save_document(doc_id: str, workspace: str, source: str, title: str, kind: st
         raise StoreError(f"database error: {exc.__class__.__name__}") from exc
 
 
+def plan_documents(workspace: str, doc_ids: list[str] | None = None, with_text: bool = True) -> list[dict]:
+    """The plans stored in `workspace` (only those of `doc_ids` when given), most recent first:
+    doc_id, title, source, ingested_at and, unless `with_text` is False, the text."""
+    c = documents.c
+    columns = [c.doc_id, c.title, c.source, c.ingested_at, *([c.text] if with_text else [])]
+    query = select(*columns).where(c.workspace == workspace, c.kind == "plan")
+    if doc_ids is not None:
+        query = query.where(c.doc_id.in_(doc_ids))
+    return [dict(r) for r in _run(query.order_by(c.ingested_at.desc(), c.doc_id), fetch="all")]
+
+
 def delete_document_row(doc_id: str) -> None:
     """Forget a stored document's text."""
     if "\x00" not in doc_id:  # none has such an id

@@ -27,7 +27,6 @@ from assistant.workspaces import check_workspace
 
 STEP_HITS = 30
 PLAN_HITS = 3
-PLAN_DOCS = 2
 PLAN_MIN_SCORE = 0.3  # a plan chunk this close to the text is cited
 PLAN_READ_SCORE = 0.2  # a plan with a chunk this close is read for evidence (plan_evidence.py)
 
@@ -133,7 +132,7 @@ def diagnose(
     The result is stored (fetch it again by `diagnosis_id`) unless `store` is False.
     """
     from assistant.injection import strip_instructions
-    from assistant.plan_evidence import documents_for, split_pasted_plan
+    from assistant.plan_evidence import PLAN_DOCS, documents_for, split_pasted_plan
 
     text, removed = strip_instructions(check_text(text))
     if not text:

@@ -72,17 +72,44 @@ class Finding:
     finding: str
 
 
-_CACHE: OrderedDict[str, tuple[Finding, ...] | None] = OrderedDict()
-_LOCK = threading.Lock()
+class _Lru:
+    """A small thread-safe least-recently-used cache."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self._items: OrderedDict = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key, default=None):
+        with self._lock:
+            if key not in self._items:
+                return default
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_FINDINGS = _Lru()  # text hash -> findings (None: not a plan)
+_EVIDENCE = _Lru()  # (text hash, document, source) -> evidence items
+_TEXTS = _Lru()  # (doc id, ingested at) -> the stored plan's text
+_NOT_CACHED = object()
 
 
 def findings(text: str) -> tuple[Finding, ...] | None:
     """The rubric findings of a plan, cached by the text's hash; None when it is not a plan."""
-    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
+    key = _digest(text)
+    cached = _FINDINGS.get(key, _NOT_CACHED)
+    if cached is not _NOT_CACHED:
+        return cached
     from assistant.critique.engine import DEFAULT_MAX_CHARS, _analyse
 
     try:
@@ -92,10 +119,7 @@ def findings(text: str) -> tuple[Finding, ...] | None:
         )
     except AssistantError:  # not a plan (a note, a recipe): nothing to read
         result = None
-    with _LOCK:
-        _CACHE[key] = result
-        if len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
+    _FINDINGS.put(key, result)
     return result
 
 
@@ -126,23 +150,16 @@ def _runs(lines: tuple[int, ...]) -> list[tuple[int, int]]:
     return runs
 
 
-_EVIDENCE: OrderedDict[tuple[str, str, str | None], list[PlanEvidence]] = OrderedDict()
-
-
 def evidence(docs: list[PlanDoc]) -> list[PlanEvidence]:
     """Every finding that has lines to quote: failures for their category, passes against it
     (worked out once per plan text and name, then copied)."""
     items: list[PlanEvidence] = []
     for doc in docs:
-        key = (hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest(), doc.document, doc.source)
-        with _LOCK:
-            cached = _EVIDENCE.get(key)
+        key = (_digest(doc.text), doc.document, doc.source)
+        cached = _EVIDENCE.get(key)
         if cached is None:
             cached = _evidence_of(doc)
-            with _LOCK:
-                _EVIDENCE[key] = cached
-                if len(_EVIDENCE) > CACHE_SIZE:
-                    _EVIDENCE.popitem(last=False)
+            _EVIDENCE.put(key, cached)
         items += [item.model_copy() for item in cached]
     return items
 
@@ -152,7 +169,7 @@ def _evidence_of(doc: PlanDoc) -> list[PlanEvidence]:
     items: list[PlanEvidence] = []
     plan_lines = doc.text.split("\n")
     for f in findings(doc.text) or ():
-        if f.status not in ("pass", "fail", "partial"):
+        if f.status not in POINTS:  # n/a: nothing to quote
             continue
         direction = "against" if f.status == "pass" else "for"
         runs = [r for r in _runs(f.lines) if plan_lines[r[0] - 1].strip()][:MAX_ITEMS_PER_CHECK]
@@ -181,53 +198,27 @@ def documents_for(hits, workspace: str, limit: int = PLAN_DOCS) -> list[PlanDoc]
     if not ids:
         return []
     rows = _stored(ids, workspace)
-    rows.sort(key=lambda r: -float(r["ingested_at"] or 0.0))
     return [PlanDoc(document=r["title"] or r["source"], source=r["source"], text=r["text"],
                     ingested_at=float(r["ingested_at"] or 0.0)) for r in rows[:limit]]
 
 
-_TEXTS: OrderedDict[tuple[str, float], str] = OrderedDict()  # (doc id, ingested at) -> text
-
-
 def _stored(doc_ids: list[str], workspace: str) -> list[dict]:
-    """The stored plans among these documents, of this workspace only. Their texts are kept by
-    (doc id, ingestion time): a diagnosis reads only the small columns unless a plan is new."""
-    from sqlalchemy import select
+    """The stored plans among these documents, of this workspace only, most recent first. Their
+    texts are kept by (doc id, ingestion time): a diagnosis reads only the small columns unless
+    a plan is new."""
+    from assistant import db
 
-    from assistant.db import _run, documents
-
-    c = documents.c
-    query = select(c.doc_id, c.title, c.source, c.ingested_at).where(
-        c.doc_id.in_(doc_ids), c.workspace == workspace, c.kind == "plan")
-    rows = [dict(r) for r in _run(query, fetch="all")]
-    with _LOCK:
-        missing = [r["doc_id"] for r in rows if (r["doc_id"], float(r["ingested_at"] or 0.0)) not in _TEXTS]
+    rows = db.plan_documents(workspace, doc_ids, with_text=False)
+    missing = [r["doc_id"] for r in rows if _TEXTS.get((r["doc_id"], r["ingested_at"])) is None]
     if missing:
-        got = _run(select(c.doc_id, c.ingested_at, c.text).where(
-            c.doc_id.in_(missing), c.workspace == workspace), fetch="all")
-        with _LOCK:
-            for r in got:
-                _TEXTS[(r["doc_id"], float(r["ingested_at"] or 0.0))] = r["text"]
-                if len(_TEXTS) > CACHE_SIZE:
-                    _TEXTS.popitem(last=False)
+        for r in db.plan_documents(workspace, missing):
+            _TEXTS.put((r["doc_id"], r["ingested_at"]), r["text"])
     out = []
-    with _LOCK:
-        for r in rows:
-            text = _TEXTS.get((r["doc_id"], float(r["ingested_at"] or 0.0)))
-            if text is not None:
-                out.append({**r, "text": text})
+    for r in rows:
+        text = _TEXTS.get((r["doc_id"], r["ingested_at"]))
+        if text is not None:
+            out.append({**r, "text": text})
     return out
-
-
-def stored_plans(workspace: str) -> list[dict]:
-    """The plans stored in `workspace` (doc_id, title, source, text), most recent first."""
-    from sqlalchemy import select
-
-    from assistant.db import _run, documents
-
-    query = select(documents).where(documents.c.workspace == workspace, documents.c.kind == "plan")
-    rows = [dict(r) for r in _run(query, fetch="all")]
-    return sorted(rows, key=lambda r: -float(r["ingested_at"] or 0.0))
 
 
 _STRUCTURED = re.compile(r"^\s*(#{1,6}\s|[-*•+]\s|\d{1,2}[.)]\s|\|.*\||[A-Z][\w /&-]{1,40}:\s*$|"
@@ -276,11 +267,11 @@ def split_pasted_plan(text: str) -> tuple[str, PlanDoc | None]:
         return text, None
     rest = "\n".join(lines[:lead if led_in else first] + lines[last + 1:]).strip()
     # without a lead-in the structure may be the person's own notes: the description keeps them
-    return (rest if led_in and visible(rest) else text), PlanDoc(
+    return (rest if led_in and _has_words(rest) else text), PlanDoc(
         document="the plan pasted in this conversation", source=None, text=plan_text)
 
 
-def visible(text: str) -> bool:
+def _has_words(text: str) -> bool:
     """True when `text` holds a few words of its own (not just a lead-in line)."""
     return len(re.findall(r"\w+", text)) >= 3
 

@@ -106,15 +106,15 @@ def test_a_stored_plan_is_quoted_in_its_own_workspace_only(indexed):
 
 
 def test_a_pasted_plan_is_used_for_the_conversation_and_never_stored(tmp_path):
+    from assistant import db
     from assistant.pipeline import diagnose
-    from assistant.plan_evidence import stored_plans
 
     message = f"{QUESTION}\nHere is our plan:\n{PLAN}"
     result = diagnose(message, workspace="pasted", store=False)
     assert result.plan_evidence
     assert {i.document for i in result.plan_evidence} == {"the plan pasted in this conversation"}
     assert all(i.source is None for i in result.plan_evidence)
-    assert stored_plans("pasted") == []
+    assert db.plan_documents("pasted") == []
     # later turns of the same conversation still read it
     later = diagnose("It happened again this month.", history=[{"role": "user", "content": message}],
                      workspace="pasted", store=False)

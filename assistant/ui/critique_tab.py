@@ -58,24 +58,24 @@ def read_upload(path: str | None) -> tuple[str, str]:
 
 def stored_choices(login: KeyLogin, request: gr.Request | None, workspace: str) -> list[tuple[str, str]]:
     """(label, doc id) of the plans stored in the caller's workspace, most recent first."""
-    from assistant.plan_evidence import stored_plans
+    from assistant import db
 
     ws = resolve_workspace(login, request, workspace)
-    return [(r["title"] or r["source"], r["doc_id"]) for r in stored_plans(ws)]
+    return [(r["title"] or r["source"], r["doc_id"]) for r in db.plan_documents(ws, with_text=False)]
 
 
 def load_stored(login: KeyLogin, request: gr.Request | None, workspace: str,
                 doc_id: str | None) -> tuple[str, str]:
     """The text and source of a stored plan of the caller's workspace (nothing from another)."""
-    from assistant.plan_evidence import stored_plans
+    from assistant import db
 
     if not doc_id:
         return "", ""
     ws = resolve_workspace(login, request, workspace)
-    for row in stored_plans(ws):
-        if row["doc_id"] == doc_id:
-            return row["text"], row["source"]
-    raise gr.Error("that plan is not in this workspace")
+    rows = [] if "\x00" in doc_id else db.plan_documents(ws, [doc_id])  # no id holds a NUL
+    if not rows:
+        raise gr.Error("that plan is not in this workspace")
+    return rows[0]["text"], rows[0]["source"]
 
 
 def write_download(result: PlanCritique) -> str:

@@ -188,11 +188,11 @@ def attach_plan_evidence(result: Diagnosis, request: DiagnoseRequest) -> None:
     if not request.plans:
         return
     from assistant.critique.rubric import RUBRIC_BY_ID
-    from assistant.engines.local import citation_of
+    from assistant.engines.local import step_from
     from assistant.knowledge import all_steps
     from assistant.plan_evidence import bearing, evidence
+    from assistant.render import plan_verdict, plan_where
     from assistant.retrieval.search import fetched_step_hits
-    from assistant.schema import Step
 
     ranked = [c for c, p in result.scores.ranked() if p >= 0.15][:2] or [result.category]
     items = bearing(evidence(request.plans), ranked)
@@ -201,33 +201,19 @@ def attach_plan_evidence(result: Diagnosis, request: DiagnoseRequest) -> None:
     if failing and result.steps:  # the step that would change the plan's weakest lines comes first
         known = all_steps()
         wanted = [sid for sid in RUBRIC_BY_ID[failing[0].check_id].steps
-                  if sid in known and known[sid].category == result.category]
-        fetched = fetched_step_hits(wanted[:1])
-        for step_id in wanted[:1]:
-            if step_id not in fetched:
-                continue
-            step, citation = known[step_id], citation_of(fetched[step_id])
-            chunk_id = citation.chunk_id
-            count = len(result.steps)
-            result.steps = [s for s in result.steps if s.step_id != step_id]
-            result.steps.insert(0, Step(sop_id=step.sop_id, step_id=step.step_id, title=step.title,
-                                        action=step.action, why=step.why, category=step.category,
-                                        citations=[citation]))
-            if all(c.chunk_id != chunk_id for c in result.citations):
-                result.citations.insert(0, citation)
-            result.steps = result.steps[:count]
-            break
+                  if sid in known and known[sid].category == result.category][:1]
+        for step_id, hit in fetched_step_hits(wanted).items():
+            lead_step, count = step_from(known[step_id], hit), len(result.steps)
+            result.steps = [lead_step, *(s for s in result.steps if s.step_id != step_id)][:count]
+            if all(c.chunk_id != hit.chunk_id for c in result.citations):
+                result.citations.insert(0, lead_step.citations[0])
     for step in result.steps:
         step.plan_evidence = [i for i in items if i.direction == "for"
                               and step.step_id in RUBRIC_BY_ID[i.check_id].steps][:2]
     lead = next((i for i in items if i.category == result.category), None)
     if lead is not None:
-        from assistant.render import plan_where
-
-        where = plan_where(lead)
-        finding = lead.finding.rstrip(".")
-        verdict = ("supports" if lead.direction == "for" else "argues against") + f" {lead.category}"
-        result.rationale = f"Your plan ({where}): {finding}. That {verdict}. {result.rationale}".strip()
+        result.rationale = (f"Your plan ({plan_where(lead)}): {lead.finding.rstrip('.')}. That "
+                            f"{plan_verdict(lead)} {lead.category}. {result.rationale}").strip()
 
 
 NOT_ORGANISATIONAL = ("Not an organisational problem: this text does not describe a problem in a "

@@ -21,10 +21,15 @@ def plan_where(e: PlanEvidence) -> str:
     return f"{e.document}, line {a}" if a == b else f"{e.document}, lines {a}-{b}"
 
 
+def plan_verdict(e: PlanEvidence) -> str:
+    """"supports" or "argues against" (the finding's root cause)."""
+    return "supports" if e.direction == "for" else "argues against"
+
+
 def plan_evidence_lines(d: Diagnosis) -> list[str]:
     """One readable line per plan finding: where, which way it points, the quote, the finding."""
-    return [f"{plan_where(e)} ({'for' if e.direction == 'for' else 'against'} {e.category}, "
-            f"{e.check_id}): \"{e.quote}\": {e.finding}" for e in d.plan_evidence]
+    return [f"{plan_where(e)} ({e.direction} {e.category}, {e.check_id}): \"{e.quote}\": {e.finding}"
+            for e in d.plan_evidence]
 
 
 def diagnosis_markdown(d: Diagnosis) -> str:

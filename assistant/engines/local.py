@@ -48,6 +48,12 @@ def citation_of(hit: SearchHit) -> Citation:
     )
 
 
+def step_from(step, hit: SearchHit) -> Step:
+    """The recommended Step for an SOP step (knowledge.SopStep), citing the chunk that holds it."""
+    return Step(sop_id=step.sop_id, step_id=step.step_id, title=step.title, action=step.action,
+                why=step.why, category=step.category, citations=[citation_of(hit)])
+
+
 def _quote(sentence: str, limit: int = 160) -> str:
     s = " ".join(sentence.split())
     return s if len(s) <= limit else s[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -218,8 +224,7 @@ class LocalEngine(Engine):
             step = steps_by_id.get(sid)
             if step is None or sid not in by_hit:
                 continue
-            chosen.append(Step(sop_id=step.sop_id, step_id=sid, title=step.title, action=step.action,
-                               why=step.why, category=step.category, citations=[citation_of(by_hit[sid])]))
+            chosen.append(step_from(step, by_hit[sid]))
         wanted = [top] + ([secondary] if secondary else [])
         for category in wanted:
             limit = MAX_STEPS - len(chosen) if category == top else 1
@@ -229,10 +234,7 @@ class LocalEngine(Engine):
                 step = steps_by_id.get(hit.step_id or "")
                 if step is None or step.category != category or any(s.step_id == step.step_id for s in chosen):
                     continue
-                chosen.append(Step(
-                    sop_id=step.sop_id, step_id=step.step_id, title=step.title, action=step.action,
-                    why=step.why, category=step.category, citations=[citation_of(hit)],
-                ))
+                chosen.append(step_from(step, hit))
                 limit -= 1
                 if limit == 0:
                     break

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
+from assistant.render import plan_verdict, plan_where
 from assistant.schema import CATEGORIES, Citation, Diagnosis, Step
 
 CATEGORY_COLOURS = {
@@ -79,8 +80,6 @@ def citation_details(citation: Citation) -> str:
 def step_item(number: int, step: Step) -> str:
     """One recommended step as a checklist item with its SOP and citations."""
     cites = "".join(citation_details(c) for c in step.citations)
-    from assistant.render import plan_where
-
     plan_refs = "".join(f'<p class="oa-plan-ref"><b>In your plan:</b> <code>{esc(plan_where(e))}</code> '
                         f"&ldquo;{esc(e.quote)}&rdquo;</p>" for e in step.plan_evidence)
     return (
@@ -99,12 +98,10 @@ def plan_panel(d: Diagnosis) -> str:
     rubric check found and which way it points; how to critique the whole plan."""
     if not d.plan_evidence:
         return ""
-    from assistant.render import plan_where
-
     items = "".join(
         f'<li class="oa-plan-item" data-direction="{e.direction}"><div class="oa-plan-where">'
         f"<code>{esc(plan_where(e))}</code> {category_pill(e.category)} "
-        f'<span class="oa-plan-dir">{"supports" if e.direction == "for" else "argues against"}</span></div>'
+        f'<span class="oa-plan-dir">{plan_verdict(e)}</span></div>'
         f'<blockquote class="oa-plan-quote">{esc(e.quote)}</blockquote>'
         f'<p class="oa-plan-finding">{esc(e.finding)}</p></li>'
         for e in d.plan_evidence)
@@ -217,8 +214,6 @@ def chat_summary(d: Diagnosis) -> str:
     lines += ["", d.root_cause]
     if d.plan_evidence:
         e = d.plan_evidence[0]
-        from assistant.render import plan_where
-
         lines += ["", f"**From your plans:** {plan_where(e)}: \"{e.quote}\" ({e.finding})"]
     if d.steps:
         first = d.steps[0]

@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
@@ -32,7 +34,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.config import get_settings
@@ -142,17 +144,25 @@ def forget_engines() -> None:
         _ENGINES.clear()
 
 
-def _run(statement, fetch: str | None = None) -> Any:
+@contextmanager
+def _transaction() -> Iterator[Connection]:
+    """One transaction (committed at the end, rolled back on error); database errors become a
+    StoreError that names only the error's class."""
     try:
         with engine().begin() as conn:
-            result = conn.execute(statement)
-            if fetch == "one":
-                return result.mappings().first()
-            if fetch == "all":
-                return result.mappings().all()
-            return result.rowcount
+            yield conn
     except SQLAlchemyError as exc:
         raise StoreError(f"database error: {exc.__class__.__name__}") from exc
+
+
+def _run(statement, fetch: str | None = None) -> Any:
+    with _transaction() as conn:
+        result = conn.execute(statement)
+        if fetch == "one":
+            return result.mappings().first()
+        if fetch == "all":
+            return result.mappings().all()
+        return result.rowcount
 
 
 def _storable(**values: Any) -> dict[str, Any]:
@@ -215,22 +225,19 @@ def record_feedback(*, diagnosis_id: str | None = None, critique_id: str | None 
     table, target = (diagnoses, diagnosis_id) if diagnosis_id else (critiques, critique_id)
     assert target is not None  # exactly one of the two is set (checked above)
     _fetch(table, target, workspaces)  # a clear 404 (also for ids PostgreSQL cannot compare)
-    try:
-        with engine().begin() as conn:
-            # the target row stays locked until the feedback is in, so a purge running at the
-            # same time either takes both or neither (PostgreSQL; SQLite has one writer anyway)
-            found = conn.execute(select(table.c.workspace).where(table.c.id == target)
-                                 .with_for_update(read=True)).mappings().first()
-            row = _visible(table, found, target, workspaces)
-            result = conn.execute(insert(feedback).values(**_storable(
-                target_type="diagnosis" if diagnosis_id else "critique", target_id=target,
-                workspace=row["workspace"], rating=rating, comment=comment, created_at=time.time())))
-            key = result.inserted_primary_key
-            if key is None:  # cannot happen: an INSERT always reports its primary key
-                raise StoreError("database did not return the new feedback id")
-            return int(key[0])
-    except SQLAlchemyError as exc:
-        raise StoreError(f"database error: {exc.__class__.__name__}") from exc
+    with _transaction() as conn:
+        # the target row stays locked until the feedback is in, so a purge running at the
+        # same time either takes both or neither (PostgreSQL; SQLite has one writer anyway)
+        found = conn.execute(select(table.c.workspace).where(table.c.id == target)
+                             .with_for_update(read=True)).mappings().first()
+        row = _visible(table, found, target, workspaces)
+        result = conn.execute(insert(feedback).values(**_storable(
+            target_type="diagnosis" if diagnosis_id else "critique", target_id=target,
+            workspace=row["workspace"], rating=rating, comment=comment, created_at=time.time())))
+        key = result.inserted_primary_key
+        if key is None:  # cannot happen: an INSERT always reports its primary key
+            raise StoreError("database did not return the new feedback id")
+        return int(key[0])
 
 
 def list_feedback(workspace: str | None = None) -> list[dict]:
@@ -272,12 +279,9 @@ def save_document(doc_id: str, workspace: str, source: str, title: str, kind: st
             index_elements=[documents.c.doc_id],
             set_={name: upsert.excluded[name] for name in values if name != "doc_id"}))
         return
-    try:
-        with engine().begin() as conn:
-            conn.execute(delete(documents).where(documents.c.doc_id == doc_id))
-            conn.execute(insert(documents).values(**values))
-    except SQLAlchemyError as exc:
-        raise StoreError(f"database error: {exc.__class__.__name__}") from exc
+    with _transaction() as conn:
+        conn.execute(delete(documents).where(documents.c.doc_id == doc_id))
+        conn.execute(insert(documents).values(**values))
 
 
 def plan_documents(workspace: str, doc_ids: list[str] | None = None, with_text: bool = True) -> list[dict]:
@@ -311,10 +315,7 @@ def purge_workspace(workspace: str) -> dict[str, int]:
     """
     order = (("diagnoses", diagnoses), ("critiques", critiques), ("feedback", feedback),
              ("documents", documents))
-    try:
-        with engine().begin() as conn:
-            counts = {name: conn.execute(delete(table).where(table.c.workspace == workspace)).rowcount
-                      for name, table in order}
-    except SQLAlchemyError as exc:
-        raise StoreError(f"database error: {exc.__class__.__name__}") from exc
+    with _transaction() as conn:
+        counts = {name: conn.execute(delete(table).where(table.c.workspace == workspace)).rowcount
+                  for name, table in order}
     return {name: counts[name] for name in ("feedback", "diagnoses", "critiques", "documents")}

@@ -53,7 +53,7 @@ def _section(section: object, title: object) -> str | None:
     path = _none(section)
     name = str(title or "").strip()
     if path and name:
-        parts = [p for p in path.split(" > ")]
+        parts = path.split(" > ")
         if parts and parts[0].strip().lower() == name.lower():
             parts = parts[1:]
         path = " > ".join(parts) or None
@@ -114,8 +114,8 @@ def search(
 
 def step_chunks(step_ids: list[str]) -> dict[str, tuple[str, dict, str]]:
     """step id -> (chunk id, metadata, text) of the SOP chunk that holds the step. The SOP
-    chunks are read once per store (one query for all of them) and kept: they change only when
-    the SOPs are re-indexed, which opens a new store."""
+    chunks are read once per store (one query for all of them) and kept on it until the store
+    writes anything (ingest drops the copy)."""
     from assistant.retrieval.ingest import ensure_framework_indexed
     from assistant.retrieval.store import get_store
 

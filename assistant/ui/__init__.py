@@ -61,13 +61,12 @@ def build_ui(login: KeyLogin | None = None) -> gr.Blocks:
             with gr.Tab("Diagnose", id="diagnose", elem_id="oa-tab-diagnose"):
                 diagnose_tab.build(login, workspace, engine)
             with gr.Tab("Critique a plan", id="critique", elem_id="oa-tab-critique") as critique_page:
-                critique = critique_tab.build(login, workspace, engine)
+                critique_tab.build(login, workspace, engine, critique_page)
             with gr.Tab("Knowledge", id="knowledge", elem_id="oa-tab-knowledge"):
                 knowledge = knowledge_tab.build(login, workspace)
             with gr.Tab("Evals", id="evals", elem_id="oa-tab-evals"):
                 evals = evals_tab.build(login, engine)
         api.register(login)
-        critique_page.select(guarded(critique.refresh, 1), workspace, critique.stored, **PRIVATE)
 
         def on_load(request: gr.Request):
             principal = login.principal(request)

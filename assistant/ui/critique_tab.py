@@ -9,7 +9,6 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import gradio as gr
 
@@ -40,7 +39,6 @@ class CritiqueTab:
     result: gr.HTML
     download: gr.DownloadButton
     status: gr.Markdown
-    refresh: Any = None  # the stored-plans refresh handler (the tab's select event calls it)
 
 
 def read_upload(path: str | None) -> tuple[str, str]:
@@ -106,7 +104,7 @@ def _status(result: PlanCritique, saved: bool, workspace: str, compared: bool) -
     return " ".join(bits)
 
 
-def build(login: KeyLogin, workspace: gr.Dropdown, engine: gr.Radio) -> CritiqueTab:
+def build(login: KeyLogin, workspace: gr.Dropdown, engine: gr.Radio, page: gr.Tab | None = None) -> CritiqueTab:
     """Lay out the tab and wire its events (all private to the Gradio API)."""
     previous = gr.State(None)
     source = gr.State("")
@@ -143,7 +141,8 @@ def build(login: KeyLogin, workspace: gr.Dropdown, engine: gr.Radio) -> Critique
         return load_stored(login, request, ws, doc_id)
 
     listen(workspace.change, refresh, workspace, stored)
-    tab.refresh = refresh  # also when the tab is opened
+    if page is not None:  # and when the tab is opened
+        listen(page.select, refresh, workspace, stored)
     listen(stored.input, pick, [workspace, stored], [plan, source])
 
     def on_run(text, prev, cmp, sv, src, ws, eng, request: gr.Request):

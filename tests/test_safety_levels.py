@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from assistant.classifier.lexical import Tfidf
 from assistant.classifier.model import LinearModel
 from assistant.classifier.safety_model import SafetyModel, choose_check_threshold
 from assistant.schema import Diagnosis, SafetyCheck, Scores
@@ -11,26 +12,27 @@ from assistant.schema import Diagnosis, SafetyCheck, Scores
 
 def _model(check: float | None) -> SafetyModel:
     one = LinearModel(np.zeros(1, np.float32), np.ones(1, np.float32), np.ones((1, 1), np.float32),
-                      np.zeros(1, np.float32))  # probability = sigmoid(x)
-    return SafetyModel(one, one, 0.8, "f", {}, check)
+                      np.zeros(1, np.float32))
+    words = Tfidf(["x"], np.ones(1))
+    return SafetyModel(one, words, np.zeros(1, np.float32), 0.0, np.zeros((1, 1), np.float32),
+                       np.zeros(1, np.float32), 1.0, "f", {}, check)
 
 
 def test_levels_follow_the_two_bars():
-    model = _model(check=0.3)
-    logit = lambda p: np.array([np.log(p / (1 - p))], np.float32)  # noqa: E731
-    assert model.level(logit(0.9)) == "escalation"
-    assert model.level(logit(0.5)) == "safety_check"
-    assert model.level(logit(0.1)) is None
-    assert _model(check=None).level(logit(0.5)) is None
+    model = _model(check=-0.5)
+    assert model.level(1.5) == "escalation"
+    assert model.level(0.0) == "safety_check"
+    assert model.level(-1.0) is None
+    assert _model(check=None).level(0.0) is None
 
 
 def test_the_check_bar_sits_below_the_escalation_bar_and_spares_ordinary_text():
-    dev = np.array([0.9, 0.7, 0.4, 0.1, 0.05, 0.3])
-    flags = np.array([True, True, True, False, False, False])
-    scenarios = np.array([0.01] * 97 + [0.5, 0.35, 0.25])
-    bar = choose_check_threshold(dev, flags, scenarios, threshold=0.8)
-    assert bar is not None and bar < 0.8
-    assert (scenarios >= bar).mean() <= 0.05
+    ordinary = np.array([-5.0] * 94 + [-1.2, -1.0, -0.8, -0.6, -0.4, 0.5])
+    bar = choose_check_threshold(ordinary, threshold=0.0)
+    assert bar is not None and bar < 0.0
+    assert (ordinary >= bar).mean() <= 0.05
+    assert (ordinary >= bar - 0.1).mean() > 0.05  # the lowest bar that keeps the bound
+    assert choose_check_threshold(np.zeros(100), threshold=0.0) is None  # nothing fits
 
 
 def test_the_shipped_screen_has_a_check_bar_and_every_face_shows_the_note():

@@ -1,16 +1,20 @@
-"""A trained escalation screen: does a description hold a safety matter (harassment,
-discrimination, violence, self-harm, retaliation, falsified safety records) that must go to
-HR, legal or emergency help rather than be coached?
+"""A trained escalation screen: does a description hold a safety matter (self-harm, violence,
+harassment, discrimination, retaliation, fraud, a hidden data breach, domestic abuse, ignored
+safety rules) that must go to HR, legal, security or a crisis line rather than be coached?
 
-The regex patterns in `engines/safety.py` catch the explicit cases; they were written while
-looking at the 70 cases of evals/safety/ and caught under half of a held-out set. This model
-reads the same evidence the root-cause classifier reads (the whole-text vector and every
-sentence's vector) and learns from a separate training set (evals/safety_train/: safety
-matters buried in ordinary work complaints, and near misses such as figures of speech and
-heated but ordinary conflicts), plus ordinary scenarios as negatives. Features: the
-max- and mean-pooled sentence vectors, the whole-text vector, and per kind the best
-sentence's similarity to the safety prototypes. The decision threshold is chosen on
-evals/safety/ (recall, with specificity held), never on the holdout.
+The regex patterns in `engines/safety.py` catch a few explicit forms; this model does the rest.
+Two members, their log-odds blended (LEXICAL_WEIGHT):
+- words: logistic regression over TF-IDF of words and word pairs (classifier/lexical.py);
+- sentences: logistic regression over the sentence vectors the root-cause classifier reads
+  (max- and mean-pooled, the whole text, each kind's best similarity to the prototypes).
+Trained on every brief of evals/safety_train*/ (about 4,900 items by six briefs, escalations
+and near misses: figures of speech, rough but ordinary conflict, blunt feedback, honest
+errors, stress) plus the written and real train-split descriptions as negatives. Leave one
+brief out, the words reach a pooled AUC of 0.944 against 0.884 for the sentence features (on
+the minimal-contrast brief 0.78 against 0.66): the embedding blurs the few words that decide.
+The escalation bar is the class-balanced boundary (log-odds 0); the softer note's bar is the
+lowest that keeps it off all but 5% of ordinary dev descriptions. Neither is chosen on the
+evals/safety sets, the old holdout or the independent set.
 """
 
 from __future__ import annotations
@@ -21,73 +25,101 @@ from pathlib import Path
 import numpy as np
 
 from assistant.classifier.features import TextEvidence
+from assistant.classifier.lexical import Tfidf
 from assistant.classifier.model import (
     LinearModel,
-    _softmax,
     data_fingerprint,
     open_artifact,
     save_artifact,
 )
 
 SAFETY_ARTIFACT = Path(__file__).resolve().parent.parent / "models" / "safety.npz"
-KINDS = ("harassment", "discrimination", "violence", "self_harm", "retaliation", "other_safety")
-SAFETY_FEATURE_VERSION = "1"
-SAFETY_C = 0.05
-MIN_SPECIFICITY = 0.95  # on the dev cases' ordinary conflicts and figures of speech
-MAX_SCENARIO_ALARMS = 0.02  # on ordinary dev-split scenarios
+# the kinds of the taxonomy (taxonomy/safety.yaml) the screen names; kept here so the model
+# does not read YAML at start-up (a test holds the two equal)
+KINDS = ("self_harm", "violence", "harassment", "discrimination", "retaliation", "fraud",
+         "data_breach", "domestic_abuse", "other_safety")
+SAFETY_FEATURE_VERSION = "2"
+SAFETY_C = 0.01  # the semantic member (standardised sentence features)
+LEXICAL_C = 10.0  # the word member and the kind model
+# the word member's share of the blended log-odds; chosen leave-one-brief-out over the six
+# training briefs (pooled AUC 0.944 words alone, 0.884 sentence features alone, 0.946 blended)
+LEXICAL_WEIGHT = 0.8
+# real descriptions count this much more than written scenarios among the negatives: there are
+# fewer of them and they are what people type (grievances, "toxic", "hostile", "I don't feel
+# safe reporting") without being safety matters
+REAL_NEGATIVE_WEIGHT = 3.0
 
 
 def safety_features(ev: TextEvidence, proto_sims: np.ndarray, proto_kinds: np.ndarray,
                     ordinary_sims: np.ndarray) -> np.ndarray:
     """proto_sims: (sentences, prototypes) similarities; ordinary_sims: (sentences, ordinary)."""
-    per_kind = np.array([proto_sims[:, proto_kinds == k].max() for k in range(len(KINDS))])
+    per_kind = np.array([proto_sims[:, proto_kinds == k].max() if (proto_kinds == k).any() else 0.0
+                         for k in range(len(PROTOTYPE_KINDS))])
     best = proto_sims.max(1)
     margin = float((best - ordinary_sims.max(1)).max())
     return np.concatenate([ev.vectors.max(0), ev.vectors.mean(0), ev.whole, per_kind,
                            [float(ordinary_sims.max()), margin]]).astype(np.float32)
 
 
+# the kinds the prototype sentences (engines/safety.py) are grouped by
+PROTOTYPE_KINDS = ("harassment", "discrimination", "violence", "self_harm", "retaliation", "other_safety")
+
+
 @dataclass
 class SafetyModel:
-    """Binary escalate/coach model, a kind model over escalations, and the threshold."""
+    """Escalate or not: the blended log-odds of a word model (TF-IDF over words and word pairs)
+    and a sentence-feature model; the kind from the words; two bars on the log-odds."""
 
-    escalate: LinearModel
-    kind: LinearModel
-    threshold: float
+    semantic: LinearModel  # binary, over safety_features
+    lexical: Tfidf
+    lexical_coef: np.ndarray  # (terms,)
+    lexical_intercept: float
+    kind_coef: np.ndarray  # (kinds, terms)
+    kind_intercept: np.ndarray  # (kinds,)
+    threshold: float  # escalation, on the blended log-odds
     fingerprint: str
     info: dict
     check_threshold: float | None = None  # the softer `safety_check` note, below `threshold`
 
-    def level(self, x: np.ndarray) -> str | None:
-        """"escalation", "safety_check" or None for a feature row."""
-        p = self.probability(x)
-        if p >= self.threshold:
+    def score(self, text: str, x: np.ndarray) -> float:
+        """Blended log-odds that the text holds a safety matter (x: its safety_features)."""
+        columns, values = self.lexical.vectorize(text)
+        words = float(values @ self.lexical_coef[columns]) + self.lexical_intercept
+        sentences = float(self.semantic.logits(x[None, :])[0, 0])
+        return LEXICAL_WEIGHT * words + (1.0 - LEXICAL_WEIGHT) * sentences
+
+    def level(self, score: float) -> str | None:
+        """"escalation", "safety_check" or None for a blended score."""
+        if score >= self.threshold:
             return "escalation"
-        if self.check_threshold is not None and p >= self.check_threshold:
+        if self.check_threshold is not None and score >= self.check_threshold:
             return "safety_check"
         return None
 
-    def probability(self, x: np.ndarray) -> float:
-        z = float(self.escalate.logits(x[None, :])[0, 0])
-        return 1.0 / (1.0 + np.exp(-z))
-
-    def kind_of(self, x: np.ndarray) -> str:
-        return KINDS[int(np.argmax(_softmax(self.kind.logits(x[None, :])[0])))]
+    def kind_of(self, text: str) -> str:
+        columns, values = self.lexical.vectorize(text)
+        logits = values @ self.kind_coef[:, columns].T + self.kind_intercept
+        return KINDS[int(np.argmax(logits))]
 
     def save(self, path: Path = SAFETY_ARTIFACT) -> None:
-        arrays = self.escalate.arrays("escalate") | self.kind.arrays("kind")
+        arrays = self.semantic.arrays("semantic") | self.lexical.arrays("lexical") | {
+            "lexical_coef": self.lexical_coef.astype(np.float32),
+            "kind_coef": self.kind_coef.astype(np.float16),
+            "kind_intercept": self.kind_intercept.astype(np.float32)}
         meta = {"threshold": self.threshold, "fingerprint": self.fingerprint,
-                "check_threshold": self.check_threshold,
+                "check_threshold": self.check_threshold, "lexical_intercept": self.lexical_intercept,
                 "feature_version": SAFETY_FEATURE_VERSION, "kinds": list(KINDS), **self.info}
         save_artifact(path, meta, arrays)
 
     @classmethod
     def load(cls, path: Path = SAFETY_ARTIFACT) -> SafetyModel:
         data, meta = open_artifact(path, "safety model", SAFETY_FEATURE_VERSION)
-        named = ("threshold", "fingerprint", "check_threshold")
+        named = ("threshold", "fingerprint", "check_threshold", "lexical_intercept")
         info = {k: v for k, v in meta.items() if k not in named}
         check = meta.get("check_threshold")
-        return cls(LinearModel.from_arrays(data, "escalate"), LinearModel.from_arrays(data, "kind"),
+        return cls(LinearModel.from_arrays(data, "semantic"), Tfidf.from_arrays(data, "lexical"),
+                   np.asarray(data["lexical_coef"], np.float32), float(meta["lexical_intercept"]),
+                   np.asarray(data["kind_coef"], np.float32), np.asarray(data["kind_intercept"], np.float32),
                    float(meta["threshold"]), meta["fingerprint"], info,
                    float(check) if check is not None else None)
 
@@ -98,30 +130,14 @@ def safety_fingerprint(texts: list[str], flags: list[bool], kinds: list[str | No
     return data_fingerprint(SAFETY_FEATURE_VERSION, (f"{int(flag)}\x1f{kind}\x1f{text}" for text, flag, kind in rows))
 
 
-def choose_threshold(dev_probs: np.ndarray, dev_flags: np.ndarray, scenario_probs: np.ndarray) -> float:
-    """The lowest threshold (most recall) that keeps specificity on the dev near misses and
-    the false-alarm rate on ordinary scenarios within bounds."""
-    for t in np.linspace(0.05, 0.95, 91):
-        negatives = dev_probs[~dev_flags]
-        specificity = float((negatives < t).mean()) if len(negatives) else 1.0
-        alarms = float((scenario_probs >= t).mean()) if len(scenario_probs) else 0.0
-        if specificity >= MIN_SPECIFICITY and alarms <= MAX_SCENARIO_ALARMS:
-            return float(t)
-    return 0.95
-
-
 MAX_CHECK_ALARMS = 0.05  # the note may sit on a few ordinary descriptions: it hides nothing
-MIN_CHECK_SPECIFICITY = 0.85
+CHECK_FLOOR = -1.5  # the note's bar is never set lower than this (log-odds)
 
 
-def choose_check_threshold(dev_probs: np.ndarray, dev_flags: np.ndarray, scenario_probs: np.ndarray,
-                           threshold: float) -> float | None:
-    """The lowest bar below `threshold` for the softer note that keeps it off most near misses
-    (dev) and off all but a few ordinary descriptions; None when no bar below fits."""
-    negatives = dev_probs[~dev_flags]
-    for t in np.linspace(0.05, threshold, 91):
-        specificity = float((negatives < t).mean()) if len(negatives) else 1.0
-        alarms = float((scenario_probs >= t).mean()) if len(scenario_probs) else 0.0
-        if specificity >= MIN_CHECK_SPECIFICITY and alarms <= MAX_CHECK_ALARMS:
-            return float(t) if t < threshold else None
+def choose_check_threshold(ordinary_scores: np.ndarray, threshold: float) -> float | None:
+    """The lowest bar below `threshold` (and not under CHECK_FLOOR) that puts the softer note on
+    at most MAX_CHECK_ALARMS of ordinary dev descriptions (written and real); None when none fits."""
+    for bar in np.linspace(CHECK_FLOOR, threshold, 61)[:-1]:
+        if float((ordinary_scores >= bar).mean()) <= MAX_CHECK_ALARMS:
+            return float(bar)
     return None

@@ -89,6 +89,19 @@ ESCALATION_MESSAGE = {
 }
 
 
+def escalation_message(kind: str) -> str:
+    """What to do about a safety matter of `kind`: the message above, else the taxonomy's."""
+    from assistant.errors import ConfigError
+    from assistant.safety_taxonomy import taxonomy
+
+    if kind in ESCALATION_MESSAGE:
+        return ESCALATION_MESSAGE[kind]
+    try:
+        return " ".join(taxonomy().kind(kind).message.split())
+    except ConfigError:  # an unknown kind still escalates
+        return ESCALATION_MESSAGE["other_safety"]
+
+
 def check_message(kind: str) -> str:
     """The softer note for a possible safety matter of `kind` (taxonomy/safety.yaml)."""
     from assistant.errors import ConfigError

@@ -3,10 +3,9 @@ falsified safety data) that must be escalated rather than coached.
 
 Two layers. Patterns look for the act, not alarming words alone, so figures of speech ("this
 deadline will kill me", "I'd kill for a roadmap", "they killed the project") do not escalate;
-they were written against evals/safety/ and catch the explicit cases. The trained screen
-(classifier/safety_model.py) reads the sentence vectors and their similarity to the
-prototype sentences below, and catches safety matters said in passing or euphemistically
-(held-out recall 0.475 with patterns alone, 0.800 with both).
+they catch a few explicit forms. The trained screen (classifier/safety_model.py) reads the
+text's words and word pairs and its sentence vectors (with their similarity to the prototype
+sentences below), and catches safety matters said in passing, indirectly or euphemistically.
 """
 
 from __future__ import annotations
@@ -16,8 +15,8 @@ import re
 import numpy as np
 
 from assistant.classifier.features import TextEvidence
-from assistant.classifier.safety_model import KINDS, SafetyModel, safety_features
-from assistant.engines.guidance import ESCALATION_MESSAGE, check_message
+from assistant.classifier.safety_model import PROTOTYPE_KINDS, SafetyModel, safety_features
+from assistant.engines.guidance import ESCALATION_MESSAGE, check_message, escalation_message
 from assistant.schema import Escalation, SafetyCheck
 
 _PATTERNS: dict[str, list[str]] = {
@@ -173,7 +172,7 @@ class SafetyDetector:
     def __init__(self, embedder, model=None, load: bool = True) -> None:
         self.embedder = embedder
         self.kinds = [k for k, v in SAFETY_PROTOTYPES.items() for _ in v]
-        self.kind_index = np.array([KINDS.index(k) for k in self.kinds])
+        self.kind_index = np.array([PROTOTYPE_KINDS.index(k) for k in self.kinds])
         self.safety = embedder.embed([p for v in SAFETY_PROTOTYPES.values() for p in v])
         self.ordinary = embedder.embed(ORDINARY_PROTOTYPES)
         # load=False: features only (training builds the model from them)
@@ -201,11 +200,11 @@ class SafetyDetector:
             return Escalation(kind=kind, message=ESCALATION_MESSAGE[kind]), None
         if self.model is None or ev is None or not len(ev.vectors):
             return None, None
-        x = self.features(ev)
-        level = self.model.level(x)
+        score = self.model.score(text, self.features(ev))
+        level = self.model.level(score)
         if level is None:
             return None, None
-        kind = self.model.kind_of(x)
+        kind = self.model.kind_of(text)
         if level == "escalation":
-            return Escalation(kind=kind, message=ESCALATION_MESSAGE[kind]), None
+            return Escalation(kind=kind, message=escalation_message(kind)), None
         return None, SafetyCheck(kind=kind, message=check_message(kind))

@@ -23,6 +23,8 @@ def _diagnosis_md(m: dict) -> list[str]:
              f"- mean confidence of wrong answers: {_fmt(m.get('mean_wrong_confidence'))}",
              f"- top-step category agreement: {_fmt(m['step_agreement'])}",
              f"- citation validity: {_fmt(m['citation_validity'])}",
+             f"- not escalated (none is a safety matter): {_fmt(m.get('no_alarm_rate'))}; "
+             f"given the safety check note: {_fmt(m.get('safety_checked_rate'))}",
              f"- latency p50 / p95: {m['latency_ms']['p50']} / {m['latency_ms']['p95']} ms", "",
              "| difficulty | n | accuracy | 95% CI |", "| --- | --- | --- | --- |"]
     for level, d in m["by_difficulty"].items():

@@ -73,6 +73,8 @@ def run_diagnosis(cases: list[Scenario], engine: str, progress: Progress = _noop
             "top_step_category": result.steps[0].category if result.steps else None,
             "citations": len(cited),
             "citations_valid": all(c in existing and c in retrieved for c in cited),
+            # none of these descriptions is a safety matter: an escalation is a false alarm
+            "escalated": result.escalation is not None, "checked": result.safety_check is not None,
             "text": case.text,
         })
         progress(i + 1, len(labelled))
@@ -119,6 +121,9 @@ def diagnosis_metrics(rows: list[dict], latencies: list[float]) -> dict:
             float(np.mean([r["top_step_category"] == r["predicted"] for r in with_steps])), 4
         ) if with_steps else None,
         "citation_validity": round(float(np.mean([r["citations_valid"] for r in rows])), 4) if rows else None,
+        # share of descriptions not escalated (none is a safety matter), and given the softer note
+        "no_alarm_rate": round(1.0 - float(np.mean([r.get("escalated", False) for r in rows])), 4) if rows else None,
+        "safety_checked_rate": round(float(np.mean([r.get("checked", False) for r in rows])), 4) if rows else None,
         "latency_ms": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95)},
         "misses": [
             {"id": r["id"], "label": r["label"], "predicted": r["predicted"], "difficulty": r["difficulty"],

@@ -1,0 +1,80 @@
+"""Word and word-pair features (TF-IDF) for the safety screen, run in numpy.
+
+A sentence embedding says what a text is about; whether it must escalate often turns on a few
+words ("sorted out who gets his bikes for after", "told us to sign the delivery notes with
+last month's date"). Fitted with scikit-learn at training time; the runtime needs only the
+vocabulary and the idf weights, and gives the same vectors as scikit-learn's
+`TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)` (a test holds them equal).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+MIN_DF = 2
+
+
+def terms(text: str) -> list[str]:
+    """The text's words and adjacent word pairs, lower-cased."""
+    words = _TOKEN.findall(text.lower())
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+@dataclass
+class Tfidf:
+    """Vocabulary (term -> column) and idf per column."""
+
+    vocabulary: list[str]
+    idf: np.ndarray
+    index: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.index = {term: i for i, term in enumerate(self.vocabulary)}
+
+    def vectorize(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(columns, values) of the text's l2-normalised sublinear TF-IDF row."""
+        counts: dict[int, int] = {}
+        for term in terms(text):
+            column = self.index.get(term)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        if not counts:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        columns = np.fromiter(counts, np.int64, len(counts))
+        values = np.array([1.0 + math.log(n) for n in counts.values()]) * self.idf[columns]
+        return columns, (values / np.linalg.norm(values)).astype(np.float32)
+
+    def matrix(self, texts: list[str]):
+        """A scipy sparse matrix of the rows (training)."""
+        from scipy.sparse import csr_matrix
+
+        rows = [self.vectorize(t) for t in texts]
+        indptr = np.cumsum([0] + [len(c) for c, _ in rows])
+        columns = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, np.int64)
+        values = np.concatenate([v for _, v in rows]) if rows else np.zeros(0, np.float32)
+        return csr_matrix((values, columns, indptr), shape=(len(texts), len(self.vocabulary)))
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {f"{prefix}_vocabulary": np.array(self.vocabulary, dtype=np.str_),
+                f"{prefix}_idf": self.idf.astype(np.float32)}
+
+    @classmethod
+    def from_arrays(cls, data, prefix: str) -> Tfidf:
+        return cls([str(t) for t in data[f"{prefix}_vocabulary"]], np.asarray(data[f"{prefix}_idf"], np.float64))
+
+    @classmethod
+    def fit(cls, texts: list[str], min_df: int = MIN_DF) -> Tfidf:
+        """Terms found in at least `min_df` texts, with scikit-learn's smoothed idf."""
+        df: dict[str, int] = {}
+        for text in texts:
+            for term in set(terms(text)):
+                df[term] = df.get(term, 0) + 1
+        vocabulary = sorted(t for t, n in df.items() if n >= min_df)
+        n = len(texts)
+        idf = np.array([math.log((1 + n) / (1 + df[t])) + 1.0 for t in vocabulary])
+        return cls(vocabulary, idf)

@@ -43,7 +43,8 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(
         default_factory=_default_cache_dir,
         validation_alias="ASSISTANT_CACHE_DIR",
-        description="Files rebuilt when missing (the encoder's ONNX graph, built once per model).",
+        description="Files rebuilt when missing (the encoder's ONNX graph, built once per model; "
+        "the vectors of the engine's prototype sentences).",
     )
     chroma_host: str | None = Field(
         default=None,

@@ -33,7 +33,6 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -121,14 +120,12 @@ def engine() -> Engine:
         if url not in _ENGINES:
             if url.startswith("sqlite:///"):
                 settings.data_dir.mkdir(parents=True, exist_ok=True)
-            from alembic.util import CommandError
-
             from assistant import migrations
 
             eng = new_engine(url)
             try:
                 migrations.upgrade(eng)
-            except (SQLAlchemyError, CommandError, StoreError) as exc:
+            except (SQLAlchemyError, StoreError) as exc:
                 eng.dispose()
                 detail = exc if isinstance(exc, StoreError) else f"{exc.__class__.__name__}: {exc}"
                 raise StoreError(f"cannot open the database {url.split('@')[-1]}: {detail}") from exc
@@ -273,6 +270,8 @@ def save_document(doc_id: str, workspace: str, source: str, title: str, kind: st
                        text=text, ingested_at=time.time())
     dialect = engine().dialect.name
     if dialect in ("postgresql", "sqlite"):
+        from sqlalchemy.dialects import postgresql, sqlite
+
         make = postgresql.insert if dialect == "postgresql" else sqlite.insert
         upsert = make(documents).values(**values)
         _run(upsert.on_conflict_do_update(

@@ -8,6 +8,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -186,3 +187,185 @@ def test_the_cache_lives_outside_the_repository(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(tmp_path / "mine"))
     assert Settings().cache_dir == tmp_path / "mine"
     assert not list(ROOT.glob("**/" + DATA_FILE))  # no graph was ever written into the checkout
+
+
+# --- vectors of fixed texts (the engine's prototype sentences) kept on disk ---------------------
+
+PROTOS = ["The two leads had a heated argument.", "Nobody owns the roadmap.", "Pay rewards local goals."]
+
+# a diagnosis through the CLI, with every text the encoder was given (prototypes or the user's)
+ENCODED = """
+import contextlib, io, json, sys
+from assistant.retrieval.embeddings import MiniLM
+encoded = []
+real = MiniLM.encode
+def encode(self, texts):
+    encoded.extend(texts)
+    return real(self, texts)
+MiniLM.encode = encode
+from assistant.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = main(["diagnose", sys.argv[1], "--json"])
+result = json.loads(out.getvalue())
+for key in ("diagnosis_id", "created_at"):
+    result.pop(key, None)
+print(json.dumps({"code": code, "encoded": encoded, "result": result,
+                  "alembic": any(m.split(".")[0] == "alembic" for m in sys.modules)}))
+"""
+
+
+class Counting:
+    """A model double for the Embedder: the real encoder, counting what it is asked to encode."""
+
+    def __init__(self, model: MiniLM) -> None:
+        self.model = model
+        self.encoded: list[str] = []
+
+    def encode(self, texts):
+        self.encoded.extend(texts)
+        return self.model.encode(texts)
+
+
+@pytest.fixture(scope="module")
+def encoder(tmp_path_factory) -> MiniLM:
+    """The production encoder (onnx, graph cached in a module-wide cache dir)."""
+    return MiniLM(_model_dir(), cache_dir=tmp_path_factory.mktemp("graph-cache"))
+
+
+def _embedder(encoder: MiniLM, root: Path, key: str = "model-a"):
+    from assistant.retrieval.embeddings import Embedder
+    from assistant.retrieval.fixed_vectors import FixedVectors
+
+    counting = Counting(encoder)
+    return Embedder(counting, fixed=FixedVectors(root, lambda: key, 384)), counting  # type: ignore[arg-type]
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def test_fixed_texts_are_read_back_from_disk(encoder, tmp_path):
+    first, counting = _embedder(encoder, tmp_path / "vectors")
+    with first.fixed_texts():
+        computed = first.embed(PROTOS)
+    assert counting.encoded == PROTOS
+    (stored,) = _files(tmp_path / "vectors")
+    assert stored.parent.name == "model-a"
+    assert not any(text.encode() in stored.read_bytes() for text in PROTOS)  # vectors, never texts
+    again, counting = _embedder(encoder, tmp_path / "vectors")  # a later process
+    with again.fixed_texts():
+        loaded = again.embed(PROTOS)
+    assert counting.encoded == []  # a hit: nothing encoded
+    assert loaded.dtype == np.float32 and np.array_equal(loaded, computed)
+    assert np.array_equal(loaded, encoder.encode(PROTOS))  # what the encoder computes, bit for bit
+
+
+def test_other_texts_are_never_written(encoder, tmp_path):
+    emb, counting = _embedder(encoder, tmp_path / "vectors")
+    emb.embed(["Our two managers refuse to cooperate."])  # a user's text: outside fixed_texts
+    emb.embed(PROTOS, cache=False)
+    assert not (tmp_path / "vectors").exists()
+    marked = []
+
+    def other_thread() -> None:  # the mark is per thread: a request served meanwhile is not fixed
+        marked.append(emb.embed(["Another user's text about a failing launch."]))
+
+    with emb.fixed_texts():
+        worker = threading.Thread(target=other_thread)
+        worker.start()
+        worker.join()
+        emb.embed(PROTOS[:1])
+    emb.embed(PROTOS[1:])  # after the block: not fixed any more
+    assert len(marked) == 1 and len(_files(tmp_path / "vectors")) == 1  # PROTOS[:1] only
+
+
+def test_another_model_misses_and_replaces_the_old_vectors(encoder, tmp_path):
+    old, _ = _embedder(encoder, tmp_path / "vectors", key="model-a")
+    with old.fixed_texts():
+        old.embed(PROTOS)
+    new, counting = _embedder(encoder, tmp_path / "vectors", key="model-b")
+    with new.fixed_texts():
+        new.embed(PROTOS)
+    assert counting.encoded == PROTOS  # a miss: computed again for the new model
+    assert [p.parent.name for p in _files(tmp_path / "vectors")] == ["model-b"]  # the old key pruned
+
+
+def test_the_model_key_follows_the_model_files_and_libraries(tmp_path, monkeypatch):
+    from assistant.retrieval import fixed_vectors
+
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    (model_dir / "tokenizer.json").write_text('{"version": "1"}')
+    memo = tmp_path / "digests"
+    key = fixed_vectors.vectors_key(model_dir, "graph-1", memo)
+    assert fixed_vectors.vectors_key(model_dir, "graph-1", memo) == key
+    assert fixed_vectors.vectors_key(model_dir, "graph-2", memo) != key  # model weights or builder
+    (model_dir / "tokenizer.json").write_text('{"version": "2"}')
+    changed = fixed_vectors.vectors_key(model_dir, "graph-1", memo)
+    assert changed != key
+    import onnxruntime
+
+    monkeypatch.setattr(onnxruntime, "__version__", "0.0.1")
+    assert fixed_vectors.vectors_key(model_dir, "graph-1", memo) != changed
+
+
+def test_the_model_key_hashes_the_real_model_files(tmp_path):
+    model = MiniLM(_model_dir(), cache_dir=tmp_path / "cache")
+    fixed = model.fixed_vectors()
+    assert fixed is not None and fixed.root == tmp_path / "cache" / "vectors"
+    assert len(fixed.folder().name) == 32
+    assert MiniLM(_model_dir(), backend="numpy", cache_dir=tmp_path / "cache").fixed_vectors() is None
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: data[:-10],  # truncated
+    lambda data: data[:40] + bytes([data[40] ^ 1]) + data[41:],  # one bit flipped
+    lambda data: b"",  # empty
+    lambda data: b"not vectors at all",
+])
+def test_a_damaged_file_is_ignored_and_written_again(encoder, tmp_path, caplog, damage):
+    emb, _ = _embedder(encoder, tmp_path / "vectors")
+    with emb.fixed_texts():
+        expected = emb.embed(PROTOS)
+    (stored,) = _files(tmp_path / "vectors")
+    stored.write_bytes(damage(stored.read_bytes()))
+    again, counting = _embedder(encoder, tmp_path / "vectors")
+    with caplog.at_level(logging.WARNING, logger="assistant.retrieval"), again.fixed_texts():
+        vectors = again.embed(PROTOS)
+    assert counting.encoded == PROTOS and np.array_equal(vectors, expected)
+    assert "damaged" in caplog.text
+    third, counting = _embedder(encoder, tmp_path / "vectors")
+    with third.fixed_texts():
+        assert np.array_equal(third.embed(PROTOS), expected)
+    assert counting.encoded == []  # rewritten whole
+    assert not list((tmp_path / "vectors").rglob(".tmp-*"))
+
+
+def test_an_unwritable_vectors_cache_only_costs_the_embedding(encoder, tmp_path, caplog):
+    (tmp_path / "vectors").write_text("a file where the folder should be")
+    emb, counting = _embedder(encoder, tmp_path / "vectors")
+    with caplog.at_level(logging.WARNING, logger="assistant.retrieval"), emb.fixed_texts():
+        vectors = emb.embed(PROTOS)
+    assert counting.encoded == PROTOS and np.array_equal(vectors, encoder.encode(PROTOS))
+    assert "could not cache" in caplog.text
+
+
+def test_a_warm_start_embeds_only_the_users_text_and_diagnoses_the_same(indexed, tmp_path):
+    cache = tmp_path / "cache"
+    cold = _run(ENCODED, cache, TEXT)
+    files = _files(cache / "vectors")
+    assert cold["code"] == 0 and files
+    warm = _run(ENCODED, cache, TEXT)
+    assert warm["result"] == cold["result"]  # the same diagnosis, field for field
+    assert warm["encoded"] and all(t in TEXT for t in warm["encoded"])  # no prototype encoded
+    assert len(cold["encoded"]) > len(warm["encoded"])
+    assert not warm["alembic"]  # the database is at the newest revision: one query, no Alembic
+    other = _run(ENCODED, cache, "Our CEO changes the company's priorities every week.")
+    assert other["code"] == 0 and _files(cache / "vectors") == files  # a user's text is never kept
+
+
+def test_the_migrations_head_constant_is_alembics_head():
+    from assistant import migrations
+
+    assert migrations.head() == migrations.HEAD

@@ -273,6 +273,36 @@ def test_evals_run_shows_metrics_plots_and_comparison(page, tmp_path):
     screenshot(page, "evals", full_page=True)
 
 
+def test_evals_tab_shows_no_empty_comparison_and_one_progress_bar(page, tmp_path):
+    """Before a run is shown there is no empty comparison box; while a run goes, its progress
+    is drawn once, where the results will appear (it was drawn on four outputs at once)."""
+    from assistant.cases import load_scenarios
+
+    open_tab(page, "Evals")
+    page.wait_for_selector("#oa-ev-run", state="visible")
+    assert not page.locator("#oa-ev-compare").is_visible()
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join(json.dumps(c.model_dump()) for c in load_scenarios("dev")[:20]),
+                     encoding="utf-8")
+    page.set_input_files("#oa-ev-cases input[type=file]", str(cases))
+    page.wait_for_timeout(500)
+    page.click("#oa-ev-run")
+    drawn = """() => {  // the tab's status trackers that show (other tabs' load events aside)
+        const tab = document.querySelector('#oa-ev-run').closest('[role=tabpanel]');
+        return [...tab.querySelectorAll('[data-testid=status-tracker]')].filter(e => {
+            const r = e.getBoundingClientRect();
+            return !e.classList.contains('hide') && r.width > 0 && r.height > 0;
+        }).map(e => (e.closest('[id]') || {}).id);
+    }"""
+    page.wait_for_function(f"() => ({drawn})().length > 0")
+    assert page.evaluate(drawn) == ["oa-ev-summary"]
+    page.wait_for_function(
+        "() => document.querySelector('#oa-ev-summary').innerText.includes('20 cases')", timeout=120_000)
+    page.wait_for_selector("#oa-ev-compare", state="visible")  # shown with the run
+    assert page.evaluate(drawn) == []
+    assert page.inner_text("#oa-ev-compare").strip() not in ("", "Compared with the previous run")
+
+
 def test_documented_endpoints_with_gradio_client(app):
     from gradio_client import Client
 

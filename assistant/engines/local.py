@@ -65,11 +65,14 @@ class LocalEngine(Engine):
 
     def __init__(self) -> None:
         embedder = get_embedder()
-        self.builder = FeatureBuilder(embedder)
-        self.classifier = Classifier.load()
-        self.safety = SafetyDetector(embedder)
-        self.roles = RoleModel.load()
-        self.cue_types = CueTypeModel.load()
+        # what the engine embeds to start (its prototype sentences) is the same at every start:
+        # the vectors are kept on disk (Embedder.fixed_texts), not computed again per process
+        with embedder.fixed_texts():
+            self.builder = FeatureBuilder(embedder)
+            self.classifier = Classifier.load()
+            self.safety = SafetyDetector(embedder)
+            self.roles = RoleModel.load()
+            self.cue_types = CueTypeModel.load()
 
     # -- classification ---------------------------------------------------------------
     def evidence(self, text: str) -> TextEvidence:

@@ -13,13 +13,15 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from assistant.errors import ConfigError
+from assistant.retrieval.fixed_vectors import FixedVectors, vectors_key
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSION = 384
@@ -90,6 +92,7 @@ class MiniLM:
         from tokenizers import Tokenizer
 
         self.model_dir = model_dir
+        self.cache_dir = cache_dir if backend == "onnx" else None
         self.heads = 12
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
@@ -106,6 +109,19 @@ class MiniLM:
                 self.forward = OnnxEncoder.cached(
                     cache_dir, model_dir, self.heads, lambda: (self.w, self.layers, self.heads)
                 )
+
+    def fixed_vectors(self) -> FixedVectors | None:
+        """The on-disk vectors of fixed texts for this model (None without a cache dir)."""
+        from assistant.retrieval.onnx_minilm import digests_dir, graph_key
+
+        if self.cache_dir is None:
+            return None
+        memo = digests_dir(self.cache_dir)
+        return FixedVectors(
+            self.cache_dir / "vectors",
+            lambda: vectors_key(self.model_dir, graph_key(self.model_dir, self.heads, memo), memo),
+            DIMENSION,
+        )
 
     @cached_property
     def w(self) -> dict[str, np.ndarray]:
@@ -210,13 +226,38 @@ class Embedder:
     Query embeddings are cached (LRU) because the same texts are embedded repeatedly.
     """
 
-    def __init__(self, model: MiniLM, cache_size: int = 2048) -> None:
+    def __init__(
+        self, model: MiniLM, cache_size: int = 2048, fixed: FixedVectors | None = None
+    ) -> None:
         self.model = model
         self.model_name = MODEL_NAME
         self.dimension = DIMENSION
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self.fixed = fixed  # vectors of fixed texts on disk (fixed_vectors.py)
+        self._marked = threading.local()  # inside fixed_texts(), per thread
+
+    @contextmanager
+    def fixed_texts(self) -> Iterator[None]:
+        """Mark what this thread embeds inside the block as fixed texts (prototype sentences,
+        the same at every start), whose vectors are kept on disk and read back by later
+        processes. Never use it around a user's text: its vectors would be kept on disk."""
+        outer = getattr(self._marked, "on", False)
+        self._marked.on = True
+        try:
+            yield
+        finally:
+            self._marked.on = outer
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        if self.fixed is None or not getattr(self._marked, "on", False):
+            return self.model.encode(texts)
+        vectors = self.fixed.load(texts)
+        if vectors is None:
+            vectors = self.model.encode(texts)
+            self.fixed.save(texts, vectors)
+        return vectors
 
     def count_tokens(self, text: str) -> int:
         """How many model tokens `text` holds (WordPiece, without the special tokens).
@@ -252,7 +293,7 @@ class Embedder:
                     missing.setdefault(t, []).append(i)
         if missing:
             keys = list(missing)
-            vecs = self.model.encode(keys)
+            vecs = self._encode(keys)
             with self._lock:
                 for key, vec in zip(keys, vecs, strict=True):
                     for i in missing[key]:
@@ -297,7 +338,9 @@ class Embedder:
 @lru_cache(maxsize=1)
 def get_embedder() -> Embedder:
     """The process-wide embedder (loaded once: about 0.2 s with the encoder graph cached in
-    ASSISTANT_CACHE_DIR, about 2 s the first time, when the graph is built and cached)."""
+    ASSISTANT_CACHE_DIR, about 2 s the first time, when the graph is built and cached), with
+    the on-disk vectors of fixed texts in the same cache dir (`fixed_texts`)."""
     from assistant.config import get_settings
 
-    return Embedder(MiniLM(_model_dir(), cache_dir=get_settings().cache_dir))
+    model = MiniLM(_model_dir(), cache_dir=get_settings().cache_dir)
+    return Embedder(model, fixed=model.fixed_vectors())

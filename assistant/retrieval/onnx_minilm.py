@@ -133,7 +133,7 @@ def build_model(w: dict[str, np.ndarray], layers: int, heads: int) -> Any:
     return model
 
 
-def _file_digest(path: Path, memo_dir: Path) -> str:
+def file_digest(path: Path, memo_dir: Path) -> str:
     """sha256 of a file's contents, remembered by its (path, size, mtime, inode): hashing the
     90 MB of weights takes 0.2 s, a stat takes microseconds; a reinstalled file is hashed again."""
     st = path.stat()
@@ -148,8 +148,13 @@ def _file_digest(path: Path, memo_dir: Path) -> str:
     with path.open("rb") as fh:
         digest = hashlib.file_digest(fh, "sha256").hexdigest()
     with contextlib.suppress(OSError):  # only the memo is lost: the next process hashes again
-        _write_atomically(memo, digest.encode())
+        write_atomically(memo, digest.encode())
     return digest
+
+
+def digests_dir(cache_dir: Path) -> Path:
+    """Where the model files' digests are remembered (`file_digest`)."""
+    return cache_dir / "encoder" / "digests"
 
 
 def graph_key(model_dir: Path, heads: int, memo_dir: Path) -> str:
@@ -159,11 +164,12 @@ def graph_key(model_dir: Path, heads: int, memo_dir: Path) -> str:
         h.update(source.read_bytes())
     for name in MODEL_FILES:
         path = model_dir / name
-        h.update(f"\0{name}\0{_file_digest(path, memo_dir) if path.exists() else '-'}".encode())
+        h.update(f"\0{name}\0{file_digest(path, memo_dir) if path.exists() else '-'}".encode())
     return h.hexdigest()[:32]
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and a rename: readers see all or none."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".tmp-{os.getpid()}-{uuid.uuid4().hex}")
     try:
@@ -254,7 +260,7 @@ def cached_graph(
     """
     root = cache_dir / "encoder"
     try:
-        key = graph_key(model_dir, heads, root / "digests")
+        key = graph_key(model_dir, heads, digests_dir(cache_dir))
     except OSError as exc:
         log.warning("encoder graph cache unusable (%s); building the graph in memory", exc)
         return _session(build_graph(*weights()))

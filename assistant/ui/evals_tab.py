@@ -283,27 +283,34 @@ def build(login: KeyLogin, engine: gr.Radio) -> EvalsTab:
                                        height=330, elem_id="oa-ev-reliability")
             misses = gr.HTML(elem_id="oa-ev-misses")
             compare = gr.Code(label="Compared with the previous run", language=None,
-                              elem_id="oa-ev-compare", max_lines=18)
+                              elem_id="oa-ev-compare", max_lines=18, visible=False)  # until a run is shown
             with gr.Accordion("Full report", open=False):
                 full = gr.Markdown()
     tab = EvalsTab(suite, split, cases, run, runs, summary, confusion, reliability, misses,
                    compare, full)
     shown = [summary, confusion, reliability, misses, compare, full]
 
+    def show(folder: Path, who: Principal) -> list:
+        values = list(view_run(folder, who))
+        at = shown.index(compare)
+        values[at] = gr.update(value=values[at], visible=True)
+        return values
+
     def on_run(suite_, split_, cases_, eng, request: gr.Request,
                progress=gr.Progress(track_tqdm=True)):  # noqa: B008
         who = login.principal(request)
         progress(0, desc=f"Running the {suite_} suite")
         folder = run_suite(suite_, split_, cases_, eng, who)
-        return (*view_run(folder, who), gr.update(choices=run_choices(who), value=folder.name))
+        return (*show(folder, who), gr.update(choices=run_choices(who), value=folder.name))
 
     def on_pick(name, request: gr.Request):
         who = login.principal(request)
         if not name:
             return tuple(gr.skip() for _ in shown)
-        return view_run(run_folder(name, who), who)
+        return tuple(show(run_folder(name, who), who))
 
+    # one progress bar, where the results will appear (by default every output draws its own)
     listen(run.click, on_run, [suite, split, cases, engine], [*shown, runs],
-           show_progress="full")
+           show_progress="full", show_progress_on=summary)
     listen(runs.input, on_pick, runs, shown)
     return tab

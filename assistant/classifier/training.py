@@ -26,7 +26,7 @@ from assistant.retrieval.embeddings import get_embedder
 # written holdout at their gates; the real holdout chose nothing.
 REAL_WEIGHT = 0.5
 REAL_DOC_C = 0.01
-MIX = (0.3, 0.7)  # written-only member, written+real member
+MIX = (0.4, 0.6)  # written-only member, written+real member
 # each real dev case weighs this much against a written dev case when the temperature is fitted
 REAL_DEV_WEIGHT = 1.0
 

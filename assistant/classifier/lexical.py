@@ -78,3 +78,45 @@ class Tfidf:
         n = len(texts)
         idf = np.array([math.log((1 + n) / (1 + df[t])) + 1.0 for t in vocabulary])
         return cls(vocabulary, idf)
+
+
+@dataclass
+class WordModel:
+    """A linear model over a Tfidf's rows: logits (classes,) for a text."""
+
+    tfidf: Tfidf
+    coef: np.ndarray  # (classes, terms)
+    intercept: np.ndarray  # (classes,)
+
+    def logits(self, text: str) -> np.ndarray:
+        columns, values = self.tfidf.vectorize(text)
+        return self.coef[:, columns] @ values + self.intercept
+
+    def log_probs(self, text: str) -> np.ndarray:
+        z = self.logits(text)
+        z = z - z.max()
+        return z - math.log(float(np.exp(z).sum()))
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return self.tfidf.arrays(prefix) | {f"{prefix}_coef": self.coef.astype(np.float32),
+                                            f"{prefix}_intercept": self.intercept.astype(np.float32)}
+
+    @classmethod
+    def from_arrays(cls, data, prefix: str) -> WordModel:
+        return cls(Tfidf.from_arrays(data, prefix), np.asarray(data[f"{prefix}_coef"], np.float32),
+                   np.asarray(data[f"{prefix}_intercept"], np.float32))
+
+    @classmethod
+    def fit(cls, texts: list[str], labels: np.ndarray, classes: int, c: float,
+            weights: np.ndarray | None = None) -> WordModel:
+        """Multinomial logistic regression (scikit-learn, training only) over `classes` classes;
+        a class with no example gets a logit that never wins."""
+        from sklearn.linear_model import LogisticRegression
+
+        tfidf = Tfidf.fit(texts)
+        model = LogisticRegression(C=c, max_iter=5000).fit(tfidf.matrix(texts), labels, sample_weight=weights)
+        coef = np.zeros((classes, len(tfidf.vocabulary)), np.float32)
+        intercept = np.full(classes, -1e4, np.float32)
+        coef[model.classes_] = model.coef_
+        intercept[model.classes_] = model.intercept_
+        return cls(tfidf, coef, intercept)

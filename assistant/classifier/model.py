@@ -30,6 +30,7 @@ from typing import Any, cast
 import numpy as np
 
 from assistant.classifier.features import CATEGORIES, FeatureBuilder, TextEvidence
+from assistant.classifier.lexical import WordModel
 from assistant.errors import ConfigError
 
 FEATURE_VERSION = "5"
@@ -171,7 +172,8 @@ class Classifier:
     mixed with the weights `mix`, divided by the temperature, then softmaxed."""
 
     def __init__(self, members: list[Member], mix: list[float], temperature: float,
-                 fingerprint: str, info: dict, vague: np.ndarray | None = None) -> None:
+                 fingerprint: str, info: dict, vague: np.ndarray | None = None,
+                 words: WordModel | None = None, words_weight: float = 0.0) -> None:
         if len(members) != len(mix) or not members:
             raise ConfigError("a classifier needs one mixing weight per member")
         self.members = members
@@ -181,6 +183,10 @@ class Classifier:
         self.temperature = temperature
         self.fingerprint = fingerprint
         self.info = info
+        # a word model (TF-IDF over words and word pairs) whose log-probabilities are added to
+        # the members' logits, times words_weight (see classifier/training.py)
+        self.words = words
+        self.words_weight = float(words_weight) if words is not None else 0.0
 
     def sentence_probs(self, ev: TextEvidence) -> np.ndarray:
         """Per-sentence category probabilities (n, 4): the members' mixed."""
@@ -188,9 +194,12 @@ class Classifier:
                    np.zeros((len(ev.sentences), len(CATEGORIES))))
 
     def logits(self, ev: TextEvidence, text: str) -> np.ndarray:
-        """Mixed, uncalibrated logits (4,)."""
-        return sum((w * m.logits(ev, text) for w, m in zip(self.mix, self.members, strict=True)),
-                   np.zeros(len(CATEGORIES)))
+        """Mixed, uncalibrated logits (4,): the members', plus the word model's log-probabilities."""
+        mixed = sum((w * m.logits(ev, text) for w, m in zip(self.mix, self.members, strict=True)),
+                    np.zeros(len(CATEGORIES)))
+        if self.words is not None:
+            mixed = mixed + self.words_weight * self.words.log_probs(text)
+        return mixed
 
     def vagueness(self, ev: TextEvidence, text: str) -> float:
         """0 (specific) to 1 (vague): few words, or close to a generic complaint naming no cause."""
@@ -215,17 +224,21 @@ class Classifier:
         for k, member in enumerate(self.members):
             arrays |= member.arrays(f"m{k}_")
         arrays["vague"] = self.vague.astype(np.float16)
+        if self.words is not None:
+            arrays |= self.words.arrays("words")
         meta = {"temperature": self.temperature, "fingerprint": self.fingerprint, "mix": self.mix,
+                "words_weight": self.words_weight,
                 "feature_version": FEATURE_VERSION, "categories": list(CATEGORIES), **self.info}
         save_artifact(path, meta, arrays)
 
     @classmethod
     def load(cls, path: Path = ARTIFACT) -> Classifier:
         data, meta = open_artifact(path, "classifier", FEATURE_VERSION)
-        info = {k: v for k, v in meta.items() if k not in ("temperature", "fingerprint", "mix")}
+        info = {k: v for k, v in meta.items() if k not in ("temperature", "fingerprint", "mix", "words_weight")}
         members = [Member.from_arrays(data, f"m{k}_") for k in range(len(meta["mix"]))]
+        words = WordModel.from_arrays(data, "words") if "words_coef" in data.files else None
         return cls(members, meta["mix"], float(meta["temperature"]), meta["fingerprint"], info,
-                   data["vague"].astype(np.float32))
+                   data["vague"].astype(np.float32), words, float(meta.get("words_weight", 0.0)))
 
 
 def data_fingerprint(version: str, records: Iterable[str]) -> str:

@@ -97,15 +97,20 @@ def _steps_md(m: dict) -> list[str]:
             f"- cue type found: {_fmt(m['cue_type_found'])}; category right: {_fmt(m['category_accuracy'])}"]
 
 
+def gate_bound(gate: dict) -> str:
+    """"≥ 0.9" for a minimum, "≤ 0.08" for a maximum."""
+    return f"≥ {gate['min']}" if "min" in gate else f"≤ {gate['max']}"
+
+
 def markdown(results: dict) -> str:
     """The whole report as markdown."""
     lines = [f"# Eval run: engine {results['engine']}, split {results['split']}", "",
              f"Started {results['started']}, took {results['seconds']} s.", ""]
     if results.get("gates"):
-        lines += ["| gate | value | min | result |", "| --- | --- | --- | --- |"]
+        lines += ["| gate | value | bound | result |", "| --- | --- | --- | --- |"]
         for g in results["gates"]:
             verdict = "pass" if g["passed"] else ("FAIL" if g["enforced"] else "fail (not enforced)")
-            lines.append(f"| {g['suite']}.{g['metric']} | {_fmt(g['value'])} | {g['min']} | {verdict} |")
+            lines.append(f"| {g['suite']}.{g['metric']} | {_fmt(g['value'])} | {gate_bound(g)} | {verdict} |")
         lines.append("")
     render = {"diagnosis": _diagnosis_md, "critique": _critique_md, "retrieval": _retrieval_md,
               "safety": _safety_md, "conversations": _conversations_md,

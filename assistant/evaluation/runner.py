@@ -114,7 +114,7 @@ ENFORCED_SPLITS = ("test", "holdout", "real-dev", "real-holdout", "independent")
 
 
 def check_gates(results: dict, engine: str) -> list[dict]:
-    """Compare each gated metric with its minimum; the test, holdout and real-world splits
+    """Compare each gated metric with its bound (`<metric>_min` or `<metric>_max`); the test, holdout and real-world splits
     are gated (the holdout against `[holdout.*]`, real dev against `[real.*]`, the real
     holdout against `[real_holdout.*]`)."""
     if results.get("cases_file"):
@@ -128,13 +128,13 @@ def check_gates(results: dict, engine: str) -> list[dict]:
         section = section.get(engine, section) if isinstance(section.get(engine), dict) else section
         enforced = results["split"] in ENFORCED_SPLITS or (
             suite in SPLIT_SUITES and results["split"] in ("dev", "holdout"))
-        for key, minimum in section.items():
-            if not key.endswith("_min") or not isinstance(minimum, int | float):
+        for key, bound in section.items():
+            if not key.endswith(("_min", "_max")) or not isinstance(bound, int | float):
                 continue
-            name = key[: -len("_min")]
+            name, side = key[:-4], key[-3:]
             value = metrics.get(name)
-            passed = value is not None and value >= minimum
-            checked.append({"suite": suite, "metric": name, "value": value, "min": minimum,
+            passed = value is not None and (value >= bound if side == "min" else value <= bound)
+            checked.append({"suite": suite, "metric": name, "value": value, side: bound,
                             "passed": passed, "enforced": enforced})
     return checked
 

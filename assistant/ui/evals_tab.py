@@ -180,7 +180,7 @@ def summary_html(results: dict, folder: Path) -> str:
     if gates:
         pills = "".join(
             f'<span class="oa-status oa-status-{"pass" if g["passed"] else "fail"}">'
-            f'{esc(g["suite"])}.{esc(g["metric"])} {_value(g["value"])} ≥ {esc(g["min"])}</span>'
+            f'{esc(g["suite"])}.{esc(g["metric"])} {_value(g["value"])} {esc(report.gate_bound(g))}</span>'
             for g in gates)
         # each gate says whether the runner enforces it on this split (runner.check_gates)
         note = "" if all(g["enforced"] for g in gates) else (

@@ -54,4 +54,4 @@ def test_eval_gates_on_the_real_holdout(indexed, tmp_path):
                       timeout=300)
     m = data["suites"]["diagnosis"]
     assert m["n"] >= 150 and m["mean_wrong_confidence"] is not None
-    assert data["seconds"] < 60
+    assert data["seconds"] < 180  # a bound on cost, not a speed target (benchmarks measure speed)

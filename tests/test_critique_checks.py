@@ -689,6 +689,133 @@ REAL_FORM_CASES: list[tuple[str, str, str]] = [
         "# Layout team OKRs 2026 Q2 (scored)\n\n## Overview\n- Ship containment — Lee — 0.6\n"
         "- Flexbox matches the spec — Kim — 0.8\n",
     ),
+    # dates that record the document or tell its history are not milestones
+    (
+        "milestones",
+        "fail",
+        "# Harbour works plan — team operating plan 2026\n\nDate: 2026-02-10 — Status: approved\n\n## Background\n"
+        "The board adopted the plan on 3 March 2025.\n\n## Work\n- Rebuild the north quay\n"
+        "- Replace the crane rails\n",
+    ),
+    # phases each given a deadline, dated by release names and one calendar date
+    (
+        "milestones",
+        "pass",
+        "# Migration plan — team operating plan 2026\n\n## Schedule\n- Phase 1: clients move (deadline R-8)\n"
+        "- Phase 2: servers move by 14 May 2026\n- Phase 3: old API removed (deadline R-2)\n",
+    ),
+    # goals due only by the end of a year are placed loosely in time
+    (
+        "milestones",
+        "partial",
+        "# Library plan — team operating plan 2026\n\nBy the end of 2027:\n- a new catalogue search\n"
+        "- late opening on two evenings\n- a repair café each month\n",
+    ),
+    # owners written as a field of each item, names or handles, one per item
+    (
+        "owners",
+        "pass",
+        "# Platform OKRs — team operating plan 2026\n\n## Key results\n- Cache layer in production — jdoe — 0.7\n"
+        "- Remove the legacy queue — mtan — 1.0\n- Faster cold start — rvega — 0.4\n",
+    ),
+    # the plan's one champion owns its single goal; two co-champions share it
+    (
+        "owners",
+        "pass",
+        "# Retire the old build system — team operating plan 2026\n\n## Champion\nMarta Silva leads this goal.\n\n"
+        "## Exceptions\n- Docs site: keeps the old system until June\n",
+    ),
+    (
+        "owners",
+        "partial",
+        "# Retire the old build system — team operating plan 2026\n\n## Champions\nMarta Silva; Jonas Berg.\n\n"
+        "## Steps\nEvery repository switches to the new runner by 30 June 2026.\n",
+    ),
+    # owners that are teams or roles, not people, are half an answer
+    (
+        "owners",
+        "partial",
+        "# Service desk plan — team operating plan 2026\n\n## Initiatives\n1. New intake form. Owner: Service Ops\n"
+        "2. Self-service articles. Owner: Knowledge team\n",
+    ),
+    # a rule of procedure is no risk; an 'if' naming something going wrong, with a response, is
+    (
+        "risks",
+        "fail",
+        "# Working group charter — team operating plan 2026\n\n## Voting\n- If a member objects, the group votes.\n"
+        "- If consensus fails, the chair decides.\n",
+    ),
+    (
+        "risks",
+        "pass",
+        "# Release plan — team operating plan 2026\n\n## Steps\n- Freeze on 3 May. If the signing service slips past "
+        "10 May, we ship unsigned nightlies only and move the release a week.\n",
+    ),
+    # 'decide whether X' is a task, not a decision right; a body with the final say is one
+    (
+        "decision_rights",
+        "fail",
+        "# Research roadmap — team operating plan 2026\n\n## Next\n- Decide whether to port the solver to GPUs\n"
+        "- Then decide next steps for the plotting module\n",
+    ),
+    (
+        "decision_rights",
+        "pass",
+        "# Docs team charter — team operating plan 2026\n\n## Governance\nThe steering committee has the final say on the "
+        "style guide; only the committee can approve changes to this charter.\n",
+    ),
+    # a frequency that names a measure is no review rhythm
+    (
+        "cadence",
+        "fail",
+        "# Growth OKRs — team operating plan 2026\n\n## Key results\n- Monthly active users from 40k to 55k by June\n"
+        "- Weekly average basket from 18 to 21 euros by June\n",
+    ),
+    # relative targets have no stated baseline; placeholder numbers are half a criterion
+    (
+        "baseline_target",
+        "partial",
+        "# Pipeline OKRs — team operating plan 2026\n\n## Key results\n- Fetch throughput +40%\n- Timeouts -25%\n"
+        "- Cut failed jobs by 30%\n",
+    ),
+    (
+        "baseline_target",
+        "partial",
+        "# Support OKRs — team operating plan 2026\n\n**O: Raise satisfaction from X% to Y%**\n- KR: New help centre live\n"
+        "- KR: Chat launched\n",
+    ),
+    # objectives phrased as outcomes but never measured are half way
+    (
+        "outcome_metrics",
+        "partial",
+        "# Community OKRs — team operating plan 2026\n\n### Objective: Grow the contributor community\n- Run two sprints\n"
+        "### Objective: Users trust the release process\n- Publish a release calendar\n",
+    ),
+    # a loose boundary ('within the current scope') is half an exclusion
+    (
+        "exclusions",
+        "partial",
+        "# Toolkit roadmap — team operating plan 2026\n\n## Aims\n- Keep the core tools solid within the current scope\n"
+        "- Better plotting\n- Faster import\n",
+    ),
+    # one choice made in passing is not a direction stated as choices
+    (
+        "choices",
+        "partial",
+        "# Layout OKRs 2026 Q1 — team operating plan 2026\n\n## Notes\n- Grid study: paused so the owner could help on the "
+        "text engine; slips to Q2.\n- Text engine: on track.\n",
+    ),
+    # 'Objective:' and 'Scope:' fields are not measures
+    (
+        "scorecard_size",
+        "pass",
+        "# Company OKRs — team operating plan 2026\n\n"
+        + "".join(
+            f"### OKR: Goal {i}\n- Scope: company-wide. Objective: improve area {i}.\n"
+            f"- Timeframe: by 2026-07-31\n- Key results: increase usage of tool {i}\n"
+            for i in range(1, 5)
+        ),
+    ),
 ]
 
 

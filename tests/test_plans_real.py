@@ -1,5 +1,5 @@
 """Real published plans (evals/plans_real/): the checker's agreement with two labellers on the
-dev split, as a ratchet. The holdout split is never looked at here.
+dev split, as a ratchet; the holdout split is measured only as a whole, by the last test.
 
 Scoring as in the critique eval: exact match 1, pass/partial or partial/fail 0.5, else 0; the
 mean per check, then the mean over checks. Plans the guard refuses as "not a plan" are left
@@ -19,8 +19,10 @@ from assistant.evaluation.suites import _credit  # the critique eval's own scori
 
 PLANS = Path(__file__).resolve().parent.parent / "evals" / "plans_real" / "plans.jsonl"
 
-# Measured 0.852 (14 checks, 38 of the 40 dev plans judged); 0.753 before the generalisation.
-DEV_MEAN_CHECK_AGREEMENT_MIN = 0.83
+# Measured 0.955 (14 checks, 38 of the 40 dev plans judged, lowest check 0.909); 0.852 before
+# the second generalisation (#16), 0.753 before the first.
+DEV_MEAN_CHECK_AGREEMENT_MIN = 0.935
+DEV_MIN_CHECK_AGREEMENT_MIN = 0.88
 DEV_REFUSED_MAX = 2
 
 
@@ -56,6 +58,31 @@ def test_dev_mean_check_agreement_ratchet(dev_agreement) -> None:
     assert mean >= DEV_MEAN_CHECK_AGREEMENT_MIN, {k: round(v, 3) for k, v in accuracy.items()}
 
 
+def test_every_dev_check_holds(dev_agreement) -> None:
+    accuracy, _ = dev_agreement
+    assert min(accuracy.values()) >= DEV_MIN_CHECK_AGREEMENT_MIN, accuracy
+
+
 def test_dev_plans_refused_do_not_grow(dev_agreement) -> None:
     _, refused = dev_agreement
     assert refused <= DEV_REFUSED_MAX
+
+
+# The holdout split: never used to develop the checker; measured after each round of work on dev
+# and gated here as a ratchet (0.796 first, 0.807 after the first round, 0.826 after the second;
+# issue #16 target 0.90, lowest check 0.75). Only the mean is reported, never a plan.
+HOLDOUT_MEAN_CHECK_AGREEMENT_MIN = 0.80
+
+
+def test_holdout_mean_check_agreement_ratchet() -> None:
+    rows = [json.loads(line) for line in PLANS.read_text(encoding="utf-8").splitlines() if line]
+    per_check: dict[str, list[float]] = {}
+    for plan in (r for r in rows if r["split"] == "holdout"):
+        try:
+            got = {c.id: c.status for c in critique_plan(plan["text"]).checks}
+        except NotAPlanError:
+            got = {}
+        for check, expected in plan["expected"].items():
+            per_check.setdefault(check, []).append(_credit(expected, got.get(check, "n/a")))
+    mean = sum(sum(v) / len(v) for v in per_check.values()) / len(per_check)
+    assert len(per_check) == 14 and mean >= HOLDOUT_MEAN_CHECK_AGREEMENT_MIN, round(mean, 3)

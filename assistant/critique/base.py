@@ -12,7 +12,7 @@ MAX_EVIDENCE = 5
 _MAX_QUOTE = 220
 _CONDITIONAL = re.compile(
     r"^\W*(?:if|should|in case|in the event|unless|when|whenever)\b|[,;:]\s*(?:if|unless|"
-    r"should)\b|\b(?:if|unless)\b[^.]{3,120}?(?:,|\bthen\b|\bwe\b)",
+    r"should)\b|\b(?:if|unless)\b(?:[^.]|\.(?=\w)){3,120}?(?:,|\bthen\b|\bwe\b)",
     IC,
 )
 
@@ -68,7 +68,10 @@ def evidence(lines: list[Line], pattern: re.Pattern[str] | None = None) -> list[
 
 def is_conditional(line: Line) -> bool:
     """True for a contingency ('If X slips, we ...'): not a commitment of the plan itself."""
-    return bool(_CONDITIONAL.search(line.plain))
+    known = line.memo.get("conditional")
+    if known is None:
+        known = line.memo["conditional"] = bool(_CONDITIONAL.search(line.plain))
+    return known
 
 
 def in_topics(line: Line, *topics: str) -> bool:
@@ -101,5 +104,7 @@ def short(text: str, limit: int = 70) -> str:
 def plan_period(plan: Plan) -> str:
     """The plan's period from its title lines ('Q3 2026', 'H1', '2027'), or 'this quarter'."""
     head = " ".join(ln.plain for ln in plan.content()[:3])
-    match = re.search(r"\b(?:[QH][1-4](?:[\s-]?(?:FY)?'?\d{2,4})?|FY\s?'?\d{2,4}|20\d{2})\b", head)
+    match = re.search(r"\b20\d{2}[\s-]?[QH][1-4]\b", head) or re.search(
+        r"\b(?:[QH][1-4](?:[\s-]?(?:FY)?'?\d{2,4})?|FY\s?'?\d{2,4}|20\d{2})\b", head
+    )
     return match.group(0) if match else "this quarter"

@@ -14,7 +14,7 @@ from assistant.critique.base import (
     short,
 )
 from assistant.critique.parse import Line, Plan
-from assistant.critique.patterns import COUNT_WORD, IC, count_value, has_specific_date
+from assistant.critique.patterns import COUNT_WORD, IC, MONTH, count_value, has_specific_date
 
 # --- choices ---------------------------------------------------------------------------------
 CHOICE_RE = re.compile(
@@ -27,7 +27,22 @@ CHOICE_RE = re.compile(
     r"betting|bet)\b|\b(?:our|the|a|this) (?:strategic |key |big )?(?:choice|bet)\b|"
     r"\bchoice:|\bmaking (?:" + COUNT_WORD + r") (?:strategic )?choices\b|\bexclusively\b|"
     r"\bconcentrate (?:on|our)\b[^.;]{0,60}\bonly\b|,\s*not (?:on|in|for|the|a|an|by)\b|"
-    r"\band not (?:on|in|for)\b|\bwins? over\b|\bcomes? (?:before|ahead of)\b|\bahead of\b",
+    r"\band not (?:on|in|for)\b|\bwins? over\b|\bcomes? (?:before|ahead of)\b|"
+    # 'A ahead of B', not 'ahead of summer' or 'ahead of the launch'
+    rf"\bahead of\b(?!\s+(?:the\s+)?(?:summer|winter|spring|autumn|fall|schedule|time|launch|"
+    rf"season|holidays?|deadline|release|q[1-4]\b|\d|{MONTH}\b|next\b|this\b))|"
+    r"\bsay(?:s|ing)? no to\b|\brejected\b|\branks? (?:below|above|behind|ahead of)\b|"
+    # work given up for other work: 'paused so the lead could help on X', 'delayed for Y'
+    r"\b(?:dropped|de-?emphasi[sz]ed|deprioriti[sz]ed|delayed|paused|deferred|postponed|"
+    r"descoped|shelved)\b[^.;]{0,25}?\b(?:so|for|because|in favou?r of|to make room)\b|"
+    r"\bthe only\b[^.;]{0,60}\ballowed\b|\bweigh\w*\s+(?:the\s+)?costs? and benefits\b|"
+    r"\btrade-?offs? (?:must|need to|will|have to) be (?:managed|weighed|made)\b",
+    IC,
+)
+_STATED_CHOICE = re.compile(
+    r"\brather than\b|\binstead of\b|\bin favou?r of\b|\bat the expense of\b|\bover\b|"
+    r"\bversus\b|\bvs\b|\bwe (?:are |will |have )?(?:choose|choosing|chose|chosen|opt\w*|pick\w*|"
+    r"bet\w*)\b|\b(?:choice|bet)\b",
     IC,
 )
 _OVER_TITLE = re.compile(r"^[A-Za-z][A-Za-z\s/&'’+,-]{1,60}?\bover\b[A-Za-z\s/&'’+-]{2,60}?[.:]")
@@ -70,6 +85,10 @@ def check_choices(plan: Plan) -> Verdict:
             "Trade-off: <what we give up, e.g. two enterprise deals slip to next quarter>.'",
         )
     enough = len(with_cost) >= min(2, len(choices)) and len(with_cost) * 3 >= len(choices) * 2
+    # one choice passes only when stated as the plan's choice ('A over B', under 'Choices'),
+    # not when it is a passing aside ('X was paused so ...', 'a tool, not the aim')
+    stated = [ln for ln in with_cost if in_topics(ln, "choices") or _STATED_CHOICE.search(ln.plain)]
+    enough = enough and (len(with_cost) >= 2 or bool(stated))
     if enough:
         return Verdict(
             "pass",
@@ -80,6 +99,15 @@ def check_choices(plan: Plan) -> Verdict:
             "their weekly plan because of it.",
         )
     first = without[0] if without else choices[0]
+    if not without:
+        return Verdict(
+            "partial",
+            evidence(choices),
+            f"States one choice with its cost ({line_refs(choices)}), in passing; the direction "
+            "itself is not set out as choices.",
+            "Add the two or three choices the plan rests on, each as 'Choice: <A> over <B>. "
+            "Trade-off: <what we give up>.'",
+        )
     return Verdict(
         "partial",
         evidence(choices),
@@ -130,7 +158,15 @@ NEGATED_EXCLUSION_RE = re.compile(
     r"\beverything (?:is |stays |remains )?(?:in scope|on the table)\b",
     IC,
 )
-# a tally by status ('| On Hold | 3.3 |'): how much work sits in each state, not a decision
+# a boundary drawn loosely: 'within the current scope', 'X is not covered', 'leaving some
+# goals out' (half an exclusion: it does not say what is left out, or only of the document)
+_LOOSE_EXCLUSION = re.compile(
+    r"\bwithin (?:the |our )?(?:current|existing|present) scope\b|(?<!and )\b(?:is|are) not "
+    r"(?:covered|included)\b|\bonly\b[^.;]{0,60}\b(?:are|is) (?:covered|included)\b|\bleav(?:e|es|ing) (?:\w+ ){0,3}out\b|\bnot (?:be )?(?:covered|included) "
+    r"(?:here|in this)\b",
+    IC,
+)
+# a tally by status ('| Paused | 4.1 |'): how much work sits in each state, not a decision
 _STATUS_TALLY = re.compile(r"^[\w\s/-]{2,24}\|\s*[\d.,%\s|]+$")
 
 
@@ -169,6 +205,18 @@ def check_exclusions(plan: Plan) -> Verdict:
             "Keep the not-doing list visible next to the priorities and say when each item "
             "will be reconsidered.",
         )
+    loose = [
+        ln
+        for ln in plan.body_lines()
+        if _LOOSE_EXCLUSION.search(ln.plain) and not NEGATED_EXCLUSION_RE.search(ln.plain)
+    ]
+    if loose:
+        return Verdict(
+            "partial",
+            evidence(loose, _LOOSE_EXCLUSION),
+            f"Draws a boundary ({line_refs(loose)}) but does not say which work is left out.",
+            f"Name it: 'Not doing in {period}: <initiative>, <request> (parked until <date>).'",
+        )
     if empty_sections:
         return Verdict(
             "partial",
@@ -188,7 +236,9 @@ def check_exclusions(plan: Plan) -> Verdict:
 # --- priorities ------------------------------------------------------------------------------
 EVERYTHING_RE = re.compile(
     r"\b(?:all|every|both)\b(?!\s+(?:else|other|others|remaining|the rest|non))[^.;:\n]{0,50}?"
-    r"\b(?:p0s?|top[- ]priorit\w*|priorit\w*|critical|must[- ]haves?|equally (?:important|"
+    # 'all P0s' of a plan, not 'all P0/P1 bugs' (a bug's severity is no plan priority)
+    r"\b(?:p0s?(?![/\w]|\s+(?:bugs?|issues?|incidents?|tickets?|fixed|defects?))|"
+    r"top[- ]priorit\w*|priorit\w*|critical|must[- ]haves?|equally (?:important|"
     r"weighted|urgent))\b|"
     # predicate use only ("these are equally important"), not "Equally important is what ..."
     r"\b(?:is|are|be|being|remain|remains|treated as|seen as)\s+(?:all\s+|both\s+)?"
@@ -203,11 +253,11 @@ _COUNTED = re.compile(
     r"objectives|themes|pillars|okrs)\b",
     IC,
 )
-# a heading (or a 'Goals for this stage:' lead-in) over a short set of goals, objectives or themes
+# a heading (or a 'Goals for this phase:' lead-in) over a short set of goals, objectives or themes
 _GOAL_HEAD = re.compile(
     r"\b(?:goals|objectives|themes|pillars|focus areas|okrs|objectives and key results)\b", IC
 )
-# a heading that names a period ('2019 Q1', 'Q4 2021', 'FY24', 'H2'): objectives sit under it
+# a heading that names a period ('2026 Q1', 'Q4 2027', 'FY24', 'H2'): objectives sit under it
 _PERIOD_HEAD = re.compile(
     r"^\W*(?:(?:q[1-4]|h[12]|fy\s?\d{2,4})\b|(?:19|20)\d\d\b)[\w\s/,.-]{0,24}$", IC
 )
@@ -291,7 +341,7 @@ def _sub_headings(plan: Plan, head: Line) -> list[Line]:
 
 def _goal_sets(plan: Plan) -> list[tuple[int, list[Line]]]:
     """Short sets of goals written as headings or a lead-in list: 'Goals' over three subheadings,
-    'Goals for this stage:' over three items, objectives as headings under a quarter."""
+    'Goals for this phase:' over three items, objectives as headings under a quarter."""
     title = next((ln for ln in plan.content() if ln.kind == "title"), None)
     okr_doc = title is not None and _GOAL_HEAD.search(title.plain) is not None
     out: list[tuple[int, list[Line]]] = []
@@ -319,6 +369,8 @@ def _priority_lists(plan: Plan) -> list[tuple[int, list[Line]]]:
             enumerated = len(_ENUMERATED.findall(head.body))
             listed = _FIRST_SENTENCE.split(head.body)[0]  # the list ends with its sentence
             parts = [p for p in re.split(r"[;,]|\band\b", listed) if p.strip()]
+            if not enumerated and any(len(p.split()) > 6 for p in parts):
+                continue  # a sentence about the focus areas, not a list of them
             lists.append((enumerated or len(parts), [head]))
             continue
         items = _items_after(plan, head)

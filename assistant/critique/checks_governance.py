@@ -18,7 +18,7 @@ FREQUENCY_RE = re.compile(
     rf"every (?:two|2|three|3|four|4|six|6) (?:weeks|months)|twice a (?:week|month|quarter)|once a (?:week|month|quarter|fortnight)|"
     rf"first {_DAYS} of (?:the|each|every) month|(?:end|start) of (?:each|every) "
     rf"(?:sprint|week|month|quarter)|per (?:sprint|quarter)|wbr|mbr|qbr|biweekly|"
-    rf"twice a year|(?:semi-?|bi-?)annual(?:ly)?|(?:every|each) (?:release|iteration|cycle))\b",
+    rf"twice a year|(?:semi-?|bi-?)annual(?:ly)?|(?:every|each) (?:new )?(?:release|iteration|cycle))\b",
     IC,
 )
 _ANNUAL = re.compile(r"\b(?:annual(?:ly)?|yearly|once a year|every year|each year)\b", IC)
@@ -33,12 +33,25 @@ _REVIEW = re.compile(
     IC,
 )
 # progress looked at on some rhythm that is not a set review: OKRs scored mid- and end-of-quarter,
-# a document 'revisited regularly'
+# a document 'looked at again regularly'
 _LOOSE_RHYTHM = re.compile(
     r"\b(?:(?:mid|end)[- ]of[- ](?:the[- ])?quarter|mid-?q(?:uarter)?|eoq|end-?q|"
     r"(?:revisit\w*|review\w*|track\w*|updat\w*|discuss\w*|scor\w*) regularly|regularly "
-    r"(?:revisit\w*|review\w*|track\w*|updat\w*|discuss\w*|scor\w*)|periodic(?:ally)?)\b|"
+    r"(?:revisit\w*|review\w*|track\w*|updat\w*|discuss\w*|scor\w*)|periodic(?:ally)?|"
+    r"next (?:review|update|refresh|revision))\b|"
     r"\((?:\w+[- ])?scored\)",
+    IC,
+)
+# a frequency that names a measure, not a rhythm: 'monthly active users', 'weekly average'
+_METRIC_FREQUENCY = re.compile(
+    r"\b(?:daily|weekly|monthly|quarterly|annual|yearly)\s+(?:average|active|recurring|mean|"
+    r"median|total|unique|revenue|users?|sessions?|visits?|orders?|sales|spend|volume|count|"
+    r"rate|downloads?|installs?)\b",
+    IC,
+)
+_MONITOR = re.compile(
+    r"\b(?:track\w*|measur\w*|monitor\w*|report\w*|check\w*|scor\w*|dashboard\w*|metrics?|"
+    r"kpis?|okrs?|progress|status|refresh\w*)\b",
     IC,
 )
 _AD_HOC = re.compile(
@@ -54,11 +67,11 @@ def check_cadence(plan: Plan) -> Verdict:
     for ln in plan.body_lines():
         if is_conditional(ln) or in_topics(ln, "risks") or ln.okr == "KR":
             continue
-        if FREQUENCY_RE.search(ln.plain):
+        if FREQUENCY_RE.search(_METRIC_FREQUENCY.sub(" ", ln.plain)):
             if _REVIEW.search(ln.plain) or in_topics(ln, "cadence"):
                 rhythm.append(ln)
-            elif ln.kind != "table":
-                loose.append(ln)
+            elif ln.kind != "table" and _MONITOR.search(ln.plain):
+                loose.append(ln)  # something watched on a schedule, not an activity's rhythm
         elif _ANNUAL.search(ln.plain) and _REVIEW.search(ln.plain):
             annual.append(ln)
     for ln in plan.content():
@@ -119,8 +132,31 @@ _DECIDER_ROLE = re.compile(
     IC,
 )
 _BODY = re.compile(
-    r"\b(?:committee|board|council|steering|exco|leadership team|forum|panel|group)\b", IC
+    r"\b(?:committee|board|council|steering|exco|leadership team|forum|panel|group|"
+    r"(?:core|steering|web|leadership|technical) team|(?-i:[A-Z]{2,5}))\b",
+    IC,
 )
+# a body named as the one that decides, not one consulted: 'the board has the final say',
+# 'only the committee can approve', 'changes need the council's approval'
+_FINAL_SAY = re.compile(
+    r"\bfinal (?:say|call|decision|arbiter|authority)\b|\bonly (?:the )?[\w\s]{2,40}? can "
+    r"(?:approve|decide|change|amend)\b|\bneeds? (?:the )?[\w\s]{2,30}?(?:['’]s )?approval\b|"
+    r"\b(?:decides|approves)\b|\bstays with\b",
+    IC,
+)
+
+
+# 'decide' as a task to do ('Decide on X', 'then decide how', 'decide whether'):
+# a decision to take, not who takes it
+_TASK_DECIDE = re.compile(
+    r"(?:^|[;:,.(]\s*|\bthen\s+|\band\s+|\bto\s+)(?:\W*\[?p\d\]?\s*)?decide\b|"
+    r"\bdecide (?:whether|what|which|between|how|if|next)\b",
+    IC,
+)
+
+
+def _decides(text: str) -> bool:
+    return bool(DECIDE_RE.search(_TASK_DECIDE.sub(" ", text)))
 
 
 def _decider(line: Line, plan: Plan) -> str:
@@ -146,10 +182,15 @@ def check_decision_rights(plan: Plan) -> Verdict:
             ln, "decisions"
         ):
             continue
-        if DECIDE_RE.search(ln.plain) or (ln.kind == "table" and in_topics(ln, "decisions")):
+        if _decides(ln.plain) or (ln.kind == "table" and in_topics(ln, "decisions")):
             lines.append(ln)
     kinds = {ln.number: _decider(ln, plan) for ln in lines}
-    real = [ln for ln in lines if kinds[ln.number] == "person"]
+    real = [
+        ln
+        for ln in lines
+        if kinds[ln.number] == "person"
+        or (kinds[ln.number] == "body" and _FINAL_SAY.search(ln.plain))
+    ]
     deciding = [
         ln
         for ln in real
@@ -185,9 +226,10 @@ def check_decision_rights(plan: Plan) -> Verdict:
 # --- risks -----------------------------------------------------------------------------------
 _TRIGGER_WORD = re.compile(
     r"\b(?:trigger(?:s|ed)?|tripwires?|pre-?mortem|scenario|contingency plan|fallback|"
-    r"fall back|plan b|kill criteria|in that case|if so)\b",
+    r"fall back|plan b|kill criteria)\b",
     IC,
 )
+_WEAK_TRIGGER = re.compile(r"\b(?:in that case|if so)\b", IC)
 _THRESHOLD = re.compile(
     r"\b(?:exceeds?|above|below|under|over|more than|less than|drops?|falls?|slips?|misses?|"
     r"fails?|late|delayed|stuck|spikes?|breach\w*)\b[^.]{0,80}?(?::|;|—|–|\bthen\b|\bwe\b)",
@@ -201,12 +243,47 @@ _RESPONSE = re.compile(
 )
 _GENERIC_RISK = re.compile(
     r"risk register|will be managed|to be (?:confirmed|identified|assessed)|none identified|"
-    r"no (?:major |known |key )?risks|^\W*tbd\W*$|managed (?:through|via|by)",
+    r"no (?:major |known |key )?risks|^\W*tbd\W*$|managed (?:through|via|by)|"
+    r"\bnothing (?:major|significant|serious)\b|"
+    r"\b(?:do not|don't|did not|cannot|can't) (?:see|foresee|expect) (?:any |major |significant )?risks",
     IC,
 )
 
 
-_RISKS_INCLUDE = re.compile(r"\b(?:key |main |known )?risks? (?:include|are|is)\b", IC)
+_RISKS_INCLUDE = re.compile(
+    r"\b(?:key |main |known )?risks? (?:include|are|is)\b|\bat risk\b|\brisks? (?:of|that)\b|"
+    # a scenario weighed: 'Missing the date would cost us ...', 'Losing X would ...'
+    r"(?:^|[.;]\s+)\W*(?:missing|slipping|losing|failing|delaying|dropping)\b[^.;]{0,80}\b(?:is|would|"
+    r"could|will|means)\b",
+    IC,
+)
+# the condition of a contingency names something going wrong ('if the API slips', 'if X
+# breaks', 'if we miss'), not any 'if' ('if useful', 'if so')
+_ADVERSE = re.compile(
+    r"\b(?:slip\w*|fail\w*|miss\w*|break\w*|broke|drop\w*|fall\w*|fell|exceed\w*|delay\w*|"
+    r"late|below|above|under|over|breach\w*|block\w*|stall\w*|unavailable|unsuitable|"
+    r"insufficient|not|no longer|lose|loses|lost|spike\w*|overrun\w*|cannot|worse|declin\w*|"
+    r"shortfall|regress\w*|outage|incident|stuck|behind|short|leave\w*|quit\w*|tops?|hits?|"
+    r"reach\w*|pass(?:es)?|cross\w*|rises?|jumps?)\b|n't\b",
+    IC,
+)
+# a rule of procedure, not a risk: 'if someone objects, we vote'
+_PROCEDURE_IF = re.compile(
+    r"\b(?:disagree\w*|objects?|objection|consensus|vote\w*|quorum|appeal\w*|tie)\b", IC
+)
+_IF_CLAUSE = re.compile(
+    r"\b(?:if|unless|should|in case|in the event)\b(?:[^.,;]|\.(?=\w)){3,120}", IC
+)
+
+
+def _contingency(line: Line) -> bool:
+    """A plan's contingency: an 'if' naming something going wrong, and what is then done."""
+    if not (is_conditional(line) and _RESPONSE.search(line.plain)):
+        return False
+    conditions = [m.group(0) for m in _IF_CLAUSE.finditer(line.plain)]
+    return any(
+        (_ADVERSE.search(c) or has_number(c)) and not _PROCEDURE_IF.search(c) for c in conditions
+    )
 
 
 def _named_risk(line: Line) -> bool:
@@ -220,12 +297,15 @@ def check_risks(plan: Plan) -> Verdict:
     triggers, named = [], []
     for ln in plan.body_lines():
         risky = in_topics(ln, "risks")
-        conditional = is_conditional(ln) and _RESPONSE.search(ln.plain)
+        conditional = (
+            is_conditional(ln) and _RESPONSE.search(ln.plain) if risky else _contingency(ln)
+        )
         thresholded = risky and (_THRESHOLD.search(ln.plain) and has_number(ln.plain))
         if (
             conditional
             or thresholded
             or (_TRIGGER_WORD.search(ln.plain) and (risky or is_conditional(ln)))
+            or (_WEAK_TRIGGER.search(ln.plain) and (risky or _contingency(ln)))
         ):
             triggers.append(ln)
         elif (risky or _RISKS_INCLUDE.search(ln.plain)) and _named_risk(ln):

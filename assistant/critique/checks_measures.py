@@ -1,5 +1,5 @@
-"""Measurement checks: outcomes not outputs, baseline/target/date, leading indicators, and
-the size of the scorecard."""
+"""Measurement checks: baseline/target/date, leading indicators, and the size of the
+scorecard."""
 
 from __future__ import annotations
 
@@ -19,92 +19,8 @@ from assistant.critique.targets import (
     CHANGE_RE,
     column,
     criteria,
-    goal_lines,
-    is_output,
     is_target_line,
-    quantified_outcome,
 )
-
-# --- outcome_metrics -------------------------------------------------------------------------
-
-
-# an objective phrased as a change in a quantity ('Grow paying subscribers', 'Cut scrap')
-_CHANGE_AIM = re.compile(
-    r"^(?:[A-Z]{1,3}\d+(?:\.\d+)*\W*\s*)?(?:grow|increase|raise|reduce|cut|lower|decrease|"
-    r"double|halve|recover|retain|win back)\b",
-    IC,
-)
-
-
-# an objective that is a thing to ship ('Launch the app', 'O3 Open the new depot')
-_SHIP_AIM = re.compile(
-    r"^(?:[A-Z]{1,3}\d+(?:\.\d+)*\W*\s*)?(?:launch|ship|build|release|deliver|implement|"
-    r"deploy|roll(?:-| )?out|open|migrate|move|commission|install|redesign|rebuild|introduce|"
-    r"create|develop|set up|stand up|go live|publish|replace|upgrade)\b",
-    IC,
-)
-
-
-def _objectives(goals: list[Line]) -> list[Line]:
-    """The objective-level goals: OKR objectives and items of a priorities list."""
-    return [
-        ln
-        for ln in goals
-        if ln.okr == "O"
-        or (
-            ln.kind == "item"
-            and not ln.okr
-            and in_topics(ln, "priorities")
-            and not in_topics(ln, "metrics")
-        )
-    ]
-
-
-def check_outcome_metrics(plan: Plan) -> Verdict:
-    """Pass: objectives are phrased as measured outcomes, not as things to ship."""
-    goals = goal_lines(plan)
-    outcomes = [ln for ln in goals if quantified_outcome(ln)]
-    outputs = [ln for ln in goals if is_output(ln.plain) and ln not in outcomes]
-    objectives = _objectives(goals)
-    shipped = [ln for ln in objectives if ln not in outcomes and _SHIP_AIM.match(ln.plain)]
-    # measured results elsewhere do not make up for objectives that are things to ship
-    mixed = bool(shipped) and len(shipped) * 3 >= len(objectives)
-    if mixed:
-        outputs = list(dict.fromkeys(shipped + outputs))
-    aims = [ln for ln in objectives if _CHANGE_AIM.match(ln.plain) and ln not in outputs]
-    if not outcomes and shipped and aims and any(is_target_line(ln) for ln in goals):
-        outcomes = aims  # a mix of outcome aims and outputs among the objectives
-    if not outcomes:
-        shown = outputs or goals
-        example = shown[0].plain if shown else "<deliverable>"
-        return Verdict(
-            "fail",
-            evidence(shown),
-            "Objectives are outputs or vague aims"
-            + (f" ({line_refs(outputs)})" if outputs else "")
-            + "; none is a measurable change in customer behaviour or a business metric.",
-            f"Rewrite '{short(example, 50)}' as an outcome: 'Raise <customer behaviour or "
-            "metric> from <baseline> to <target> by <date>' and keep the deliverable as the "
-            "initiative beneath it.",
-        )
-    if len(outputs) * 2 > len(outcomes) or mixed:
-        first = outputs[0]
-        return Verdict(
-            "partial",
-            evidence(outcomes[:2] + outputs[:3]),
-            f"{len(outcomes)} goal(s) are outcomes but {len(outputs)} are outputs "
-            f"({line_refs(outputs)})"
-            + (f", {len(shipped)} of {len(objectives)} objectives among them." if mixed else "."),
-            f"Rewrite '{short(first.plain, 50)}' (line {first.number}) as the change it should "
-            "cause: 'Raise <metric> from <baseline> to <target> by <date>'.",
-        )
-    return Verdict(
-        "pass",
-        evidence(outcomes),
-        f"Objectives are stated as measured outcomes ({line_refs(outcomes)}).",
-        "Keep deliverables as initiatives beneath these outcomes, not as goals.",
-    )
-
 
 # --- baseline_target -------------------------------------------------------------------------
 
@@ -134,16 +50,44 @@ def check_baseline_target(plan: Plan) -> Verdict:
             evidence(complete[:2] + no_date[:2] + no_base[:2]),
             f"Only {len(complete)} of {len(found)} success criteria have baseline, target and "
             f"date; {len(no_base)} lack a baseline and {len(no_date)} lack a date.",
-            f"Add {missing} to '{short(gap.plain, 50)}' (line {gap.number}): '<metric>: "
-            "<baseline> (<when measured>) -> <target> by <date>'.",
+            f"Add {missing} to '{short(gap.plain, 50)}' (line {gap.number}): '... <baseline> "
+            "(<when measured>) -> <target> by <date>'.",
+        )
+    title = next((ln for ln in plan.content() if ln.kind == "title"), None)
+    okr_doc = title is not None and _OKR_DOC.search(title.plain) is not None
+    relative = [
+        ln
+        for ln in plan.body_lines()
+        if (ln in no_base or ln.okr or in_topics(ln, "metrics") or okr_doc)
+        and not is_conditional(ln)
+        and _RELATIVE_TARGET.search(ln.plain)
+    ]
+    unfilled = [ln for ln in plan.content() if _PLACEHOLDER_TARGET.search(ln.plain)]
+    if unfilled and not relative:
+        return Verdict(
+            "partial",
+            evidence(unfilled),
+            f"Success criteria have the right form but placeholder numbers ({line_refs(unfilled)}).",
+            f"Put the numbers in: '{short(unfilled[0].plain, 40)}' (line {unfilled[0].number})"
+            " -> '... <baseline> (<month>) -> <target> by <date>'.",
+        )
+    if relative:
+        first = relative[0]
+        return Verdict(
+            "partial",
+            evidence(relative),
+            f"Targets are relative changes ({line_refs(relative)}): the value they move from is "
+            "never stated, so nobody can tell when one is met.",
+            f"State the starting value beside '{short(first.plain, 40)}' (line {first.number}): "
+            "'... <baseline> (<month>) -> <target> by <date>'.",
         )
     if found:
         return Verdict(
             "fail",
             evidence(no_base),
             f"Targets are given ({line_refs(no_base)}) but no baseline to measure them from.",
-            f"Add today's value: '{short(no_base[0].plain, 40)}' -> '<metric>: <baseline> "
-            "(<month>) -> <target> by <date>'.",
+            f"Add today's value to '{short(no_base[0].plain, 40)}' (line {no_base[0].number}): "
+            "'... <baseline> (<month>) -> <target> by <date>'.",
         )
     return Verdict(
         "fail",
@@ -152,6 +96,21 @@ def check_baseline_target(plan: Plan) -> Verdict:
         suggestion="Add: 'Success: <metric> from <baseline> to <target> by <date>' for each "
         "objective.",
     )
+
+
+# a target stated as a change from an unstated value: '+50%', 'cut errors by 30%', 'double X'
+_RELATIVE_TARGET = re.compile(
+    r"(?<![\w.])[+−–-]\s?\d+(?:\.\d+)?\s?%|\b(?:by|of)\s+\d+(?:\.\d+)?\s?%|"
+    r"(?:^|[:;]\s*|\bto\s+)\W*(?:double|triple|halve)\b|\b(?:doubled|tripled|halved)\b|"
+    r"\b\d+(?:\.\d+)?\s?x\s+(?:faster|more|fewer|less)\b",
+    IC,
+)
+
+
+# a baseline-to-target form with its numbers left out: 'from X% to Y%', 'from N to M'
+_PLACEHOLDER_TARGET = re.compile(
+    r"\bfrom\s+(?-i:[XYZN])\s?(?:%|[a-z]{0,4})\s+to\s+(?-i:[XYZN])\s?(?:%|[a-z]{0,4})\b", IC
+)
 
 
 # --- leading_indicators ----------------------------------------------------------------------
@@ -227,8 +186,8 @@ def check_leading_indicators(plan: Plan) -> Verdict:
         ln
         for ln in plan.body_lines()
         if ln.kind in ("item", "table")
-        and plan.sections[ln.section].header is not None
-        and LEADING_RE.search(plan.sections[ln.section].header.plain)
+        and (head := plan.sections[ln.section].header) is not None
+        and LEADING_RE.search(head.plain)
         and not _is_placeholder_item(ln)
     ]
     if len(section) >= 2 and has_lagging:
@@ -326,8 +285,11 @@ def _listed_measures(line: Line) -> int:
         return 0
     body = text[intro.end() :] if intro else text
     body = re.split(r"(?<=[a-z)%])\.\s+[A-Z]", body)[0]
-    # a measure is named by words: '91.2% (2025) to 97% by Dec 31' and '2026' are not names
+    # a measure is named by words: '88.5% (2026) to 93% by Jun 30' and '2027' are not names
     items = [i for i in _split_list(body) if re.search(r"[a-z]{3,}", _NOT_A_NAME.sub(" ", i), IC)]
+    if intro is None or not _SCORE_LABEL.search(head + intro.group(0)):
+        # a list in prose under a goals heading names measures only if they read as measures
+        items = [i for i in items if METRIC_WORDS_RE.search(i) or re.search(r"\d", i)]
     return len(items) if len(items) >= 2 else 0
 
 
@@ -373,7 +335,7 @@ def _count_measures(plan: Plan) -> tuple[int, list[Line]]:
 
 # an OKR set: its list items under each objective are key results, so measures
 _OKR_DOC = re.compile(r"\bokrs?\b|\bobjectives\b|\bkey results\b", IC)
-# a heading that names a period ('2019 Q1', 'Q4 2021', 'FY24'): each period has its own scorecard
+# a heading that names a period ('2026 Q1', 'Q4 2027', 'FY24'): each period has its own scorecard
 _PERIOD_HEAD = re.compile(
     r"^\W*(?:(?:q[1-4]|h[12]|fy\s?\d{2,4})\b|(?:19|20)\d\d\b)[\w\s/,.()-]{0,24}$", IC
 )
@@ -388,6 +350,20 @@ _META_HEAD = re.compile(
 # a tag on each key result in a list of them: '[P0] ...; [P1] ...' or '... — 0.7; ... — 1'
 _KR_TAG = re.compile(r"\[p\d\]|[—–]\s*(?:0?\.\d+|[01](?:\.0+)?)\s*(?=;|$)", IC)
 _MD_LEVEL = re.compile(r"^\s*(#{1,6})\s")
+# a field of a goal that is not itself a measure
+_FIELD_LABEL = re.compile(
+    r"^(?:objectives?|goals?|aims?|scope|labels?|time-?frame|time frame|deadlines?|due|dates?|"
+    r"timing|period|owners?|leads?|status|notes?|initiatives?|tracking|tracked|context|why|"
+    r"caveats?|transparency|process|format|"
+    r"description|summary|progress|scores?|updates?|active from)\b",
+    IC,
+)
+# a heading over a schedule ('Timeline', 'Deadlines for Q3'): its lines are dates, not measures
+_TIME_HEAD = re.compile(
+    r"^\W*(?:time-?frames?|time frames?|deadlines?|due dates?|dates?|timing|timelines?|"
+    r"schedules?|milestones?)\b",
+    IC,
+)
 # sections whose items may be key results (not milestones, exclusions, risks...)
 _KR_TOPICS = frozenset({"metrics", "priorities", "owners"})
 
@@ -409,6 +385,12 @@ def _measures_on(plan: Plan, ln: Line, okr_doc: bool, in_period: bool = False) -
     elsewhere = in_topics(ln, "risks", "cadence", "decisions", "capacity", "dependencies")
     if elsewhere and not (ln.okr or in_topics(ln, "metrics")):
         return 0
+    if ln.okr != "KR" and (
+        in_topics(ln, "context") or (header is not None and _TIME_HEAD.match(header.plain))
+    ):
+        return 0  # a schedule or the history behind the plan is no scorecard
+    if _FIELD_LABEL.match(ln.label):
+        return 0  # 'Objective: ...', 'Scope: ...', 'Timeframe: ...' describe a goal, not a measure
     if ln.okr == "O" and not is_target_line(ln):
         return 0
     # the items under an objective (a heading naming one, or any heading inside a quarter)

@@ -11,21 +11,21 @@ from collections.abc import Callable
 
 from assistant.critique.base import Verdict
 from assistant.critique.checks_capacity import check_capacity
-from assistant.critique.checks_delivery import (
-    check_dependencies,
-    check_milestones,
-    check_owners,
-)
+from assistant.critique.checks_dependencies import check_dependencies
 from assistant.critique.checks_direction import check_choices, check_exclusions, check_priorities
 from assistant.critique.checks_governance import check_cadence, check_decision_rights, check_risks
 from assistant.critique.checks_measures import (
     check_baseline_target,
     check_leading_indicators,
-    check_outcome_metrics,
     check_scorecard_size,
 )
-from assistant.critique.guard import check_length, ensure_plan, screen
+from assistant.critique.checks_milestones import check_milestones
+from assistant.critique.checks_outcomes import check_outcome_metrics
+from assistant.critique.checks_owners import check_owners
+from assistant.critique.fixes import drawn_fix
+from assistant.critique.guard import Screened, check_length, ensure_plan, screen
 from assistant.critique.parse import Plan, parse_plan
+from assistant.critique.rewrite import apply_suggestion
 from assistant.critique.rubric import IMPORTANCE, RUBRIC, RUBRIC_BY_ID, RUBRIC_IDS
 from assistant.critique.schema import (
     STATUS_POINTS,
@@ -93,18 +93,40 @@ def citations_for(check_id: str) -> list[Citation]:
     return out
 
 
-def run_checks(plan: Plan) -> list[CheckResult]:
-    """Every rubric check on the parsed plan, in rubric order."""
+def checked_fix(check_id: str, plan: Plan, source: list[str], status: str) -> str | None:
+    """A rewrite drawn from the plan for a failing check, shown only if the check, run again
+    on the plan (its screened lines, `source`) with the rewrite applied, then does better;
+    None otherwise."""
+    fix = drawn_fix(check_id, plan)
+    if fix is None:
+        return None
+    kept = ["" if number in fix.drop else text for number, text in enumerate(source, 1)]
+    # added lines go under a heading of their own, as an author would add them, so they are
+    # not read as part of the plan's last section
+    heading = f"## {RUBRIC_BY_ID[check_id].title}"
+    rewritten = apply_suggestion("\n".join(kept), "\n".join([heading, *fix.lines]))
+    # `source` is already screened, and the fix is made of its lines: no second screening
+    after = CHECKS[check_id](parse_plan(Screened(list(rewritten), rewritten))).status
+    return fix.suggestion() if STATUS_POINTS[after] > STATUS_POINTS[status] else None
+
+
+def run_checks(plan: Plan, source: list[str] | None = None) -> list[CheckResult]:
+    """Every rubric check on the parsed plan, in rubric order. Given the plan's text lines
+    (`source`), a failing check's suggestion is drawn from the plan when a re-check shows the
+    rewrite works; otherwise it is the check's own template."""
     results = []
     for check_id in RUBRIC_IDS:
         verdict = CHECKS[check_id](plan)
+        suggestion = verdict.suggestion
+        if source is not None and verdict.status in ("fail", "partial"):
+            suggestion = checked_fix(check_id, plan, source, verdict.status) or suggestion
         results.append(
             CheckResult(
                 id=check_id,  # type: ignore[arg-type]
                 status=verdict.status,  # type: ignore[arg-type]
                 evidence=[Evidence(line=ln.number, quote=q) for ln, q in verdict.evidence],
                 finding=verdict.finding,
-                suggestion=verdict.suggestion,
+                suggestion=suggestion,
                 citations=citations_for(check_id),
             )
         )
@@ -151,12 +173,15 @@ def top_fixes_of(checks: list[CheckResult]) -> list[str]:
     return [f"{RUBRIC_BY_ID[cid].title}: {by_id[cid].suggestion}" for cid in order[:3]]
 
 
-def _analyse(text: str, max_chars: int, what: str) -> tuple[list[CheckResult], list[str]]:
+def _analyse(
+    text: str, max_chars: int, what: str, *, fixes: bool = True
+) -> tuple[list[CheckResult], list[str]]:
     check_length(text, max_chars, what)
     screened = screen(text.split("\n"))
     ensure_plan([ln for ln in screened.lines if ln is not None], what)
     plan = parse_plan(screened)
-    return run_checks(plan), screened.warnings()
+    source = ["" if line is None else line for line in screened.lines]
+    return run_checks(plan, source if fixes else None), screened.warnings()
 
 
 def compare(before: list[CheckResult], after: list[CheckResult]) -> Comparison:
@@ -196,7 +221,7 @@ def critique_plan(
     checks, warnings = _analyse(text, max_chars, "the plan")
     comparison = None
     if against is not None:
-        earlier, earlier_warnings = _analyse(against, max_chars, "the earlier version")
+        earlier, earlier_warnings = _analyse(against, max_chars, "the earlier version", fixes=False)
         comparison = compare(earlier, checks)
         warnings += [f"earlier version: {w}" for w in earlier_warnings]
     return PlanCritique(

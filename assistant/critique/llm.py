@@ -31,6 +31,7 @@ from assistant.critique.engine import CHECKS, compare, critique_plan, failure_mo
 from assistant.critique.guard import screen
 from assistant.critique.parse import parse_plan
 from assistant.critique.patterns import NON_NAME_WORDS, ORG_WORDS, OUTPUT_START_RE
+from assistant.critique.rewrite import apply_suggestion
 from assistant.critique.rubric import RUBRIC, RUBRIC_BY_ID, RUBRIC_IDS
 from assistant.critique.schema import CheckResult, Evidence, FailureMode, PlanCritique, score_of
 from assistant.errors import ConfigError, EngineError
@@ -43,13 +44,6 @@ UNVERIFIED = "[unverified] "
 Method = Literal["json_schema", "function_calling"]
 _NUMBER_PREFIX = re.compile(r"^\d{1,5}\|\s?")
 _FENCE = re.compile(r"</?\s*plan\s*>", re.I)
-_MARKER = re.compile(r"^(?:[-*•+]|\d{1,2}[.)])\s+")
-_PLACEHOLDER = re.compile(r"<([^<>\n]{1,60})>")
-_STAND_INS = (
-    (re.compile(r"name|owner|person|who|lead|dri|decid|approv"), "Alex Morgan"),
-    (re.compile(r"date|when|deadline|day|week|month|by\b"), "30 Sep 2026"),
-    (re.compile(r"number|%|percent|baseline|target|value|amount|\bn\b|\bx\b"), "40%"),
-)
 _NOT_NAME = re.compile(  # words in "names" that make them a role, a thing or a place
     rf"^(?:{'|'.join(sorted(NON_NAME_WORDS | ORG_WORDS))}|director|manager|head|chief|officer|"
     r"president|coordinator|analyst|engineer|specialist|advisor|consultant|system|health|"
@@ -221,48 +215,6 @@ def verify_evidence(
             continue
         out.setdefault((number, quote), Evidence(line=number, quote=quote))
     return sorted(out.values(), key=lambda e: e.line)[:MAX_EVIDENCE]
-
-
-def _key(line: str) -> str:
-    """What identifies a line a rewrite may replace: a table row's first cell, else the text
-    without its list marker ("" for headings, separators and short lines)."""
-    text = line.strip()
-    if text.startswith("|"):
-        first = text.strip("|").split("|")[0].strip().lower()
-        return "" if set(first) <= set("-: ") else "|" + first
-    text = _MARKER.sub("", text).lower()
-    return "" if line.lstrip().startswith("#") or len(text) < 12 else text
-
-
-def _stand_in(match: re.Match[str]) -> str:
-    what = match.group(1).lower()
-    for pattern, value in _STAND_INS:
-        if pattern.search(what):
-            return value
-    return match.group(1)
-
-
-def apply_suggestion(text: str, suggestion: str) -> list[str]:
-    """The plan's lines with a suggestion applied.
-
-    A <placeholder> is a fact for the author to fill in, so it is tested with a plausible
-    stand-in (a name, a date, a percentage). A table row whose first cell names a row of the
-    plan replaces that row, and a line that extends a line of the plan replaces it (how an
-    owner, a baseline or a date is added); every other line is appended after a blank line.
-    """
-    lines = text.split("\n")
-    keys = [_key(ln) for ln in lines]
-    extra = []
-    for line in _PLACEHOLDER.sub(_stand_in, suggestion).split("\n"):
-        key = _key(line)
-        hit = [
-            i for i, k in enumerate(keys) if k and (k == key if k[0] == "|" else key.startswith(k))
-        ]
-        if key and hit:
-            lines[hit[0]] = line
-        else:
-            extra.append(line)
-    return [*lines, "", *extra] if extra else lines
 
 
 def passes_with(text: str, check_id: str, suggestion: str) -> bool:

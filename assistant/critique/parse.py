@@ -18,11 +18,14 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern, IC)
     for name, pattern in {
         "choices": r"choice|choosing|chose\b|betting|\bthe bets?\b|our bets?\b|trade-?offs?|"
-        r"where we play|how we win|\bdirection\b",
+        r"where we play|how we win|\bdirection\b|options considered|alternatives|rationale|"
+        r"consequences|drawbacks",
         "exclusions": r"not doing|won'?t do|will not|out of scope|not in scope|outside (?:the )?scope|"
         r"cut list|say no|saying no|non-?goals|parked|not this|deprioriti|stop doing|"
         r"off the table|\bnot (?:for|in) |\bno-?go\b|\bnot now\b|\bwon'?t\b|leav(?:e|ing) "
-        r"(?:\w+ )?alone|hold(?:ing)? off|exclu(?:ded|sions?)|\blater\b|parking lot|"
+        # 'Later' as a heading of its own, or 'Later / not doing'; not 'Later iterations'
+        r"(?:\w+ )?alone|hold(?:ing)? off|exclu(?:ded|sions?)|^\W*later\W*$|\blater\s*/|"
+        r"/\s*later\b|\blater\s*\)|\bnot yet\b|parking lot|"
         r"(?:^|\bexplicitly |\bwhat'?s |\bwhat is |\bkept |\bleft |\bstays? )out\b",
         "priorities": r"priorit|matters? most|focus|must-?wins?|\bp0|\btop (?:\d|two|three|four)\b|"
         r"big bets",
@@ -30,17 +33,23 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bepics?\b|who owns|owners?\b|\broadmap|work ?plan|what we will (?:do|build|deliver)",
         "owners": r"owner|who owns|\broles?\b|raci|accountab|leadership|who does what|\bdri\b|\bteam\b",
         "milestones": r"milestone|\bdates?\b|timeline|timing|schedule|roadmap|phases?\b|"
-        r"plan of record|calendar",
+        r"plan of record|calendar|time-?frame|time frame|deadlines?|\bdue\b",
         "dependencies": r"depend|\bdeps\b|needs from|cross-team|interlock|what we need",
         "metrics": r"success|targets?\b|measure|kpis?\b|metric|outcomes?\b|scorecard|objective|"
         r"goals?\b|key results?|\bokrs?\b|how we(?:'ll| will)? know|results\b|signals|"
-        r"indicators|what good looks like|north star|dashboard",
+        r"indicators|what good looks like|north star|dashboard|criteria|done when|"
+        r"definition of done",
         "cadence": r"cadence|rhythm|review|check-?ins?|meetings?|rituals|reporting|governance|"
         r"stand-?ups?|\bsyncs?\b",
         "decisions": r"decision|decides|who decides|approv|governance|raci|escalat|lanes|"
         r"authority|sign-?offs?",
+        # 'Time' as a heading or 'time split', not a metric's 'response time'
         "capacity": r"capacity|resourc|\bpeople\b|staffing|headcount|budget|allocation|\bteam\b|"
-        r"\btime\b",
+        r"^\W*time\b|\btime (?:split|allocation|budget)\b",
+        # what led here, not what the plan commits to: dates and numbers here are history
+        "context": r"\bcontext\b|\bbackground\b|\bhistory\b|where (?:are )?we (?:are )?today|"
+        r"current (?:state|situation)|\bsituation\b|problem (?:statement|summary)|"
+        r"statement of (?:the )?(?:issue|problem)|\bpurpose of\b",
         "risks": r"risk|tripwire|watch-?outs?|pre-?mortem|what could go wrong|scenario|contingenc|"
         r"threat|mitigation|what might|failure modes",
     }.items()
@@ -53,8 +62,9 @@ _LIST_MARKER = re.compile(
 _ORDINAL = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
 # "O1 ...", "- KR2.1 ...", "- KR: ...", "- KR (leading): ...", "## Objective 1: ...", "| O1. ... |", "Objective one is that ..."
 _OKR = re.compile(
-    r"^\s*(?:[-*•]\s*|#{1,6}\s+|\|\s*)?\**(?P<kind>O\d{1,2}|KR\s?\d{1,2}(?:\.\d{1,2})?|"
-    r"KR(?=\s*(?:\([^)]{1,30}\)\s*)?:)|"
+    r"^\s*(?:[-*•]\s*|#{1,6}\s+|\|\s*)?\**(?:\([^)]{1,12}\)\s*)?"
+    r"(?P<kind>O\d{1,2}|KR\s?\d{1,2}(?:\.\d{1,2})?|"
+    r"KR(?=\s*(?:\([^)]{1,30}\)\s*)?:)|Objective(?=\s*:\s*\S)|"
     rf"Objective\s+{_ORDINAL}|Key result\s+{_ORDINAL}(?:\.\d{{1,2}})?)\b",
     IC,
 )
@@ -101,6 +111,7 @@ class Line:
     cells: dict[str, str] = field(default_factory=dict)
     index: int = 0  # position in Plan.lines
     heads: bool = False  # an objective written as a heading: an item that also opens a section
+    memo: dict[str, bool] = field(default_factory=dict)  # per-line answers checks reuse
 
     @property
     def is_blank(self) -> bool:
@@ -128,6 +139,7 @@ class Plan:
     injected: list[int]
     people: list[str]
     known_first: frozenset[str]
+    memo: dict[str, object] = field(default_factory=dict)  # per-plan results checks reuse
 
     def content(self) -> list[Line]:
         """Every non-blank line, headers included."""
@@ -250,7 +262,10 @@ def _structure(lines: list[Line]) -> list[Section]:
                 _mark_objectives(lines, ln)
         current = sections[-1]
         ln.section = current.index
-        label_topics = topics_of(ln.label) if ln.label else frozenset()
+        # a short label names a topic ('Decisions:', 'Risks and mitigations:'); a longer one
+        # or one with a number is the start of a sentence ('Hire 10 more people: ...')
+        topical = ln.label and len(ln.label.split()) <= 6 and not re.search(r"\d", ln.label)
+        label_topics = topics_of(ln.label) if topical else frozenset()
         if ln.kind == "item" and current.topics:
             label_topics = frozenset()  # "Firmware team: ..." under Dependencies is a party
         if ln.kind == "header" or ln.heads:

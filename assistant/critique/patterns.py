@@ -30,6 +30,8 @@ _SPECIFIC_DATES = [
     # wk 46, week 4, W6
     r"\b(?:wk\.?|week|sprint)\s?\d{1,2}\b",
     r"\b\d{4}-\d{2}-\d{2}\b",
+    # day.month.year written with two digits each ('07.03.24', '31.12.2025'), not a version
+    r"(?<![\d.])(?:0[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])\.(?:19|20)?\d{2}(?!\d|\.\d)",
     r"\b\d{1,2}/\d{1,2}/\d{2,4}\b",
     r"\b(?:end|close) of (?:the )?(?:q[1-4]|quarter|half|year|month|sprint|fy)\b",
     r"\b(?:year|quarter|month)[- ]end\b",
@@ -94,10 +96,19 @@ def count_value(token: str) -> int | None:
 
 def has_number(text: str) -> bool:
     """True if the text holds a quantity (a digit that is not only part of a date or a name)."""
-    stripped = SPECIFIC_DATE_RE.sub(" ", text)
+    stripped = SPECIFIC_DATE_RE.sub(" ", _REFERENCE.sub(" ", text))
     stripped = YEAR_RE.sub(" ", stripped)
     stripped = re.sub(r"\b[A-Za-z]+\d+[A-Za-z\d]*\b", " ", stripped)  # Gen3, KR1, O2, 21700
     return bool(re.search(r"\d", stripped))
+
+
+# a reference, not a quantity: 'issue 51', '#812', 'gh-4410', 'PR 41', 'RFC 700', 'v3.2.1'
+_REFERENCE = re.compile(
+    r"(?-i:\b[A-Z]{1,6}-\d{1,3}\b)(?!\s?%)|"  # a name with a number: 'K-12', 'COVID-19'
+    r"(?:\b(?:issues?|prs?|pull requests?|tickets?|bugs?|rfcs?|neps?|peps?|apes?|adrs?|"
+    r"sleps?|gh|jira)[\s#-]*|#)\d+\b|\bv?\d+\.\d+\.\d+\b",
+    IC,
+)
 
 
 # --- people and teams --------------------------------------------------------------------

@@ -84,6 +84,21 @@ class Criterion:
         return self.baseline and self.target and self.date
 
 
+# a column named by a period ('2026', '2026-27', 'FY27', 'Q3 2026'): a row of them is a trajectory
+_PERIOD_COLUMN = re.compile(
+    r"^\W*(?:(?:fy\s?)?'?(?:19|20)?\d\d(?:\s?[-–/]\s?(?:19|20)?\d\d)?|q[1-4]\s?(?:19|20)?\d\d|"
+    r"(?:19|20)\d\d\s?q[1-4])\W*$",
+    IC,
+)
+
+
+def trajectory(line: Line) -> list[str]:
+    """The cells of a table row under period columns ('| Retention | 71% | 73% | 75% |'), in
+    order, when two or more hold a number: a value today, then targets by period."""
+    cells = [c for name, c in line.cells.items() if _PERIOD_COLUMN.match(name)]
+    return cells if sum(1 for c in cells if re.search(r"\d", c)) >= 2 else []
+
+
 def column(line: Line, kind: str) -> str | None:
     """The cell of a table row whose header names `kind` (baseline, target, date, leading)."""
     for name, cell in line.cells.items():
@@ -101,6 +116,16 @@ SUCCESS_FRAME = re.compile(
 )
 
 
+# the goal itself after its field name ('Scope: all. Objective: hire ...' -> 'hire ...')
+_GOAL_FIELD = re.compile(r"(?:^|[.;]\s+|^\W*)(?:objective|goal|aim)\s*:\s*(?:\*\*)?", IC)
+# priority tags before a goal: '[P0] Store ...', '(P1) Ship ...'
+_PRIORITY_TAGS = re.compile(r"^(?:\W*[\[(]p\d[\])])+\W*", IC)
+# an outline number before a goal ('2.5 Improve retention'): a position, not a quantity
+_OUTLINE_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})+\.?\s+")
+# a key result's score when its period closed ('... — 0.95', '... - 1.0'): no target
+SCORE_TAIL = re.compile(r"\s*[—–-]\s*(?:0?\.\d{1,2}|[01](?:\.0{1,2})?)\s*$")
+
+
 def _goal_context(line: Line) -> bool:
     return bool(line.okr) or in_topics(line, "metrics") or bool(SUCCESS_FRAME.search(line.plain))
 
@@ -115,6 +140,8 @@ def is_output(text: str) -> bool:
         flags=IC,
     )
     core = re.sub(r"^[^:]{0,30}:\s+(?=[A-Z])", "", core) if core[:1].isupper() else core
+    field = _GOAL_FIELD.search(core)
+    core = core[field.end() :] if field else _PRIORITY_TAGS.sub("", core)
     change = CHANGE_RE.search(core)
     if change and (METRIC_WORDS_RE.search(core) or not _BARE_INTEGERS.fullmatch(change.group(0).strip())):
         return False  # a measured change; 'Upgrade Postgres 13 to 16' is a version, not a metric
@@ -123,13 +150,21 @@ def is_output(text: str) -> bool:
 
 def is_target_line(line: Line) -> bool:
     """True if the line sets a numeric target for a metric (not a history line, not a plan)."""
+    known = line.memo.get("target")
+    if known is None:
+        known = line.memo["target"] = _is_target_line(line)
+    return known
+
+
+def _is_target_line(line: Line) -> bool:
     if line.kind not in ("item", "text", "table") or is_conditional(line):
         return False
     if in_topics(line, "risks", "cadence", "decisions", "capacity") and not _goal_context(line):
         return False
-    text = line.plain
+    text = _OUTLINE_NUMBER.sub("", SCORE_TAIL.sub("", line.plain))
     if line.kind == "table":
-        return bool(line.cells) and (column(line, "target") is not None) and has_number(text)
+        named = column(line, "target") is not None or bool(trajectory(line))
+        return bool(line.cells) and named and has_number(text)
     if is_output(text) and not METRIC_WORDS_RE.search(text):
         return False
     if _ARROW_CHANGE.search(text):
@@ -169,6 +204,9 @@ def criteria(plan: Plan) -> list[Criterion]:
     for ln in plan.body_lines():
         if not is_target_line(ln):
             continue
+        if ln.kind == "table" and trajectory(ln) and column(ln, "target") is None:
+            found.append(Criterion(ln, baseline=True, target=True, date=True))
+            continue  # the first period's value is the baseline, each later one a dated target
         if ln.kind == "table":
             base = column(ln, "baseline")
             date = column(ln, "date")

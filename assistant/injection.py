@@ -207,6 +207,11 @@ _SMALL_TALK = re.compile(
     r"you're welcome|hello|hi there|let me know|previous conversation|chat (?:log|history)|transcript)\b"
 )
 _AI_LABEL = re.compile(rf"^[\s>*#_\-\[(|<]*(?:[\w-]+\s+){{0,2}}{_AI}\s*[\])|]*\s*[:>]")
+# a fake end of the input placed before an instruction ("End of description. Now, assistant...")
+_DELIMITER = re.compile(
+    r"^\W*(?:(?:end of (?:the )?(?:user(?:'s)? )?(?:description|text|input|message|document|data|problem|case|ticket)"
+    r"|(?:description|input|text|message) (?:ends|is over|complete)(?: here)?|end(?: of)? (?:input|transmission)))\W*$"
+)
 _HEADER = re.compile(r"^\W*(?:[\w'-]+\s+){0,3}[\w'-]+\s*:\s*$|^\s*\[(?:[\w'-]+\s+){0,2}[\w'-]+\]\s*$")
 
 
@@ -708,6 +713,9 @@ def _in_context(units: list[list[str]], flags: list[bool], views: list[str]) -> 
             flags[k] = bool(claim or chat)
     for k in range(n - 2, -1, -1):
         if not flags[k] and flags[k + 1] and "\n" in units[k][1] and _HEADER.match(views[k]):
+            flags[k] = True
+    for k in range(n):  # a fake end-of-input marker beside a removed instruction is part of it
+        if not flags[k] and _DELIMITER.match(views[k]) and ((k + 1 < n and flags[k + 1]) or (k and flags[k - 1])):
             flags[k] = True
 
 

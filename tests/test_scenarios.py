@@ -137,9 +137,11 @@ def test_safety_screen_never_trains_on_its_evaluation_cases():
     from assistant.cases import load_safety
     from assistant.classifier.safety_training import ordinary_negatives, safety_training_data
 
-    trained = set(safety_training_data()[0]) | set(ordinary_negatives())
-    held = {c.text for c in load_safety("dev") + load_safety("holdout")}
+    written, real = ordinary_negatives()
+    trained = set(safety_training_data()[0]) | set(written) | set(real)
+    held = {c.text for c in load_safety("dev") + load_safety("holdout") + load_safety("independent")}
     held |= {s.text for s in load_scenarios("dev") + load_scenarios("test") + load_holdout()}
+    held |= {c.text for c in load_real("dev") + load_real("holdout")}
     assert not trained & held
 
 

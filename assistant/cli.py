@@ -304,9 +304,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"trained on {clf.info['train_size']} scenarios (temperature {clf.temperature:.2f}); "
           f"fingerprint {clf.fingerprint}")
     screen = train_safety_and_save()
-    print(f"safety screen: {screen.info['train_size']} cases, threshold {screen.threshold:.2f}, "
-          f"on evals/safety recall {screen.info['dev_recall']:.2f} specificity "
-          f"{screen.info['dev_specificity']:.2f}; fingerprint {screen.fingerprint}")
+    print(f"safety screen: {screen.info['train_size']} cases, {screen.info['terms']} terms; ordinary dev "
+          f"descriptions escalated {screen.info['dev_alarms']:.1%}, given the note "
+          f"{screen.info['dev_checked']:.1%}; fingerprint {screen.fingerprint}")
     roles = train_roles_and_save()
     print(f"sentence roles: {roles.info['train_sentences']} sentences; real holdout: sentence "
           f"accuracy {roles.info['holdout_sentence_accuracy']:.2f}, surface symptom "

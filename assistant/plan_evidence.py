@@ -113,7 +113,9 @@ def findings(text: str) -> tuple[Finding, ...] | None:
     from assistant.critique.engine import DEFAULT_MAX_CHARS, _analyse
 
     try:
-        checks, _ = _analyse(text, max(DEFAULT_MAX_CHARS, len(text)), "the plan")
+        # findings only (no drawn fixes: nothing here shows them); a longer plan than the
+        # critique accepts is read no further than twice its limit, so the cost stays bounded
+        checks, _ = _analyse(text[:2 * DEFAULT_MAX_CHARS], 2 * DEFAULT_MAX_CHARS, "the plan", fixes=False)
         result: tuple[Finding, ...] | None = tuple(
             Finding(c.id, c.status, tuple(sorted({e.line for e in c.evidence})), c.finding) for c in checks
         )

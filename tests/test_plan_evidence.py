@@ -62,7 +62,7 @@ def test_findings_are_cached_by_content(monkeypatch):
 
     calls = []
     real = engine._analyse
-    monkeypatch.setattr(engine, "_analyse", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setattr(engine, "_analyse", lambda *a, **k: calls.append(1) or real(*a, **k))
     text = PLAN + "\n<!-- cache probe -->\n"
     assert findings(text) == findings(text)
     assert len(calls) == 1

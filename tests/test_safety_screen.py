@@ -49,3 +49,41 @@ def test_the_shipped_screen_loads_and_reads_words(tmp_path):
     text = "He told me he has given his guitar away and said goodbye to everyone."
     assert abs(again.score(text, x) - model.score(text, x)) < 1e-3
     assert again.kind_of(text) == model.kind_of(text)
+
+
+def test_assistant_train_reports_every_model(monkeypatch, capsys):
+    """`assistant train`'s summary reads each artifact's info (a missing key once crashed it
+    after the safety screen was written, leaving the roles and cue models untrained)."""
+    import argparse
+
+    from assistant import cli
+    from assistant.classifier import cue_types, roles, safety_training, training
+    from assistant.classifier.model import Classifier
+
+    monkeypatch.setattr(training, "train_and_save", Classifier.load)
+    monkeypatch.setattr(safety_training, "train_safety_and_save", SafetyModel.load)
+    monkeypatch.setattr(roles, "train_roles_and_save", roles.RoleModel.load)
+    monkeypatch.setattr(cue_types, "train_cue_types_and_save", cue_types.CueTypeModel.load)
+    assert cli.cmd_train(argparse.Namespace()) == 0
+    out = capsys.readouterr().out
+    assert "safety screen:" in out and "sentence roles:" in out and "cue types:" in out
+
+
+def test_text_the_screen_cannot_read_is_left_to_the_patterns():
+    from assistant.pipeline import diagnose
+
+    for text in ("!!!", "qwxz vbnm plok.", "私たちのチームは締め切りを守れません。", "Hi"):
+        result = diagnose(text, engine="local", store=False)
+        assert result.escalation is None and result.safety_check is None, text
+    # an explicit form is still caught by a pattern, whatever the screen can read
+    assert diagnose("I have been thinking about suicide.", engine="local", store=False).escalation
+
+
+def test_a_two_class_word_model_keeps_its_classes_apart():
+    from assistant.classifier.lexical import WordModel
+
+    texts = ["he threatened her again", "threatened to hurt her", "the sprint slipped again",
+             "the sprint review slipped"] * 3
+    model = WordModel.fit(texts, np.array([1, 1, 0, 0] * 3), 2, 10.0)
+    assert np.argmax(model.logits("he threatened her")) == 1
+    assert np.argmax(model.logits("the sprint slipped")) == 0

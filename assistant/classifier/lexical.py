@@ -1,8 +1,9 @@
-"""Word and word-pair features (TF-IDF) for the safety screen, run in numpy.
+"""Word and word-pair features (TF-IDF) and linear models over them, run in numpy: the safety
+screen's word member and the root-cause classifier's word model.
 
-A sentence embedding says what a text is about; whether it must escalate often turns on a few
-words ("sorted out who gets his bikes for after", "told us to sign the delivery notes with
-last month's date"). Fitted with scikit-learn at training time; the runtime needs only the
+A sentence embedding says what a text is about; the decision often turns on a few words
+("sorted out who gets his bikes for after", "told us to sign the delivery notes with last
+month's date", "nobody has decided which of the two products we are building"). Fitted with scikit-learn at training time; the runtime needs only the
 vocabulary and the idf weights, and gives the same vectors as scikit-learn's
 `TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)` (a test holds them equal).
 """
@@ -117,6 +118,10 @@ class WordModel:
         model = LogisticRegression(C=c, max_iter=5000).fit(tfidf.matrix(texts), labels, sample_weight=weights)
         coef = np.zeros((classes, len(tfidf.vocabulary)), np.float32)
         intercept = np.full(classes, -1e4, np.float32)
-        coef[model.classes_] = model.coef_
-        intercept[model.classes_] = model.intercept_
+        if len(model.classes_) == 2:  # scikit-learn gives one row: the second class's log-odds
+            coef[model.classes_] = np.stack([np.zeros_like(model.coef_[0]), model.coef_[0]])
+            intercept[model.classes_] = [0.0, model.intercept_[0]]
+        else:
+            coef[model.classes_] = model.coef_
+            intercept[model.classes_] = model.intercept_
         return cls(tfidf, coef, intercept)

@@ -68,7 +68,8 @@ def train_safety_and_save(path: Path | None = None):
     written, real = ordinary_negatives()
     all_texts = texts + written + real
     y = np.array(flags + [False] * (len(written) + len(real)), dtype=int)
-    # classes weigh the same in total; a real description counts REAL_NEGATIVE_WEIGHT times
+    # each escalation weighs (negatives / escalations); then a real description counts
+    # REAL_NEGATIVE_WEIGHT times, so the negatives weigh somewhat more in total
     weights = np.where(y == 1, (y == 0).sum() / max(1, y.sum()), 1.0)
     weights[len(texts) + len(written):] *= REAL_NEGATIVE_WEIGHT
     detector = SafetyDetector(embedder, load=False)  # its features; the model is fitted here

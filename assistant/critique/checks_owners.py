@@ -254,26 +254,25 @@ def _is_unit(ln: Line) -> bool:
 
 def _siblings_of_owned(plan: Plan, units: list[Line]) -> list[Line]:
     """Items in the same list as an item with an owner: they are initiatives too."""
-    found: list[Line] = []
+    lists: set[tuple[int, str]] = set()  # (section, marker) of each list holding an owned item
     for owned in plan.body_lines():
-        if owned.kind != "item" or not _owner_people(owned, plan):
+        if owned.kind != "item" or (owned.section, owned.marker) in lists or not _owner_people(owned, plan):
             continue
         if in_topics(owned, *_NOT_UNIT_TOPICS) and not in_topics(owned, *_UNIT_TOPICS):
             continue
         if in_topics(owned, "dependencies", "risks"):
             continue
-        found += [
-            sib
-            for sib in plan.lines
-            if sib.kind == "item"
-            and sib.section == owned.section
-            and sib.marker == owned.marker
-            and not sib.okr
-            and not _MEASURE_LABEL.match(sib.label or "")
-            and sib not in units
-            and sib not in found
-        ]
-    return found
+        lists.add((owned.section, owned.marker))
+    taken = {id(u) for u in units}
+    return [
+        sib
+        for sib in plan.lines
+        if sib.kind == "item"
+        and (sib.section, sib.marker) in lists
+        and not sib.okr
+        and not _MEASURE_LABEL.match(sib.label or "")
+        and id(sib) not in taken
+    ]
 
 
 def _units(plan: Plan) -> list[Line]:

@@ -219,7 +219,8 @@ def _fix_owners(plan: Plan) -> Fix | None:
         return None
     lines, drop = [], []
     for line, people in gaps:
-        base = re.sub(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+", "", line.raw.strip())
+        # the line as analysed (hidden content blanked), never the raw line
+        base = re.sub(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+", "", re.sub(r"\s{2,}", " ", line.text.strip()))
         if not people:
             lines.append(f"{base} — Owner: <one person's name>")
             continue

@@ -102,11 +102,14 @@ def has_number(text: str) -> bool:
     return bool(re.search(r"\d", stripped))
 
 
-# a reference, not a quantity: 'issue 51', '#812', 'gh-4410', 'PR 41', 'RFC 700', 'v3.2.1'
+# a reference, not a quantity: 'issue 51', '#812', 'gh-4410', 'PR 41', 'RFC 700', 'v3.2.1', and
+# enhancement proposals of any project ('PEP 8', 'KEP-1287'); never a count or a target
+# ('bugs 40%', 'tickets 30 per week', 'bug 12 -> 4')
+_NOT_QUANTITY = r"(?!\s?(?:%|/|per\b|to\b|->|x\b))"
 _REFERENCE = re.compile(
     r"(?-i:\b[A-Z]{1,6}-\d{1,3}\b)(?!\s?%)|"  # a name with a number: 'K-12', 'COVID-19'
-    r"(?:\b(?:issues?|prs?|pull requests?|tickets?|bugs?|rfcs?|neps?|peps?|apes?|adrs?|"
-    r"sleps?|gh|jira)[\s#-]*|#)\d+\b|\bv?\d+\.\d+\.\d+\b",
+    r"(?-i:\b(?:[A-Z]{1,4}(?:EP|PE)|RFC|ADR|PR|GH)[\s#-]?\d{1,5}\b)|"
+    rf"(?:\b(?:issue|pr|pull request|ticket|bug|gh|jira)[\s#-]*|#)\d+\b{_NOT_QUANTITY}|\bv?\d+\.\d+\.\d+\b",
     IC,
 )
 

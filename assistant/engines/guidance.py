@@ -90,16 +90,15 @@ ESCALATION_MESSAGE = {
 
 
 def escalation_message(kind: str) -> str:
-    """What to do about a safety matter of `kind`: the message above, else the taxonomy's."""
+    """What to do about a safety matter of `kind`: the taxonomy's message (taxonomy/safety.yaml,
+    where a domain expert changes it), else the fallback above."""
     from assistant.errors import ConfigError
     from assistant.safety_taxonomy import taxonomy
 
-    if kind in ESCALATION_MESSAGE:
-        return ESCALATION_MESSAGE[kind]
     try:
         return " ".join(taxonomy().kind(kind).message.split())
-    except ConfigError:  # an unknown kind still escalates
-        return ESCALATION_MESSAGE["other_safety"]
+    except ConfigError:  # an unknown kind, or no readable taxonomy, still escalates
+        return ESCALATION_MESSAGE.get(kind, ESCALATION_MESSAGE["other_safety"])
 
 
 def check_message(kind: str) -> str:

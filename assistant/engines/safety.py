@@ -1,5 +1,6 @@
-"""Detect safety matters (harassment, discrimination, violence, self-harm, retaliation,
-falsified safety data) that must be escalated rather than coached.
+"""Detect safety matters (self-harm, violence, harassment, discrimination, retaliation, fraud,
+hidden data breaches, domestic abuse, ignored safety rules: taxonomy/safety.yaml) that must be
+escalated rather than coached.
 
 Two layers. Patterns look for the act, not alarming words alone, so figures of speech ("this
 deadline will kill me", "I'd kill for a roadmap", "they killed the project") do not escalate;
@@ -16,7 +17,7 @@ import numpy as np
 
 from assistant.classifier.features import TextEvidence
 from assistant.classifier.safety_model import PROTOTYPE_KINDS, SafetyModel, safety_features
-from assistant.engines.guidance import ESCALATION_MESSAGE, check_message, escalation_message
+from assistant.engines.guidance import check_message, escalation_message
 from assistant.schema import Escalation, SafetyCheck
 
 _PATTERNS: dict[str, list[str]] = {
@@ -167,7 +168,9 @@ ORDINARY_PROTOTYPES = [
 
 class SafetyDetector:
     """Regex patterns for the explicit cases, then the trained screen (classifier/safety_model)
-    over the description's sentence vectors and their similarity to safety prototypes."""
+    over the description's words and word pairs and its sentence vectors (with their similarity
+    to the safety prototypes). A text whose terms the screen barely knows (noise, a greeting,
+    another language) is left to the patterns."""
 
     def __init__(self, embedder, model=None, load: bool = True) -> None:
         self.embedder = embedder
@@ -197,11 +200,10 @@ class SafetyDetector:
         """(escalation, the softer safety check): patterns first, then the trained screen."""
         kind = self.pattern_kind(text)
         if kind is not None:
-            return Escalation(kind=kind, message=ESCALATION_MESSAGE[kind]), None
-        if self.model is None or ev is None or not len(ev.vectors):
+            return Escalation(kind=kind, message=escalation_message(kind)), None
+        if self.model is None or ev is None or not len(ev.vectors) or not self.model.reads_words(text):
             return None, None
-        score = self.model.score(text, self.features(ev))
-        level = self.model.level(score)
+        level = self.model.level(self.model.score(text, self.features(ev)))
         if level is None:
             return None, None
         kind = self.model.kind_of(text)

@@ -342,7 +342,7 @@ def _sub_headings(plan: Plan, head: Line) -> list[Line]:
 def _goal_sets(plan: Plan) -> list[tuple[int, list[Line]]]:
     """Short sets of goals written as headings or a lead-in list: 'Goals' over three subheadings,
     'Goals for this phase:' over three items, objectives as headings under a quarter."""
-    title = next((ln for ln in plan.content() if ln.kind == "title"), None)
+    title = plan.title()
     okr_doc = title is not None and _GOAL_HEAD.search(title.plain) is not None
     out: list[tuple[int, list[Line]]] = []
     for ln in plan.content():

@@ -12,6 +12,7 @@ from assistant.critique.patterns import (
     IC,
     METRIC_WORDS_RE,
     MONTH,
+    OKR_TITLE,
     count_value,
     has_number,
 )
@@ -53,8 +54,8 @@ def check_baseline_target(plan: Plan) -> Verdict:
             f"Add {missing} to '{short(gap.plain, 50)}' (line {gap.number}): '... <baseline> "
             "(<when measured>) -> <target> by <date>'.",
         )
-    title = next((ln for ln in plan.content() if ln.kind == "title"), None)
-    okr_doc = title is not None and _OKR_DOC.search(title.plain) is not None
+    title = plan.title()
+    okr_doc = title is not None and OKR_TITLE.search(title.plain) is not None
     relative = [
         ln
         for ln in plan.body_lines()
@@ -303,8 +304,8 @@ def _count_measures(plan: Plan) -> tuple[int, list[Line]]:
     if explicit:
         n, line = max(explicit, key=lambda pair: pair[0])
         return n, [line]
-    title = next((ln for ln in plan.content() if ln.kind == "title"), None)
-    okr_doc = title is not None and _OKR_DOC.search(title.plain) is not None
+    title = plan.title()
+    okr_doc = title is not None and OKR_TITLE.search(title.plain) is not None
     groups: dict[int, tuple[int, list[Line]]] = {}
     group, group_level, period = -1, 0, False
     for ln in plan.content():
@@ -333,8 +334,6 @@ def _count_measures(plan: Plan) -> tuple[int, list[Line]]:
     return max(groups.values(), key=lambda pair: pair[0])
 
 
-# an OKR set: its list items under each objective are key results, so measures
-_OKR_DOC = re.compile(r"\bokrs?\b|\bobjectives\b|\bkey results\b", IC)
 # a heading that names a period ('2026 Q1', 'Q4 2027', 'FY24'): each period has its own scorecard
 _PERIOD_HEAD = re.compile(
     r"^\W*(?:(?:q[1-4]|h[12]|fy\s?\d{2,4})\b|(?:19|20)\d\d\b)[\w\s/,.()-]{0,24}$", IC

@@ -197,7 +197,7 @@ def _heading_depth(line: Line) -> int:
 
 def _okr_titled(plan: Plan) -> bool:
     """The plan is a set of goals: its title names objectives, goals or OKRs."""
-    title = next((ln for ln in plan.content() if ln.kind == "title"), None)
+    title = plan.title()
     return title is not None and bool(
         re.search(r"\bokrs?\b|\bobjectives\b|\bkey results\b|\bgoals\b", title.plain, IC)
     )
@@ -256,7 +256,7 @@ _SCORED = re.compile(
 def _scored_period(plan: Plan) -> list[Line]:
     """Key results scored at the close of the quarter or month the title names: each was due
     by that date and checked against it. (A forward plan's title period alone dates nothing.)"""
-    title = next((ln for ln in plan.content() if ln.kind == "title"), None)
+    title = plan.title()
     if title is None or not _SHORT_PERIOD.search(title.plain):
         return []
     scored = [

@@ -13,7 +13,7 @@ import re
 
 from assistant.critique.base import Verdict, evidence, in_topics, line_refs, short
 from assistant.critique.parse import Line, Plan
-from assistant.critique.patterns import IC
+from assistant.critique.patterns import IC, OKR_TITLE
 from assistant.critique.targets import goal_lines, is_output, is_target_line, quantified_outcome
 
 # an objective phrased as a change in a quantity ('Grow paying subscribers', 'Cut scrap')
@@ -55,7 +55,6 @@ _PHRASED_OUTCOME = re.compile(
 _PROGRESS_LABEL = re.compile(r"\b(?:update|updates|progress|status|notes?|result so far)$", IC)
 # headings that name an objective ('Growth Objective — Find users', 'Objective: X', 'OKR: X')
 _OBJECTIVE_HEAD = re.compile(r"\b(?:objective|okr)\b\s*(?:[:—–-]|\d+\s*[:—–-])\s*(?P<aim>.+)$", IC)
-_OKR_TITLE = re.compile(r"\bokrs?\b|\bobjectives\b|\bkey results\b", IC)
 # headings that are not an objective in a set of OKRs: periods, method and meta sections
 _NOT_OBJECTIVE = re.compile(
     r"^\W*(?:(?:q[1-4]|h[12]|fy\s?\d{2,4})\b|(?:19|20)\d\d\b)|\b(?:what (?:is|are)|process|"
@@ -114,8 +113,8 @@ def _aim(line: Line) -> str:
 def _objective_headings(plan: Plan) -> list[Line]:
     """Headings that are objectives: named so ('Objective: ...'), or in a set of OKRs the
     headings its key results sit under."""
-    title = next((ln for ln in plan.content() if ln.kind == "title"), None)
-    okr_set = title is not None and _OKR_TITLE.search(title.plain) is not None
+    title = plan.title()
+    okr_set = title is not None and OKR_TITLE.search(title.plain) is not None
     out = []
     for section in plan.sections[1:]:
         head = section.header

@@ -145,6 +145,10 @@ class Plan:
         """Every non-blank line, headers included."""
         return [ln for ln in self.lines if not ln.is_blank]
 
+    def title(self) -> Line | None:
+        """The plan's title line, if it has one."""
+        return next((ln for ln in self.lines if ln.kind == "title"), None)
+
     def body_lines(self) -> list[Line]:
         """Non-blank lines that are not headings or the title."""
         return [ln for ln in self.lines if ln.kind in ("item", "table", "text")]

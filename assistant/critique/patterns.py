@@ -102,6 +102,10 @@ def has_number(text: str) -> bool:
     return bool(re.search(r"\d", stripped))
 
 
+# a title that names a set of objectives and key results
+OKR_TITLE = re.compile(r"\bokrs?\b|\bobjectives\b|\bkey results\b", IC)
+
+
 # a reference, not a quantity: 'issue 51', '#812', 'gh-4410', 'PR 41', 'RFC 700', 'v3.2.1', and
 # enhancement proposals of any project ('PEP 8', 'KEP-1287'); never a count or a target
 # ('bugs 40%', 'tickets 30 per week', 'bug 12 -> 4')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.classifier.lexical import Tfidf
+from assistant.classifier.lexical import Tfidf, WordModel
 from assistant.classifier.model import LinearModel
 from assistant.classifier.safety_model import SafetyModel, choose_check_threshold
 from assistant.schema import Diagnosis, SafetyCheck, Scores
@@ -13,9 +13,9 @@ from assistant.schema import Diagnosis, SafetyCheck, Scores
 def _model(check: float | None) -> SafetyModel:
     one = LinearModel(np.zeros(1, np.float32), np.ones(1, np.float32), np.ones((1, 1), np.float32),
                       np.zeros(1, np.float32))
-    words = Tfidf(["x"], np.ones(1))
-    return SafetyModel(one, words, np.zeros(1, np.float32), 0.0, np.zeros((1, 1), np.float32),
-                       np.zeros(1, np.float32), 1.0, "f", {}, check)
+    terms = Tfidf(["x"], np.ones(1))
+    words = WordModel(terms, np.zeros((2, 1), np.float32), np.zeros(2, np.float32))
+    return SafetyModel(one, words, words, 1.0, "f", {}, check)
 
 
 def test_levels_follow_the_two_bars():

@@ -41,14 +41,17 @@ def test_the_screen_names_the_taxonomy_kinds():
 def test_the_shipped_screen_loads_and_reads_words(tmp_path):
     model = SafetyModel.load()
     assert model.check_threshold is not None and model.check_threshold < model.threshold
-    assert len(model.lexical.vocabulary) == model.lexical_coef.shape[0] == model.kind_coef.shape[1]
+    assert model.kinds.tfidf is model.words.tfidf  # one vocabulary, read once per text
+    assert model.words.coef.shape == (2, len(model.words.tfidf.vocabulary))
+    assert model.kinds.coef.shape == (len(KINDS), len(model.words.tfidf.vocabulary))
     # a round trip through the artifact keeps the model
     model.save(tmp_path / "s.npz")
     again = SafetyModel.load(tmp_path / "s.npz")
     x = np.zeros(model.semantic.mean.shape[0], np.float32)
     text = "He told me he has given his guitar away and said goodbye to everyone."
-    assert abs(again.score(text, x) - model.score(text, x)) < 1e-3
-    assert again.kind_of(text) == model.kind_of(text)
+    (score, kind), (score2, kind2) = model.read(text, x), again.read(text, x)
+    assert abs(score - score2) < 1e-3 and kind == kind2 and kind in KINDS
+    assert model.read("!!!", x) == (float("-inf"), None)
 
 
 def test_assistant_train_reports_every_model(monkeypatch, capsys):

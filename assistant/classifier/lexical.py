@@ -90,7 +90,10 @@ class WordModel:
     intercept: np.ndarray  # (classes,)
 
     def logits(self, text: str) -> np.ndarray:
-        columns, values = self.tfidf.vectorize(text)
+        return self.logits_at(*self.tfidf.vectorize(text))
+
+    def logits_at(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Logits of a row already vectorised by this model's tfidf."""
         return self.coef[:, columns] @ values + self.intercept
 
     def log_probs(self, text: str) -> np.ndarray:
@@ -98,23 +101,26 @@ class WordModel:
         z = z - z.max()
         return z - math.log(float(np.exp(z).sum()))
 
-    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        return self.tfidf.arrays(prefix) | {f"{prefix}_coef": self.coef.astype(np.float32),
-                                            f"{prefix}_intercept": self.intercept.astype(np.float32)}
+    def arrays(self, prefix: str, terms: bool = True, dtype=np.float32) -> dict[str, np.ndarray]:
+        """Its arrays for an .npz file; terms=False leaves out the tfidf (shared with another
+        model saved beside it)."""
+        return (self.tfidf.arrays(prefix) if terms else {}) | {
+            f"{prefix}_coef": self.coef.astype(dtype), f"{prefix}_intercept": self.intercept.astype(np.float32)}
 
     @classmethod
-    def from_arrays(cls, data, prefix: str) -> WordModel:
-        return cls(Tfidf.from_arrays(data, prefix), np.asarray(data[f"{prefix}_coef"], np.float32),
+    def from_arrays(cls, data, prefix: str, tfidf: Tfidf | None = None) -> WordModel:
+        return cls(tfidf or Tfidf.from_arrays(data, prefix), np.asarray(data[f"{prefix}_coef"], np.float32),
                    np.asarray(data[f"{prefix}_intercept"], np.float32))
 
     @classmethod
     def fit(cls, texts: list[str], labels: np.ndarray, classes: int, c: float,
-            weights: np.ndarray | None = None) -> WordModel:
-        """Multinomial logistic regression (scikit-learn, training only) over `classes` classes;
-        a class with no example gets a logit that never wins."""
+            weights: np.ndarray | None = None, tfidf: Tfidf | None = None) -> WordModel:
+        """Multinomial logistic regression (scikit-learn, training only) over `classes` classes,
+        on `tfidf`'s terms (by default fitted on these texts); a class with no example gets a
+        logit that never wins."""
         from sklearn.linear_model import LogisticRegression
 
-        tfidf = Tfidf.fit(texts)
+        tfidf = tfidf or Tfidf.fit(texts)
         model = LogisticRegression(C=c, max_iter=5000).fit(tfidf.matrix(texts), labels, sample_weight=weights)
         coef = np.zeros((classes, len(tfidf.vocabulary)), np.float32)
         intercept = np.full(classes, -1e4, np.float32)

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.classifier.features import TextEvidence
-from assistant.classifier.lexical import Tfidf
+from assistant.classifier.lexical import WordModel
 from assistant.classifier.model import (
     LinearModel,
     data_fingerprint,
@@ -44,7 +44,7 @@ SAFETY_ARTIFACT = Path(__file__).resolve().parent.parent / "models" / "safety.np
 # does not read YAML at start-up (a test holds the two equal)
 KINDS = ("self_harm", "violence", "harassment", "discrimination", "retaliation", "fraud",
          "data_breach", "domestic_abuse", "other_safety")
-SAFETY_FEATURE_VERSION = "2"
+SAFETY_FEATURE_VERSION = "3"
 SAFETY_C = 0.01  # the semantic member (standardised sentence features)
 LEXICAL_C = 10.0  # the word member and the kind model
 # the word member's share of the blended log-odds; chosen leave-one-brief-out over the six
@@ -79,29 +79,28 @@ PROTOTYPE_KINDS = ("harassment", "discrimination", "violence", "self_harm", "ret
 @dataclass
 class SafetyModel:
     """Escalate or not: the blended log-odds of a word model (TF-IDF over words and word pairs)
-    and a sentence-feature model; the kind from the words; two bars on the log-odds."""
+    and a sentence-feature model; the kind from a second word model on the same terms; two bars
+    on the log-odds."""
 
     semantic: LinearModel  # binary, over safety_features
-    lexical: Tfidf
-    lexical_coef: np.ndarray  # (terms,)
-    lexical_intercept: float
-    kind_coef: np.ndarray  # (kinds, terms)
-    kind_intercept: np.ndarray  # (kinds,)
+    words: WordModel  # two classes: coach, escalate
+    kinds: WordModel  # KINDS, on the same terms as `words`
     threshold: float  # escalation, on the blended log-odds
     fingerprint: str
     info: dict
     check_threshold: float | None = None  # the softer `safety_check` note, below `threshold`
 
-    def reads_words(self, text: str) -> bool:
-        """Whether the screen knows enough of the text's terms to judge it (MIN_KNOWN_TERMS)."""
-        return len(self.lexical.vectorize(text)[0]) >= MIN_KNOWN_TERMS
-
-    def score(self, text: str, x: np.ndarray) -> float:
-        """Blended log-odds that the text holds a safety matter (x: its safety_features)."""
-        columns, values = self.lexical.vectorize(text)
-        words = float(values @ self.lexical_coef[columns]) + self.lexical_intercept
+    def read(self, text: str, x: np.ndarray) -> tuple[float, str | None]:
+        """(blended log-odds that the text holds a safety matter, the kind its words name), the
+        text vectorised once (x: its safety_features); (-inf, None) when the screen knows fewer
+        than MIN_KNOWN_TERMS of its terms."""
+        columns, values = self.words.tfidf.vectorize(text)
+        if len(columns) < MIN_KNOWN_TERMS:
+            return float("-inf"), None
+        coach, escalate = self.words.logits_at(columns, values)
         sentences = float(self.semantic.logits(x[None, :])[0, 0])
-        return LEXICAL_WEIGHT * words + (1.0 - LEXICAL_WEIGHT) * sentences
+        score = LEXICAL_WEIGHT * float(escalate - coach) + (1.0 - LEXICAL_WEIGHT) * sentences
+        return score, KINDS[int(np.argmax(self.kinds.logits_at(columns, values)))]
 
     def level(self, score: float) -> str | None:
         """"escalation", "safety_check" or None for a blended score."""
@@ -111,19 +110,11 @@ class SafetyModel:
             return "safety_check"
         return None
 
-    def kind_of(self, text: str) -> str:
-        """The kind the words name."""
-        columns, values = self.lexical.vectorize(text)
-        logits = values @ self.kind_coef[:, columns].T + self.kind_intercept
-        return KINDS[int(np.argmax(logits))]
-
     def save(self, path: Path = SAFETY_ARTIFACT) -> None:
-        arrays = self.semantic.arrays("semantic") | self.lexical.arrays("lexical") | {
-            "lexical_coef": self.lexical_coef.astype(np.float32),
-            "kind_coef": self.kind_coef.astype(np.float16),
-            "kind_intercept": self.kind_intercept.astype(np.float32)}
+        arrays = (self.semantic.arrays("semantic") | self.words.arrays("words")
+                  | self.kinds.arrays("kinds", terms=False, dtype=np.float16))
         meta = {"threshold": self.threshold, "fingerprint": self.fingerprint,
-                "check_threshold": self.check_threshold, "lexical_intercept": self.lexical_intercept,
+                "check_threshold": self.check_threshold,
                 "feature_version": SAFETY_FEATURE_VERSION, "kinds": list(KINDS), **self.info}
         save_artifact(path, meta, arrays)
 
@@ -132,12 +123,11 @@ class SafetyModel:
         data, meta = open_artifact(path, "safety model", SAFETY_FEATURE_VERSION)
         if meta.get("kinds") != list(KINDS):
             raise ConfigError(f"the safety model at {path} names other kinds; run `assistant train`")
-        named = ("threshold", "fingerprint", "check_threshold", "lexical_intercept")
+        named = ("threshold", "fingerprint", "check_threshold", "feature_version", "kinds")
         info = {k: v for k, v in meta.items() if k not in named}
         check = meta.get("check_threshold")
-        return cls(LinearModel.from_arrays(data, "semantic"), Tfidf.from_arrays(data, "lexical"),
-                   np.asarray(data["lexical_coef"], np.float32), float(meta["lexical_intercept"]),
-                   np.asarray(data["kind_coef"], np.float32), np.asarray(data["kind_intercept"], np.float32),
+        words = WordModel.from_arrays(data, "words")
+        return cls(LinearModel.from_arrays(data, "semantic"), words, WordModel.from_arrays(data, "kinds", words.tfidf),
                    float(meta["threshold"]), meta["fingerprint"], info,
                    float(check) if check is not None else None)
 

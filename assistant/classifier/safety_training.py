@@ -41,9 +41,8 @@ def current_safety_fingerprint() -> str:
 def train_safety_and_save(path: Path | None = None):
     """Fit both members and the kind model; set the two bars; write the artifact."""
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
 
-    from assistant.classifier.lexical import Tfidf
+    from assistant.classifier.lexical import WordModel
     from assistant.classifier.model import LinearModel
     from assistant.classifier.safety_model import (
         KINDS,
@@ -78,21 +77,15 @@ def train_safety_and_save(path: Path | None = None):
         return np.stack([detector.features(ev) for ev in builder.evidence_many(items)])
 
     semantic = LinearModel.fit(matrix(all_texts), y, SAFETY_C, weights=weights)
-    lexical = Tfidf.fit(all_texts)
-    words = LogisticRegression(C=LEXICAL_C, max_iter=5000).fit(lexical.matrix(all_texts), y, sample_weight=weights)
+    words = WordModel.fit(all_texts, y, 2, LEXICAL_C, weights)
     positive = [i for i, f in enumerate(flags) if f]
-    by_kind = LogisticRegression(C=LEXICAL_C, max_iter=5000).fit(
-        lexical.matrix([texts[i] for i in positive]), np.array([KINDS.index(str(kinds[i])) for i in positive]))
-    kind_coef = np.zeros((len(KINDS), len(lexical.vocabulary)), np.float32)
-    kind_intercept = np.full(len(KINDS), -1e4, np.float32)  # a kind with no example is never named
-    kind_coef[by_kind.classes_] = by_kind.coef_
-    kind_intercept[by_kind.classes_] = by_kind.intercept_
-    model = SafetyModel(semantic, lexical, words.coef_[0].astype(np.float32), float(words.intercept_[0]),
-                        kind_coef, kind_intercept, 0.0, current_safety_fingerprint(), {})
+    kinds_model = WordModel.fit([texts[i] for i in positive], np.array([KINDS.index(str(kinds[i])) for i in positive]),
+                                len(KINDS), LEXICAL_C, tfidf=words.tfidf)
+    model = SafetyModel(semantic, words, kinds_model, 0.0, current_safety_fingerprint(), {})
     ordinary_dev = [s.text for s in load_scenarios("dev")] + [c.text for c in load_real("dev")]
-    dev_scores = np.array([model.score(t, x) for t, x in zip(ordinary_dev, matrix(ordinary_dev), strict=True)])
+    dev_scores = np.array([model.read(t, x)[0] for t, x in zip(ordinary_dev, matrix(ordinary_dev), strict=True)])
     model.check_threshold = choose_check_threshold(dev_scores, model.threshold)
-    model.info = {"train_size": len(all_texts), "escalations": int(y.sum()), "terms": len(lexical.vocabulary),
+    model.info = {"train_size": len(all_texts), "escalations": int(y.sum()), "terms": len(words.tfidf.vocabulary),
                   "dev_alarms": float((dev_scores >= model.threshold).mean()),
                   "dev_checked": float((dev_scores >= (model.check_threshold or model.threshold)).mean()),
                   "trained_seconds": round(time.time() - started, 1)}

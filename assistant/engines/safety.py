@@ -201,12 +201,12 @@ class SafetyDetector:
         kind = self.pattern_kind(text)
         if kind is not None:
             return Escalation(kind=kind, message=escalation_message(kind)), None
-        if self.model is None or ev is None or not len(ev.vectors) or not self.model.reads_words(text):
+        if self.model is None or ev is None or not len(ev.vectors):
             return None, None
-        level = self.model.level(self.model.score(text, self.features(ev)))
-        if level is None:
+        score, kind = self.model.read(text, self.features(ev))
+        level = self.model.level(score)
+        if level is None or kind is None:
             return None, None
-        kind = self.model.kind_of(text)
         if level == "escalation":
             return Escalation(kind=kind, message=escalation_message(kind)), None
         return None, SafetyCheck(kind=kind, message=check_message(kind))

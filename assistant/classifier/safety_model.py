@@ -7,7 +7,7 @@ Two members, their log-odds blended (LEXICAL_WEIGHT):
 - words: logistic regression over TF-IDF of words and word pairs (classifier/lexical.py);
 - sentences: logistic regression over the sentence vectors the root-cause classifier reads
   (max- and mean-pooled, the whole text, each kind's best similarity to the prototypes).
-Trained on every brief of evals/safety_train*/ (6,360 items by eight briefs, escalations and
+Trained on every brief of evals/safety_train*/ (6,760 items by nine briefs, escalations and
 near misses: figures of speech, rough but ordinary conflict, blunt feedback, honest errors,
 stress, matters handled by the book) plus the written and real train-split descriptions as
 negatives. Leave one brief out over the first six briefs, the words reached a pooled AUC of 0.944

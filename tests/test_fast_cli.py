@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -281,6 +282,8 @@ def test_other_texts_are_never_written(encoder, tmp_path):
 
 
 def test_another_model_misses_and_replaces_the_old_vectors(encoder, tmp_path):
+    from assistant.retrieval.fixed_vectors import PRUNE_AGE
+
     old, _ = _embedder(encoder, tmp_path / "vectors", key="model-a")
     with old.fixed_texts():
         old.embed(PROTOS)
@@ -288,7 +291,15 @@ def test_another_model_misses_and_replaces_the_old_vectors(encoder, tmp_path):
     with new.fixed_texts():
         new.embed(PROTOS)
     assert counting.encoded == PROTOS  # a miss: computed again for the new model
-    assert [p.parent.name for p in _files(tmp_path / "vectors")] == ["model-b"]  # the old key pruned
+    # a recent folder of another key is another install sharing the cache: kept
+    assert sorted(p.parent.name for p in _files(tmp_path / "vectors")) == ["model-a", "model-b"]
+    stale = time.time() - PRUNE_AGE - 60
+    os.utime(tmp_path / "vectors" / "model-a", (stale, stale))
+    newest, _ = _embedder(encoder, tmp_path / "vectors", key="model-c")
+    with newest.fixed_texts():
+        newest.embed(PROTOS)
+    names = sorted(p.parent.name for p in _files(tmp_path / "vectors"))
+    assert names == ["model-b", "model-c"]  # the stale key pruned
 
 
 def test_the_model_key_follows_the_model_files_and_libraries(tmp_path, monkeypatch):

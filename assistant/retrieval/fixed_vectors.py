@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import logging
 import shutil
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -50,6 +51,11 @@ def texts_key(texts: Sequence[str]) -> str:
     for text in texts:
         h.update(hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
     return h.hexdigest()[:40]
+
+
+# a folder of another model key is removed once it has not been written for this long (a few
+# hundred kilobytes each: the cost of keeping one is nothing next to re-embedding at each start)
+PRUNE_AGE = 30 * 24 * 3600
 
 
 class FixedVectors:
@@ -94,8 +100,11 @@ class FixedVectors:
             log.warning("could not cache fixed vectors in %s (%s)", self.root, exc)
 
     def _prune(self, keep: Path) -> None:
-        """Remove the folders of other model keys (a changed model or library)."""
+        """Remove the folders of other model keys (a changed model or library) not written for
+        PRUNE_AGE: another install sharing the cache directory keeps its own."""
+        cutoff = time.time() - PRUNE_AGE
         for entry in self.root.iterdir():
             if entry != keep and entry.is_dir() and not entry.name.startswith("."):
                 with contextlib.suppress(OSError):
-                    shutil.rmtree(entry)
+                    if entry.stat().st_mtime < cutoff:
+                        shutil.rmtree(entry)

@@ -35,7 +35,14 @@ def _client(settings: Settings) -> Any:
                 host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
             )
         settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+        # Chroma creates its tables when it first opens a directory: two processes opening a
+        # fresh one together race ("table collections already exists"), so opens take turns
+        with open(settings.chroma_dir / ".open.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
     except Exception as exc:  # chromadb raises many kinds; map them at the boundary
         where = (
             f"Chroma server {settings.chroma_host}:{settings.chroma_port}"

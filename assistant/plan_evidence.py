@@ -115,7 +115,9 @@ def findings(text: str) -> tuple[Finding, ...] | None:
     try:
         # findings only (no drawn fixes: nothing here shows them); a longer plan than the
         # critique accepts is read no further than twice its limit, so the cost stays bounded
-        checks, _ = _analyse(text[:2 * DEFAULT_MAX_CHARS], 2 * DEFAULT_MAX_CHARS, "the plan", fixes=False)
+        limit = 2 * DEFAULT_MAX_CHARS
+        head = text if len(text) <= limit else text[:limit].rsplit("\n", 1)[0]  # whole lines only
+        checks, _ = _analyse(head, limit, "the plan", fixes=False)
         result: tuple[Finding, ...] | None = tuple(
             Finding(c.id, c.status, tuple(sorted({e.line for e in c.evidence})), c.finding) for c in checks
         )

@@ -294,25 +294,25 @@ def _usable(metric: str, target: str) -> bool:
     )
 
 
-def measured_targets(plan: Plan) -> list[tuple[Line, str, str, str]]:
-    """Target lines whose metric is named in words, with (line, metric, target, date)."""
+def _measured(crits) -> list[tuple[Line, str, str, str]]:
+    """Of these success criteria, the ones whose metric is named in words: (line, metric, target, date)."""
     out = []
-    for crit in criteria(plan):
+    for crit in crits:
         metric, target, date = _metric_target(crit.line)
         if _usable(metric, target):
             out.append((crit.line, metric, target, date))
     return out
 
 
+def measured_targets(plan: Plan) -> list[tuple[Line, str, str, str]]:
+    """Target lines whose metric is named in words, with (line, metric, target, date)."""
+    return _measured(criteria(plan))
+
+
 def _fix_baseline_target(plan: Plan) -> Fix | None:
     gaps = [c for c in criteria(plan) if not c.complete]
-    lines = []
-    for crit in gaps[:3]:
-        metric, target, date = _metric_target(crit.line)
-        if not _usable(metric, target):
-            continue
-        when = date or "<date>"
-        lines.append(f"{metric}: <baseline> (<month measured>) -> {target} by {when}")
+    lines = [f"{metric}: <baseline> (<month measured>) -> {target} by {date or '<date>'}"
+             for _, metric, target, date in _measured(gaps[:3])]
     if not lines:
         return None
     return Fix("Give each target the value it moves from:", lines)

@@ -133,6 +133,7 @@ def diagnose(
     """
     from assistant.injection import strip_instructions
     from assistant.plan_evidence import PLAN_DOCS, documents_for, split_pasted_plan
+    from assistant.threads import SAME_OR_NEW
 
     text, removed = strip_instructions(check_text(text))
     if not text:
@@ -146,6 +147,12 @@ def diagnose(
             turn.content, plan = split_pasted_plan(turn.content)
             pasted += [plan] if plan else []
     text, plan = split_pasted_plan(text)
+    thread = _thread(turns, text)
+    if thread == "new":  # a new, unrelated problem: diagnosed on its own (threads.py)
+        turns, pasted = [], []
+    elif thread == "from_last":  # answered that the previous message was a separate problem
+        last = max(i for i, t in enumerate(turns) if t.role == "user")
+        turns, pasted = turns[last:], []
     pasted += [plan] if plan else []
     workspace = check_workspace(workspace)
     request = DiagnoseRequest(text=text, history=turns, workspace=workspace)
@@ -172,6 +179,11 @@ def diagnose(
     result = verify_citations(result, offered)
     asked = "\n".join(t.content for t in turns if t.role == "assistant")
     result.follow_up_questions = [q for q in result.follow_up_questions if q not in asked]  # never twice
+    if thread in ("new", "from_last"):
+        result.new_thread = True
+        result.warnings.append(NEW_THREAD_NOTE)
+    elif thread == "ask" and SAME_OR_NEW not in asked and result.in_scope and result.escalation is None:
+        result.follow_up_questions.insert(0, SAME_OR_NEW)
     attach_plan_evidence(result, request)
     result = settle_special_cases(result)
     if store:
@@ -179,6 +191,33 @@ def diagnose(
 
         db.save_diagnosis(result, request.user_text)
     return result
+
+
+NEW_THREAD_NOTE = ("this reads as a new problem, unrelated to the earlier messages, so it is diagnosed on "
+                   "its own; if it is the same situation, say so and it will be read with the rest")
+
+
+def _thread(turns: list[HistoryMessage], text: str) -> str:
+    """Whether `text` continues the conversation ("same"), starts a new problem ("new") or may
+    ("ask"): threads.thread_verdict over the user turns, with the embedded engine's centroid of
+    real descriptions; "from_last" when it answers that the previous message was a separate
+    problem (the thread then starts there)."""
+    from assistant.threads import answers_separate, thread_verdict
+
+    said = [t.content for t in turns if t.role == "assistant"]
+    users = [i for i, t in enumerate(turns) if t.role == "user"]
+    if said and users and answers_separate(said[-1], text) and any(
+            t.role == "user" for t in turns[:users[-1]]):
+        return "from_last"
+
+    earlier = [t.content for t in turns if t.role == "user" and t.content.strip()]
+    if earlier and earlier[-1] == text:  # the history already ends with this text
+        earlier = earlier[:-1]
+    if not earlier:
+        return "same"
+    engine = get_engine("local")
+    vectors = engine.builder.embedder.embed(["\n".join(earlier), text])
+    return thread_verdict(earlier, text, vectors, engine.classifier.real_centroid())
 
 
 def attach_plan_evidence(result: Diagnosis, request: DiagnoseRequest) -> None:

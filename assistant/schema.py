@@ -128,6 +128,11 @@ class Diagnosis(BaseModel):
     cue_evidence: list[CueEvidence] = Field(
         default_factory=list, description="Typed cues: what kind of evidence each quoted sentence gives.")
     in_scope: bool = True
+    new_thread: bool = Field(
+        default=False, description="The new message read as a new problem, unrelated to the earlier "
+        "turns of the conversation, so it was diagnosed on its own: a caller keeping the history starts "
+        "it again from this message (from the previous one when this message answered that the "
+        "previous one was a separate problem).")
     escalation: Escalation | None = None
     safety_check: SafetyCheck | None = None
     plan_evidence: list[PlanEvidence] = Field(

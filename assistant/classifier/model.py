@@ -211,6 +211,13 @@ class Classifier:
         generic = float(np.clip((float((self.vague @ ev.whole).max()) - a) / (b - a), 0.0, 1.0))
         return max(short, generic)
 
+    def real_centroid(self) -> np.ndarray:
+        """The mean vector of the real descriptions trained on (the last member's kNN bank after
+        its written cases); every description when the split is not recorded."""
+        bank = self.members[-1].bank
+        written = int(self.info.get("written_train", 0))
+        return (bank[written:] if 0 < written < len(bank) else bank).mean(0)
+
     def stretch(self, ev: TextEvidence, text: str) -> float:
         """The factor on the temperature for this text (1 for a specific description)."""
         return 1.0 + VAGUE_STRETCH * self.vagueness(ev, text)

@@ -1,0 +1,90 @@
+"""A new, unrelated problem typed into the same conversation starts a new thread (or is asked
+about); a reply to the assistant's question never does."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.pipeline import NEW_THREAD_NOTE, diagnose
+from assistant.threads import SAME_OR_NEW, answers_separate, thread_verdict
+from assistant.ui.diagnose_tab import kept_for_new_thread
+
+WAREHOUSE = (
+    "I manage the warehouse night shift at a regional distributor, about twenty pickers and three forklift "
+    "drivers. Since the new scanning system went in, our pick rates dropped by a third, the handhelds freeze "
+    "when the wifi drops in aisle nine, and nobody in IT will own the fix because the vendor contract sits "
+    "with procurement. I've raised it four times in the weekly ops call.")
+FOUNDERS = (
+    "Our two co-founders disagree about whether we are a developer tool or an enterprise platform. The CEO "
+    "promised a bank a custom compliance module last month while the CTO keeps telling the engineers to "
+    "polish the open-source CLI for the community launch. The eight of us get both asks every week and "
+    "nobody has told us which one wins, so half the sprint is thrown away each time.")
+REPLY = (
+    "Yes, procurement signed the vendor deal and the handhelds are theirs on paper. IT says the wifi is "
+    "theirs but the scanners are not, and the vendor says the firmware is fine and the wifi is the problem, "
+    "so it just bounces between the three of them while my shift keeps missing the truck cut-off.")
+MORE = (
+    "The people side is fine, honestly. Every time the scanners lock up the shift lead has to walk the "
+    "orders by paper, and the paper lists don't match the system afterwards, so the morning crew redoes "
+    "half the picks and the trucks go out late, which is the number my director looks at.")
+
+
+def _exchange(first: str, answer: str = "Who owns the scanners end to end?") -> list[dict]:
+    return [{"role": "user", "content": first}, {"role": "assistant", "content": answer}]
+
+
+def test_unrelated_problem_is_diagnosed_on_its_own(indexed):
+    alone = diagnose(FOUNDERS, store=False)
+    merged_text = diagnose(WAREHOUSE + "\n" + FOUNDERS, store=False)
+    after = diagnose(FOUNDERS, history=_exchange(WAREHOUSE), store=False)
+    assert after.new_thread and NEW_THREAD_NOTE in after.warnings
+    assert after.scores == alone.scores and after.category == alone.category
+    assert merged_text.scores != alone.scores  # without the new thread the two would be read as one
+
+
+def test_replies_and_more_detail_continue_the_conversation(indexed):
+    for text in (REPLY, MORE):
+        result = diagnose(text, history=_exchange(WAREHOUSE), store=False)
+        assert not result.new_thread
+        assert result.scores == diagnose(WAREHOUSE + "\n" + text, store=False).scores
+
+
+def test_saying_so_starts_a_new_thread_and_a_thin_first_message_never_splits(indexed):
+    said = diagnose("A different question now: " + FOUNDERS, history=_exchange(WAREHOUSE), store=False)
+    assert said.new_thread
+    thin = diagnose(FOUNDERS, history=_exchange("our launches keep slipping"), store=False)
+    assert not thin.new_thread
+
+
+def test_answering_separate_starts_the_thread_at_the_previous_message(indexed):
+    history = _exchange(WAREHOUSE) + _exchange(FOUNDERS, f"Root cause: strategy.\n- {SAME_OR_NEW}")
+    result = diagnose("It's a separate problem.", history=history, store=False)
+    assert result.new_thread
+    alone = diagnose("It's a separate problem.", history=_exchange(FOUNDERS, SAME_OR_NEW), store=False)
+    assert result.scores == alone.scores
+    assert SAME_OR_NEW not in result.follow_up_questions  # never asked twice
+
+
+def test_verdicts_on_crafted_vectors():
+    centroid = np.array([1.0, 0.0, 0.0])
+    long_a, long_b = " ".join(["alpha"] * 40), " ".join(["beta"] * 40)
+    apart = np.array([[1.0, 1.0, 0.0], [1.0, -1.0, 0.0]])  # opposite once the centroid is off
+    near = np.array([[1.0, 1.0, 0.1], [1.0, 1.0, 0.0]])
+    midway = np.array([[1.0, 1.0, 0.0], [1.0, 0.05, 1.0]])  # a small positive similarity
+    assert thread_verdict([long_a], long_b, apart, centroid) == "new"
+    assert thread_verdict([long_a], long_b, near, centroid) == "same"
+    assert thread_verdict([long_a], long_b, midway, centroid) == "ask"
+    assert thread_verdict([long_a], "Yes, " + long_b, apart, centroid) == "same"  # a reply
+    assert thread_verdict(["it is slow"], long_b, apart, centroid) == "same"  # thin first message
+    assert thread_verdict([long_a], long_b, None, None) == "same"  # no vectors: markers only
+    assert thread_verdict([long_a], "Unrelated to that, but " + long_b) == "new"
+    assert thread_verdict([long_a], "There is another issue too: " + long_b, near, centroid) == "same"
+
+
+def test_asked_question_is_offered_and_the_ui_cuts_its_history():
+    assert answers_separate(f"To sharpen this:\n- {SAME_OR_NEW}", "separate, a different team")
+    assert not answers_separate("Who owns it?", "separate, a different team")
+    assert not answers_separate(SAME_OR_NEW, "same one " + "really " * 30 + "separate")
+    history = _exchange(WAREHOUSE, f"- {SAME_OR_NEW}")
+    assert kept_for_new_thread(history, "It's separate") == history
+    assert kept_for_new_thread(history, FOUNDERS) == []

@@ -178,17 +178,20 @@ class LocalEngine(Engine):
 
     def _lead_cue(self, ev: TextEvidence, role_probs: np.ndarray, quotable: np.ndarray,
                   top: str) -> tuple[str, int] | None:
-        """(cue type, sentence index) of the clearest cue of the leading cause: the quotable
-        sentence the role model reads as a cue, typed among that cause's cue types."""
+        """(cue type, sentence index) of the clearest cue of the leading cause: among that cause's
+        cue types, the one the quotable cue sentences (as the role model reads them) point to
+        together, and its likeliest sentence."""
         weight = role_probs[:, ROLES.index("cue")] * quotable
         if not len(weight) or weight.max() < 0.2:
             return None
         mask = np.array([CUE_TYPES[t] == top for t in TYPES])
-        probs = self.cue_types.probabilities(ev.vectors) * mask
+        probs = self.cue_types.probabilities(ev.vectors, ev.sentences) * mask
         probs = probs / np.maximum(probs.sum(1, keepdims=True), 1e-9)
         score = probs * weight[:, None]
-        i, t = np.unravel_index(int(np.argmax(score)), score.shape)
-        return TYPES[int(t)], int(i)
+        # the type the cue sentences point to together (a cause is often said twice, in different
+        # words), quoted by its clearest sentence
+        t = int(np.argmax(score.sum(0)))
+        return TYPES[t], int(np.argmax(score[:, t]))
 
     @staticmethod
     def _rationale(top: str, runner: str, p1: float, p2: float, cues: list[str],

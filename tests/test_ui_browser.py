@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from tests.conftest import _reset, free_port
 from tests.test_plan_evidence import PLAN
+from tests.test_threads import FOUNDERS, WAREHOUSE
 from tests.ui_helpers import browser_page, ensure_chromium, open_tab, running_app, screenshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
@@ -157,6 +158,19 @@ def test_diagnose_over_two_turns_then_rate_it(page, app_db):
                            ".includes('Thumbs down saved for answer 1')")
     stored = [f for f in app_db.list_feedback() if f["target_id"] == first]
     assert [(f["rating"], f["comment"]) for f in stored] == [(-1, None)]
+
+
+def test_a_new_unrelated_problem_starts_a_new_thread(page, app_db):
+    """A second, unrelated problem typed into the same chat was merged with the first; now it is
+    diagnosed on its own, says so, and the next reply stays with the new problem."""
+    _send(page, WAREHOUSE)
+    second = _send(page, FOUNDERS)
+    assert "new problem" in page.locator("#oa-chat [data-testid=bot]").last.inner_text()
+    third = _send(page, "Yes, and the CEO and the CTO still have not sat down together about it.")
+    texts = {i: app_db._run(select(app_db.diagnoses.c.text).where(app_db.diagnoses.c.id == i),
+                            fetch="one")["text"] for i in (second, third)}
+    assert "warehouse" not in texts[second] and "warehouse" not in texts[third]
+    assert FOUNDERS in texts[third] and "sat down together" in texts[third]
 
 
 def test_example_prompt_and_empty_text_message(page):

@@ -26,6 +26,30 @@ def test_levels_follow_the_two_bars():
     assert _model(check=None).level(0.0) is None
 
 
+def test_a_short_text_needs_more_evidence_for_the_note_but_not_for_escalation():
+    from assistant.classifier.safety_model import NOTE_FULL_TERMS
+
+    model = _model(check=-0.5)
+    assert model.level(0.0, known=NOTE_FULL_TERMS) == "safety_check"
+    assert model.level(0.0, known=4) is None  # a few words: drawn towards an ordinary score
+    assert model.level(1.5, known=4) == "escalation"  # escalation is judged on the score itself
+
+
+def test_short_ordinary_messages_are_not_escalated(indexed):
+    from assistant.pipeline import diagnose
+
+    ordinary = ["my PM and my designer disagree about the onboarding flow",
+                "the new hire keeps asking the same questions",
+                "our weekly sync runs an hour over every time",
+                "budget for next year got cut by ten percent",
+                "the audit found our ticket labels are inconsistent",
+                "two seniors handed in notice this month",
+                "my manager rewrites my status reports before they go up"]
+    results = [diagnose(t, store=False) for t in ordinary]
+    assert [t for t, r in zip(ordinary, results, strict=True) if r.escalation is not None] == []
+    assert sum(r.safety_check is not None for r in results) <= 1
+
+
 def test_the_check_bar_sits_below_the_escalation_bar_and_spares_ordinary_text():
     ordinary = np.array([-5.0] * 94 + [-1.2, -1.0, -0.8, -0.6, -0.4, 0.5])
     bar = choose_check_threshold(ordinary, threshold=0.0)

@@ -7,9 +7,10 @@ Two members, their log-odds blended (LEXICAL_WEIGHT):
 - words: logistic regression over TF-IDF of words and word pairs (classifier/lexical.py);
 - sentences: logistic regression over the sentence vectors the root-cause classifier reads
   (max- and mean-pooled, the whole text, each kind's best similarity to the prototypes).
-Trained on every brief of evals/safety_train*/ (6,760 items by nine briefs, escalations and
+Trained on every brief of evals/safety_train*/ (7,360 items by ten briefs, escalations and
 near misses: figures of speech, rough but ordinary conflict, blunt feedback, honest errors,
-stress, matters handled by the book) plus the written and real train-split descriptions as
+stress, matters handled by the book; the tenth, 600 short chat-style messages) plus the written
+and real train-split descriptions as
 negatives. Leave one brief out over the first six briefs, the words reached a pooled AUC of 0.944
 against 0.884 for the sentence features (on the minimal-contrast brief 0.78 against 0.66): the
 embedding blurs the few words that decide. Over all eight, each brief predicted by a screen
@@ -59,6 +60,13 @@ REAL_NEGATIVE_WEIGHT = 3.0
 # sentence member is unreliable there (a Japanese sentence about missed deadlines scores 8.3,
 # "Hi" 3.0). Such texts are left to the patterns.
 MIN_KNOWN_TERMS = 3
+# The softer note on a short message needs more than a few words' worth of evidence: under
+# NOTE_FULL_TERMS known terms, the score the note is judged on is drawn towards NOTE_PRIOR (an
+# ordinary text's score) in proportion to what is missing. Escalation is judged on the score
+# itself. Chosen on the short-message brief (s10) held out of training: ordinary short messages
+# given the note 0.337 -> 0.184, escalations caught or noted unchanged (0.988).
+NOTE_FULL_TERMS = 20
+NOTE_PRIOR = -3.0
 
 
 def safety_features(ev: TextEvidence, proto_sims: np.ndarray, proto_kinds: np.ndarray,
@@ -90,22 +98,31 @@ class SafetyModel:
     info: dict
     check_threshold: float | None = None  # the softer `safety_check` note, below `threshold`
 
-    def read(self, text: str, x: np.ndarray) -> tuple[float, str | None]:
-        """(blended log-odds that the text holds a safety matter, the kind its words name), the
-        text vectorised once (x: its safety_features); (-inf, None) when the screen knows fewer
-        than MIN_KNOWN_TERMS of its terms."""
+    def assess(self, text: str, x: np.ndarray) -> tuple[float, str | None, int]:
+        """(blended log-odds that the text holds a safety matter, the kind its words name, how
+        many of its terms the screen knows), the text vectorised once (x: its safety_features);
+        the log-odds are -inf when it knows fewer than MIN_KNOWN_TERMS."""
         columns, values = self.words.tfidf.vectorize(text)
         if len(columns) < MIN_KNOWN_TERMS:
-            return float("-inf"), None
+            return float("-inf"), None, len(columns)
         coach, escalate = self.words.logits_at(columns, values)
         sentences = float(self.semantic.logits(x[None, :])[0, 0])
         score = LEXICAL_WEIGHT * float(escalate - coach) + (1.0 - LEXICAL_WEIGHT) * sentences
-        return score, KINDS[int(np.argmax(self.kinds.logits_at(columns, values)))]
+        return score, KINDS[int(np.argmax(self.kinds.logits_at(columns, values)))], len(columns)
 
-    def level(self, score: float) -> str | None:
-        """"escalation", "safety_check" or None for a blended score."""
+    def read(self, text: str, x: np.ndarray) -> tuple[float, str | None]:
+        """(blended log-odds, kind): `assess` without the count of known terms."""
+        score, kind, _ = self.assess(text, x)
+        return score, kind
+
+    def level(self, score: float, known: int | None = None) -> str | None:
+        """"escalation", "safety_check" or None for a blended score; with `known` (the text's
+        known terms) the note on a short text needs the evidence of a longer one (NOTE_FULL_TERMS)."""
         if score >= self.threshold:
             return "escalation"
+        if known is not None and known < NOTE_FULL_TERMS:
+            share = known / NOTE_FULL_TERMS
+            score = share * score + (1.0 - share) * NOTE_PRIOR
         if self.check_threshold is not None and score >= self.check_threshold:
             return "safety_check"
         return None

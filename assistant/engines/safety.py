@@ -203,8 +203,8 @@ class SafetyDetector:
             return Escalation(kind=kind, message=escalation_message(kind)), None
         if self.model is None or ev is None or not len(ev.vectors):
             return None, None
-        score, kind = self.model.read(text, self.features(ev))
-        level = self.model.level(score)
+        score, kind, known = self.model.assess(text, self.features(ev))
+        level = self.model.level(score, known)
         if level is None or kind is None:
             return None, None
         if level == "escalation":

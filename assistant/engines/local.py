@@ -180,7 +180,7 @@ class LocalEngine(Engine):
                   top: str) -> tuple[str, int] | None:
         """(cue type, sentence index) of the clearest cue of the leading cause: among that cause's
         cue types, the one the quotable cue sentences (as the role model reads them) point to
-        together, and its likeliest sentence."""
+        together, and the sentence likeliest to be a cue."""
         weight = role_probs[:, ROLES.index("cue")] * quotable
         if not len(weight) or weight.max() < 0.2:
             return None
@@ -189,9 +189,11 @@ class LocalEngine(Engine):
         probs = probs / np.maximum(probs.sum(1, keepdims=True), 1e-9)
         score = probs * weight[:, None]
         # the type the cue sentences point to together (a cause is often said twice, in different
-        # words), quoted by its clearest sentence
+        # words), quoted by the sentence likeliest to be a cue at all: on the labelled real dev
+        # sentences (role and type models fitted without them) the quote is a cue 0.72 of the
+        # time this way, 0.65 when the quote was the sentence likeliest of the type
         t = int(np.argmax(score.sum(0)))
-        return TYPES[t], int(np.argmax(score[:, t]))
+        return TYPES[t], int(np.argmax(weight))
 
     @staticmethod
     def _rationale(top: str, runner: str, p1: float, p2: float, cues: list[str],

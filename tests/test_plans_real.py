@@ -19,11 +19,14 @@ from assistant.evaluation.suites import _credit  # the critique eval's own scori
 
 PLANS = Path(__file__).resolve().parent.parent / "evals" / "plans_real" / "plans.jsonl"
 
-# Measured 0.955 (14 checks, 38 of the 40 dev plans judged, lowest check 0.909); 0.852 before
-# the second generalisation (#16), 0.753 before the first.
-DEV_MEAN_CHECK_AGREEMENT_MIN = 0.935
-DEV_MIN_CHECK_AGREEMENT_MIN = 0.88
-DEV_REFUSED_MAX = 2
+# The dev split grew from 40 to 76 plans (36 new ones, pa6-* and pb6-*). On the 76, after the
+# third generalisation (#16): mean 0.914, lowest check 0.850 (choices), every plan judged (0
+# refused); before it 0.873 (lowest 0.773, 4 refused). On the first 40 alone the old figure was
+# 0.955 (38 judged, lowest check 0.909), 0.852 before the second generalisation, 0.753 before
+# the first.
+DEV_MEAN_CHECK_AGREEMENT_MIN = 0.89
+DEV_MIN_CHECK_AGREEMENT_MIN = 0.83
+DEV_REFUSED_MAX = 0
 
 
 def _dev_plans() -> list[dict]:
@@ -48,7 +51,7 @@ def dev_agreement() -> tuple[dict[str, float], int]:
 
 
 def test_dev_split_is_the_one_measured() -> None:
-    assert len(_dev_plans()) == 40
+    assert len(_dev_plans()) == 76
 
 
 def test_dev_mean_check_agreement_ratchet(dev_agreement) -> None:

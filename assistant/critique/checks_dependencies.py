@@ -51,8 +51,22 @@ _INVOLVES = re.compile(
     r"\s+(?:[\w./-]+\s+){0,5}?with|with the [\w.&'’-]+(?: [\w.&'’-]+){0,3} (?:team|hub|group|"
     r"maintainers|working group|committee|office|vendor|partners?|community))\b|"
     r"\b(?:needs?|requires?|asks?|ask)\s+(?:the\s+)?(?:[\w.-]+\s+){0,3}?(?:maintainers|owners|"
-    r"reviewers|team|group|committee|vendor)\b|\bdelegat\w+\b[^.;]{0,60}?\bto\b)|"
+    r"reviewers|team|group|committee|vendor)\b|\bdelegat\w+\b[^.;]{0,60}?\bto\b|"
+    # work shared with another party: 'cross-cut with X', 'a contract
+    # with X', 'under contract by X', 'With the sponsor, set ...'
+    r"\bcross-?cut\w*\s+with|"
+    r"\b(?:contract(?:ed|ing)?|contracts)\s+(?:[\w-]+\s+){0,2}?(?:with|to|by)\b|"
+    r"\boutsourc\w+\s+to|^\W*with\b)|"
     r"\b(?i:ask|asks|asking)\s+(?:the\s+)?[A-Z][\w&.-]+"
+)
+# work done with a body that is plainly another party: 'deliver the review with the regional
+# care board' (not 'build it with Rust' or 'integrate with the POS': a tool or system is no party)
+_DONE_WITH = re.compile(
+    r"\b(?:implement|build|deliver|develop|prepar|produc|agree|align|integrat|set up|define|"
+    r"launch)\w*\s+(?:[\w./'’-]+\s+){0,6}?with\s+(?:the\s+)?"
+    r"(?P<party>[\w&'’ -]{0,40}?\b(?:team|group|board|committee|council|"
+    r"office|unit|department|wg|working group|foundation|authority|trust|consortium|sponsor))\b",
+    IC,
 )
 # an involvement weaker than a hand-over ('a pilot with partners', 'building on X's work'): at
 # most half a dependency
@@ -96,10 +110,19 @@ _DEP_COLUMN = re.compile(r"depend|needs? from|blocked|relies|\bdeps?\b|handoff",
 _CLAUSE = re.compile(r"(?<=[.;])\s+|\s+[—–]\s+")
 
 
+# a party named by its role to the plan ('our fiscal sponsor', 'the funder'), or another
+# numbered part of the plan ('depends on 2.1')
+_PARTY_ROLE = re.compile(
+    r"\b(?:sponsors?|funders?|contractors?|consultants?|foundation|consortium|authority|"
+    r"working groups?|wg)\b|^\W*(?:(?:on|upon|from|by)\s+)?\d{1,2}(?:\.\d{1,2})+\b",
+    IC,
+)
+
+
 def _names_party(text: str, plan: Plan) -> bool:
     """A team, vendor, person or named organisation in the text (generic parties left out)."""
     text = _GENERIC_PARTY.sub(" ", text)
-    if TEAM_RE.search(text) or person_names(text, plan.known_first):
+    if TEAM_RE.search(text) or _PARTY_ROLE.search(text) or person_names(text, plan.known_first):
         return True
     words = re.findall(r"(?<=[\s(])[A-Z][\w&'’-]+", text)
     return any(w.lower() not in NON_NAME_WORDS for w in words)
@@ -107,7 +130,12 @@ def _names_party(text: str, plan: Plan) -> bool:
 
 def _relation(text: str) -> re.Match[str] | None:
     text = _SELF_RELIANCE.sub(" ", text)
-    return _DEP_RELATION.search(text) or _NEEDS_PARTY.search(text) or _INVOLVES.search(text)
+    return (
+        _DEP_RELATION.search(text)
+        or _NEEDS_PARTY.search(text)
+        or _INVOLVES.search(text)
+        or _DONE_WITH.search(text)
+    )
 
 
 def _dependency(line: Line, plan: Plan) -> str:

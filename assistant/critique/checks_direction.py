@@ -14,7 +14,14 @@ from assistant.critique.base import (
     short,
 )
 from assistant.critique.parse import Line, Plan
-from assistant.critique.patterns import COUNT_WORD, IC, MONTH, count_value, has_specific_date
+from assistant.critique.patterns import (
+    COUNT_WORD,
+    IC,
+    MONTH,
+    TEAM_HEAD_RE,
+    count_value,
+    has_specific_date,
+)
 
 # --- choices ---------------------------------------------------------------------------------
 CHOICE_RE = re.compile(
@@ -24,7 +31,12 @@ CHOICE_RE = re.compile(
     r"bet(?:ting)? on|focus(?:ing)?(?: exclusively)? on|optimi[sz]e(?: for)?|put|invest in)\b"
     r"[^.;]{0,80}?\bover\b|"
     r"\bwe (?:are |will |have )?(?:choose|choosing|chose|chosen|opt|opting|opted|pick|picked|"
-    r"betting|bet)\b|\b(?:our|the|a|this) (?:strategic |key |big )?(?:choice|bet)\b|"
+    # 'our choice', not 'a choice-filled future'
+    r"betting|bet)\b|\b(?:our|the|a|this) (?:strategic |key |big )?(?:choice|bet)\b(?!-)|"
+    # one thing given for another: 'trades single-core speed for parallelism'; a pace cut on
+    # purpose: 'deliberately slow down new features to fix the foundations'
+    r"\b(?:trades|trading|traded|we trade)\b[^.;]{0,50}?\bfor\b|\bdeliberately\s+(?:slow\w*|reduc\w*|limit\w*|"
+    r"pause\w*|cut\w*|narrow\w*|delay\w*)\b|"
     r"\bchoice:|\bmaking (?:" + COUNT_WORD + r") (?:strategic )?choices\b|\bexclusively\b|"
     r"\bconcentrate (?:on|our)\b[^.;]{0,60}\bonly\b|,\s*not (?:on|in|for|the|a|an|by)\b|"
     r"\band not (?:on|in|for)\b|\bwins? over\b|\bcomes? (?:before|ahead of)\b|"
@@ -42,7 +54,8 @@ CHOICE_RE = re.compile(
 _STATED_CHOICE = re.compile(
     r"\brather than\b|\binstead of\b|\bin favou?r of\b|\bat the expense of\b|\bover\b|"
     r"\bversus\b|\bvs\b|\bwe (?:are |will |have )?(?:choose|choosing|chose|chosen|opt\w*|pick\w*|"
-    r"bet\w*)\b|\b(?:choice|bet)\b",
+    r"bet\w*)\b|\b(?:choice|bet)\b(?!-)|\b(?:trades|trading|traded|we trade)\b[^.;]{0,50}?\bfor\b|"
+    r"\bdeliberately\b",
     IC,
 )
 _OVER_TITLE = re.compile(r"^[A-Za-z][A-Za-z\s/&'’+,-]{1,60}?\bover\b[A-Za-z\s/&'’+-]{2,60}?[.:]")
@@ -138,7 +151,10 @@ EXCLUSION_RE = re.compile(
     r"\bno longer (?:support|offer|ship|do|fund|build|maintain|accept|run|provide|sell|invest|"
     r"pursue|work on|develop)\w*\b|\bno [\w\s/-]{0,30}?(?:work|effort|investment|features?|"
     r"development) (?:is|are|will be) (?:planned|scheduled|funded)\b|"
-    r"\bdefer(?:red|ring)? (?:to|until)\b|\bparking lot\b|\bnot now\b",
+    r"\bdefer(?:red|ring)? (?:to|until)\b|\bparking lot\b|\bnot now\b|"
+    # a decision against some work, or work put aside: 'we have decided against that',
+    # 'ideas set aside', 'parked on the back burner'
+    r"\b(?:decided|decides|chose|choose) (?:against|not to)\b|\bset aside\b|\bback burner\b",
     IC,
 )
 PLACEHOLDER_RE = re.compile(
@@ -238,7 +254,8 @@ EVERYTHING_RE = re.compile(
     r"\b(?:all|every|both)\b(?!\s+(?:else|other|others|remaining|the rest|non))[^.;:\n]{0,50}?"
     # 'all P0s' of a plan, not 'all P0/P1 bugs' (a bug's severity is no plan priority)
     r"\b(?:p0s?(?![/\w]|\s+(?:bugs?|issues?|incidents?|tickets?|fixed|defects?))|"
-    r"top[- ]priorit\w*|priorit\w*|critical|must[- ]haves?|equally (?:important|"
+    # 'critical' as a verdict ('all of these are critical'), not a severity ('critical bugs')
+    r"top[- ]priorit\w*|priorit\w*|critical(?!\s+[a-z])|must[- ]haves?|equally (?:important|"
     r"weighted|urgent))\b|"
     # predicate use only ("these are equally important"), not "Equally important is what ..."
     r"\b(?:is|are|be|being|remain|remains|treated as|seen as)\s+(?:all\s+|both\s+)?"
@@ -255,8 +272,13 @@ _COUNTED = re.compile(
 )
 # a heading (or a 'Goals for this phase:' lead-in) over a short set of goals, objectives or themes
 _GOAL_HEAD = re.compile(
-    r"\b(?:goals|objectives|themes|pillars|focus areas|okrs|objectives and key results)\b", IC
+    r"\b(?:goals|objectives|themes|pillars|(?:focus|key|priority) areas|areas of (?:focus|"
+    r"responsibility|work)|okrs|objectives and key results)\b",
+    IC,
 )
+# a lead-in naming the priorities themselves ('This quarter the priorities are:'): what follows
+# is the list, as headings or items
+_PRIORITIES_LEAD = re.compile(r"\bpriorities\b[^.;]{0,30}:\s*$", IC)
 # a heading that names a period ('2026 Q1', 'Q4 2027', 'FY24', 'H2'): objectives sit under it
 _PERIOD_HEAD = re.compile(
     r"^\W*(?:(?:q[1-4]|h[12]|fy\s?\d{2,4})\b|(?:19|20)\d\d\b)[\w\s/,.-]{0,24}$", IC
@@ -313,20 +335,39 @@ def _is_heading(line: Line) -> bool:
     return line.kind in ("header", "title") or line.heads
 
 
+# parts of the document rather than of the plan: disclaimers, appendices, how to contribute
+_DOCUMENT_PART = re.compile(
+    r"^\W*(?:disclosures?|disclaimers?|legal|appendi(?:x|ces)|references|sources|glossary|faq|"
+    r"frequently asked|about this|how to (?:contribute|get involved)|contributing|contact|"
+    r"changelog|revision history|licen[cs]e|acknowledg\w*|further reading|see also)\b",
+    IC,
+)
+
+
+def _is_lead_in(line: Line) -> bool:
+    """A short line ending in ':' that introduces what follows, even when read as a heading."""
+    return not _MD_LEVEL.match(line.text) and line.text.rstrip(" *_").endswith(":")
+
+
 def _sub_headings(plan: Plan, head: Line) -> list[Line]:
     """The headings one level below `head` (a lead-in line: the headings right after it)."""
-    if _is_heading(head):
+    if _is_heading(head) and not _is_lead_in(head):
         top = _level(head)
-    else:  # a lead-in: the headings must sit inside its own section
-        section = plan.sections[head.section].header
-        top = _level(section) if section is not None else 0
+    else:  # a lead-in: the headings must sit inside the section it opens on
+        above = [ln for ln in plan.lines[: head.index] if _is_heading(ln)]
+        top = _level(above[-1]) if above else 0
     children: list[Line] = []
     level = None
+    lead_in = not _is_heading(head) or _is_lead_in(head)
     for ln in plan.lines[head.index + 1 :]:
         if not _is_heading(ln):
-            if level is None and ln.kind in ("item", "table") and not _is_heading(head):
+            if level is None and ln.kind in ("item", "table") and lead_in:
                 return []  # a lead-in followed by a list: that list is the set, not headings
             continue
+        if lead_in and _is_lead_in(ln):
+            break  # the next lead-in starts a set of its own
+        if _DOCUMENT_PART.match(ln.plain):
+            continue  # the document's own apparatus, not one of the set
         here = _level(ln)
         if level is None:
             if here <= top:
@@ -346,10 +387,15 @@ def _goal_sets(plan: Plan) -> list[tuple[int, list[Line]]]:
     okr_doc = title is not None and _GOAL_HEAD.search(title.plain) is not None
     out: list[tuple[int, list[Line]]] = []
     for ln in plan.content():
-        lead_in = ln.kind == "text" and ln.plain.endswith(":") and len(ln.plain) <= 160
-        if not (_is_heading(ln) or ln.label or lead_in):
-            continue
-        named = ln.kind != "title" and _GOAL_HEAD.search(ln.label or ln.plain) is not None
+        lead_in = (ln.kind == "text" and ln.plain.endswith(":") and len(ln.plain) <= 160) or (
+            _is_heading(ln) and _is_lead_in(ln)
+        )
+        if not (_is_heading(ln) or ln.label or lead_in) or (ln.kind == "item" and ln.body):
+            continue  # a labelled item with its own text is one of a list, not over one
+        named = ln.kind != "title" and (
+            _GOAL_HEAD.search(ln.label or ln.plain) is not None
+            or (lead_in and _PRIORITIES_LEAD.search(ln.text.rstrip(" *_")) is not None)
+        )
         period = _is_heading(ln) and okr_doc and _PERIOD_HEAD.match(ln.plain) is not None
         if not (named or period):
             continue
@@ -361,8 +407,89 @@ def _goal_sets(plan: Plan) -> list[tuple[int, list[Line]]]:
     return out
 
 
+# the work set out as a few numbered phases or stages ('Phase 2: ...'): a short ordered list
+_PHASE_LABEL = re.compile(r"^\W*(?:phase|stage|wave)\s*(\d{1,2}|one|two|three|four|five|six)\b", IC)
+# goals picked out by number from a longer set: 'we will concentrate on Goals 1, 2 and 6'
+_FOCUS_REFS = re.compile(
+    r"\b(?:concentrat\w*|focus\w*|prioriti[sz]\w*)\s+(?:\w+\s+){0,2}?on\s+(?:the\s+)?"
+    r"(?:goals?|priorities|objectives|themes|pillars|areas?)\s+"
+    r"(\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})+)\b",
+    IC,
+)
+# a table whose rows are the goals themselves ('| Goal | ... |')
+_GOAL_COLUMN = re.compile(r"^\W*(?:goals?|objectives?|themes?|pillars?|focus areas?)\W*$", IC)
+# a top tier beside lower tiers: 'Major: ... / Minor: ...', '| Must Have |' beside '| Want |'
+_TOP_TIER = re.compile(
+    r"^\W*(?:major|primary|must(?:[- ]haves?)?|need(?:ed)?|high|tier (?:1|one)|core)\b", IC
+)
+_LOW_TIER = re.compile(
+    r"^\W*(?:minor|secondary|should|could|nice[- ]to[- ]haves?|wants?|negotiable|optional|"
+    r"low|medium|tier (?:[23]|two|three)|stretch)\b",
+    IC,
+)
+
+
+def _phases(plan: Plan) -> list[Line]:
+    seen: dict[str, Line] = {}
+    for ln in plan.body_lines():
+        match = _PHASE_LABEL.match(ln.plain)
+        if match and ln.marker != "sub":
+            seen.setdefault(match.group(1).lower(), ln)
+    return list(seen.values())
+
+
+def _tiered(plan: Plan) -> list[Line]:
+    """The top tier of work sorted into tiers, when lower tiers sit beside it: labelled items
+    ('Major: ...'), a column of tiers ('Must Have', 'Want'), or 'Primary goals' headings (the
+    largest set under one such heading)."""
+    top: list[Line] = []
+    low = 0
+    for ln in plan.body_lines():
+        tiers = [ln.label] if ln.label else []
+        tiers += [c for c in ln.cells.values() if len(c) <= 30]
+        if any(_TOP_TIER.match(t) for t in tiers):
+            top.append(ln)
+        elif any(_LOW_TIER.match(t) for t in tiers):
+            low += 1
+    if top and low:
+        return top
+    heads = [sec for sec in plan.sections if sec.header is not None]
+    if any(_LOW_TIER.match(sec.title) for sec in heads):
+        sets = [
+            [ln for ln in sec.lines if ln.kind == "item" and ln.marker != "sub"]
+            for sec in heads
+            if _TOP_TIER.match(sec.title)
+        ]
+        return max(sets, key=len, default=[])
+    return []
+
+
+def _goal_rows(plan: Plan) -> list[Line]:
+    """Rows of a table whose first column holds the goals."""
+    return [
+        ln
+        for ln in plan.body_lines()
+        if ln.cells
+        and _GOAL_COLUMN.match(next(iter(ln.cells)))
+        and next(iter(ln.cells.values())).strip(" *-")
+    ]
+
+
+def _set_out_lists(plan: Plan) -> list[tuple[int, list[Line]]]:
+    """Priority sets written other than as a list under a heading: numbered phases, a top
+    tier, a table of goals, goals picked out by number."""
+    lists = [
+        (len(found), found) for found in (_phases(plan), _tiered(plan), _goal_rows(plan)) if found
+    ]
+    for ln in plan.body_lines():
+        refs = _FOCUS_REFS.search(ln.plain)
+        if refs:
+            lists.append((len(re.findall(r"\d{1,2}", refs.group(1))), [ln]))
+    return lists
+
+
 def _priority_lists(plan: Plan) -> list[tuple[int, list[Line]]]:
-    lists: list[tuple[int, list[Line]]] = _goal_sets(plan)
+    lists: list[tuple[int, list[Line]]] = _goal_sets(plan) + _set_out_lists(plan)
     for head in plan.headers("priorities"):
         counted = _COUNTED.search(head.plain)
         if head.label and head.body and head.kind != "header":
@@ -408,12 +535,29 @@ def _priority_lists(plan: Plan) -> list[tuple[int, list[Line]]]:
 
 
 def _objective_set(plan: Plan) -> list[Line]:
-    """The objectives of an OKR set (two or more): in effect the plan's priority list."""
+    """The objectives of an OKR set (two or more): in effect the plan's priority list. Where
+    each team sets its own objectives (under a heading naming the team), the list is per team:
+    the largest team's."""
     objectives = [ln for ln in plan.body_lines() if ln.okr == "O"]
+    by_team: dict[int, list[Line]] = {}
+    for ln in objectives:
+        header = plan.sections[ln.section].header
+        team = header is not None and TEAM_HEAD_RE.match(header.plain) is not None
+        by_team.setdefault(ln.section if team else -1, []).append(ln)
+    if len(by_team) >= 2 and -1 not in by_team:
+        objectives = max(by_team.values(), key=len)
     return objectives if len(objectives) >= 2 else []
 
 
 _NEAR_SHORT = 6  # 5-6 objectives (and no priority list) is partial; 7 or more is a fail
+# the whole list said to be in priority order: ranked, though not short
+_RANKED = re.compile(
+    r"\b(?:(?:ordered|sorted|ranked|listed|in order)\s+(?:by|of|in order of)\s+(?:priority|importance)|"
+    r"in priority order|priority order)\b",
+    IC,
+)
+# ... unless the order is only rough or does not hold ('roughly by priority, but ...')
+_HEDGED = re.compile(r"\b(?:roughly|loosely|more or less|approximately|not (?:strictly|in))\b", IC)
 
 
 def check_priorities(plan: Plan) -> Verdict:
@@ -440,7 +584,19 @@ def check_priorities(plan: Plan) -> Verdict:
             f"Names a short priority list of {n} ({line_refs(lines[:1])}).",
             "Keep it to this list; check leaders can recite it without the document.",
         )
+    ranked = [
+        ln for ln in plan.content() if _RANKED.search(ln.plain) and not _HEDGED.search(ln.plain)
+    ]
     long_lists = [(n, lines) for n, lines in lists if n > 4 and lines is not objectives]
+    if ranked:
+        return Verdict(
+            "partial",
+            evidence(ranked),
+            f"Ranks its work in one long list ({line_refs(ranked)}) rather than naming a short "
+            "top-priority list.",
+            f"Name the top 2-3 of the ranked list ({line_refs(ranked[:1])}) as the priorities "
+            "and mark the rest as best effort.",
+        )
     if not long_lists and objectives and len(objectives) <= _NEAR_SHORT:
         n = len(objectives)
         return Verdict(

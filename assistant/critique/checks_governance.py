@@ -117,7 +117,7 @@ def check_cadence(plan: Plan) -> Verdict:
 # --- decision_rights -------------------------------------------------------------------------
 DECIDE_RE = re.compile(
     r"\b(?:decides?|decided by|decision[- ]owner|decision[- ]maker|decision rights|final "
-    r"(?:call|say|decision)|makes? the call|has the call|approves?|approved by|approval "
+    r"(?:call|say|decision|approval)|makes? the call|has the call|approves?|approved by|approval "
     r"(?:from|by)|for approval|sign(?:s|ed)? off|sign-?off|signs-off|veto(?:es)?|go/no-go|raci|"
     r"escalat\w+ (?:to|goes to)|escalation (?:goes |path )?(?:to|is)|owns? the (?:decision|call)|"
     r"call on|has authority|authority to|approval lanes?|(?:are|is) made by|arbitrat\w+|"

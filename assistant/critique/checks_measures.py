@@ -13,6 +13,7 @@ from assistant.critique.patterns import (
     METRIC_WORDS_RE,
     MONTH,
     OKR_TITLE,
+    TEAM_HEAD_RE,
     count_value,
     has_number,
 )
@@ -256,10 +257,12 @@ _SCORE_LABEL = re.compile(
 
 def _split_list(text: str) -> list[str]:
     depth, parts, current = 0, [], ""
-    for ch in text:
+    for i, ch in enumerate(text):
         depth += ch == "("
         depth -= ch == ")"
-        if depth <= 0 and ch in ",;":
+        # a thousands separator ('$2,000') joins a number, it does not end an item
+        grouped = ch == "," and text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit()
+        if depth <= 0 and ch in ",;·•" and not grouped:
             parts.append(current)
             current = ""
         else:
@@ -307,21 +310,28 @@ def _count_measures(plan: Plan) -> tuple[int, list[Line]]:
     title = plan.title()
     okr_doc = title is not None and OKR_TITLE.search(title.plain) is not None
     groups: dict[int, tuple[int, list[Line]]] = {}
-    group, group_level, period = -1, 0, False
+    # the period and team headings in force: (level, heading line, is a period), outermost first
+    scopes: list[tuple[int, Line, bool]] = []
     for ln in plan.content():
         if ln.kind in ("header", "title") or ln.heads:
             level = _heading_level(ln)
-            if _PERIOD_HEAD.match(ln.plain) or _TEAM_HEAD.search(ln.plain):
-                group, group_level = ln.index, level  # a scorecard per period or per team
-                period = _PERIOD_HEAD.match(ln.plain) is not None
-            elif level <= group_level:
-                group, group_level, period = -1, 0, False
+            while scopes and scopes[-1][0] >= level:
+                scopes.pop()
+            period = _PERIOD_HEAD.match(ln.plain) is not None
+            if period or TEAM_HEAD_RE.match(ln.plain):
+                scopes.append((level, ln, period))  # a scorecard per period or per team
+            if ln.kind == "header" and _ONE_MEASURE_LABEL.match(ln.label):
+                key = scopes[-1][1].index if scopes else -1
+                total, lines = groups.get(key, (0, []))
+                groups[key] = (total + 1, [*lines, ln])  # '**Metric: X**' over its fields
             if not ln.heads:
                 continue
         if ln.kind not in ("item", "table", "text"):
             continue
+        # the innermost scope is the scorecard; a team's inside a period is the team's
+        group = scopes[-1][1].index if scopes else -1
         header = plan.sections[ln.section].header
-        in_period = period and header is not None and header.index != group
+        in_period = any(p for _, _, p in scopes) and header is not None and header.index != group
         n = _measures_on(plan, ln, okr_doc, in_period)
         if n:
             total, lines = groups.get(group, (0, []))
@@ -338,12 +348,26 @@ def _count_measures(plan: Plan) -> tuple[int, list[Line]]:
 _PERIOD_HEAD = re.compile(
     r"^\W*(?:(?:q[1-4]|h[12]|fy\s?\d{2,4})\b|(?:19|20)\d\d\b)[\w\s/,.()-]{0,24}$", IC
 )
-# a heading that names a team: the rubric counts measures per team
-_TEAM_HEAD = re.compile(r"\b(?:team|squad|tribe|department|dept|guild|chapter)\b", IC)
 # a section that explains the method (what an OKR is, how they are tracked), not the measures
 _META_HEAD = re.compile(
     r"\bwhat (?:is|are) (?:an? )?(?:okrs?|kpis?)\b|\bprocess\b|\bguidelines?\b|\bids?\b|"
-    r"\btransparency\b|\btracking\b|\bglossary\b|\bdefinitions?\b|\bformat\b",
+    r"\btransparency\b|\btracking\b|\bglossary\b|\bdefinitions?\b|\bformat\b|^\W*notes?\b|"
+    r"\babout (?:this|the) (?:document|page|plan)\b|\bfaq\b",
+    IC,
+)
+# a field of one measure, under the line that names it ('Current: 2', 'Target: 85%',
+# 'Plan to measure: ...'): part of that measure, not another one
+_MEASURE_FIELD = re.compile(
+    r"^(?:current(?: value)?|today|baseline|target|goal|plan to measure|how (?:to|we) measure|"
+    r"measured? (?:by|as|how)|measurement|method|data source|source|frequency)$",
+    IC,
+)
+# a line that names one measure ('Metric: response time to triage')
+_ONE_MEASURE_LABEL = re.compile(r"^(?:metric|kpi|measure|indicator|key metric)\b(?!s)", IC)
+# a table column that names the measures, one per row ('| Indicator | Lead |')
+_MEASURE_COLUMN = re.compile(
+    r"^\W*(?:(?:key |targeted |strategic |performance )?(?:metrics?|kpis?|measures?|"
+    r"indicators?)|key results?|\w+ key results?)\W*$",
     IC,
 )
 # a tag on each key result in a list of them: '[P0] ...; [P1] ...' or '... — 0.7; ... — 1'
@@ -388,8 +412,12 @@ def _measures_on(plan: Plan, ln: Line, okr_doc: bool, in_period: bool = False) -
         in_topics(ln, "context") or (header is not None and _TIME_HEAD.match(header.plain))
     ):
         return 0  # a schedule or the history behind the plan is no scorecard
-    if _FIELD_LABEL.match(ln.label):
+    if _ONE_MEASURE_LABEL.match(ln.label):
+        return 1  # 'Metric: X. Current: 2. Target: 3.' is one measure with its fields
+    if _is_field_label(ln.label):
         return 0  # 'Objective: ...', 'Scope: ...', 'Timeframe: ...' describe a goal, not a measure
+    if _MEASURE_FIELD.match(ln.label) and _names_measure_above(plan, ln):
+        return 0
     if ln.okr == "O" and not is_target_line(ln):
         return 0
     # the items under an objective (a heading naming one, or any heading inside a quarter)
@@ -410,11 +438,35 @@ def _measures_on(plan: Plan, ln: Line, okr_doc: bool, in_period: bool = False) -
     listed = _listed_measures(ln)
     if ln.kind == "table" and ln.cells and is_target_line(ln):
         return 1 + bool((column(ln, "leading") or "").strip("- "))
+    if ln.kind == "table" and any(
+        _MEASURE_COLUMN.match(name) and cell.strip(" *-—") for name, cell in ln.cells.items()
+    ):
+        return 1  # a row of a table of measures
     if listed:
         return listed
+
     if is_target_line(ln):
         return max(1, len(CHANGE_RE.findall(ln.plain)), _numbered_clauses(ln.plain))
     return int(ln.okr == "KR" or (ln.kind == "item" and in_topics(ln, "metrics")))
+
+
+def _is_field_label(label: str) -> bool:
+    """'Objective 2', 'Owner (interim)', 'Goal for Q3': a field; 'Deadlines met' names a measure."""
+    match = _FIELD_LABEL.match(label)
+    rest = label[match.end() :].strip() if match else ""
+    return match is not None and (
+        not rest or re.match(r"[\d(&/#]|(?:and|or|for|of|in)\b", rest) is not None
+    )
+
+
+def _names_measure_above(plan: Plan, line: Line) -> bool:
+    """True when a line just above (before any heading) names the measure a field belongs to."""
+    for ln in reversed(plan.lines[max(0, line.index - 6) : line.index]):
+        if _ONE_MEASURE_LABEL.match(ln.label):
+            return True
+        if ln.kind in ("header", "title"):
+            return False
+    return False
 
 
 def _numbered_clauses(text: str) -> int:

@@ -29,7 +29,8 @@ _MILESTONE_WORD = re.compile(
 )
 _MILESTONE_COLUMN = re.compile(
     r"milestone|\bdue\b|deadline|go-?live|launch|delivery date|timing|timeline|\bwhen\b|"
-    r"\bplanned\b|\b(?:release|target|ship|completion|end) date\b|\bwindow\b",
+    r"\bplanned\b|\b(?:release|target|ship|completion|end) date\b|\bwindow\b|"
+    r"\b(?:expected|target|planned) (?:completion|delivery|release)\b|^\W*completion\W*$",
     IC,
 )
 _YEAR = r"(?:(?:19|20)\d\d(?:\s?[-–/]\s?(?:19|20)?\d\d)?|fy\s?'?\d{2,4}(?:\s?[-–/]\s?'?\d{2,4})?)"
@@ -43,7 +44,8 @@ _VAGUE_WHEN = re.compile(
     r"(?:the\s+)?(?:strategy|plan|programme|program)\s+period\b)|"
     r"\b(?:next|this|the coming)\s+(?:year|spring|summer|autumn|winter)\b|"
     r"\b(?:before|by|around|after)\s+(?:christmas|easter|the (?:summer|winter|holiday)s?\b)|"
-    rf"\b(?:in|by|during|for|until|through|before)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?{_YEAR}\b|"
+    rf"\b(?:in|by|during|for|until|through|before|within)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
+    rf"{_YEAR}\b|"
     r"\bfy\s?'?\d{2,4}\b|"
     # timing tied to an event: 'two weeks after launch', 'when the new network is live'
     r"\b(?:\d{1,3}|a|one|two|three|four|six)\s+(?:days?|weeks?|months?)\s+(?:after|before)\s+"
@@ -96,7 +98,11 @@ _SHORT_PERIOD = re.compile(
 # a deadline of a year or fiscal year ('By the end of 2027:', 'due by FY28'): a set of goals
 # due so is placed in time, loosely (a heading that only names the year is the plan's period)
 _YEAR_DEADLINE = re.compile(
-    rf"\b(?:by|due|until|before)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?{_YEAR}(?![\w.-])", IC
+    rf"\b(?:by|due|until|before|within)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?{_YEAR}(?![\w.-])",
+    IC,
+)
+_YEAR_COLUMN = re.compile(
+    rf"^\W*(?:{_YEAR}\s+(?:target|goal)s?|(?:target|goal)s?\s+(?:for\s+)?{_YEAR})\W*$", IC
 )
 # topics of another kind: a heading about them does not date a set of goals
 _OTHER_TOPICS = frozenset(
@@ -166,6 +172,25 @@ def _vague_milestone_lines(plan: Plan) -> list[Line]:
         and not (in_topics(ln, "metrics") and is_target_line(ln))
         and _VAGUE_WHEN.search(ln.plain)
         and (in_topics(ln, "milestones") or _MILESTONE_WORD.search(ln.plain))
+    ]
+
+
+def _due_by_year(plan: Plan) -> list[Line]:
+    """Goals given only a year to be met by: 'within 2027, reach ...', a row under a
+    '2027 Target' column."""
+    return [
+        ln
+        for ln in plan.body_lines()
+        if is_target_line(ln)
+        and not is_conditional(ln)
+        and (
+            # work to be done by then ('within 2022, start a business that reaches ...'); a
+            # metric's own deadline is no milestone
+            (_YEAR_DEADLINE.search(ln.plain) and _MILESTONE_WORD.search(ln.plain))
+            or any(
+                _YEAR_COLUMN.match(name) and cell.strip(" -—") for name, cell in ln.cells.items()
+            )
+        )
     ]
 
 
@@ -315,6 +340,7 @@ def check_milestones(plan: Plan) -> Verdict:
             "Add the intermediate dates: '<initiative>: beta <date>; GA <date>'.",
         )
     vague = _vague_milestone_lines(plan)
+    yearly += _due_by_year(plan)
     if yearly or sum(len(_VAGUE_WHEN.findall(ln.plain)) for ln in vague) >= 2:
         shown = yearly + vague
         return Verdict(

@@ -48,7 +48,9 @@ _PHRASED_OUTCOME = re.compile(
     rf"loyal|returning|active)\s+{_WHO}|"
     rf"\b{_WHO}\s+(?:can\s+|will\s+|who\s+)?(?:adopt|use|choose|return|stay|trust|value|"
     r"succeed|engage|rely|recommend|prefer|complete|renew)\w*\b|"
-    r"\b(?:better|improved)\s+outcomes\s+for\b|\bunique value\b",
+    r"\b(?:better|improved)\s+outcomes\s+for\b|\bunique value\b|"
+    # a time the people served wait, made shorter: 'shorten our lead-to-proposal time'
+    r"^\W*(?:shorten|speed up)\b[^.;]{0,40}\b(?:time|times|cycle|wait\w*)\b",
     IC,
 )
 # an update or note on progress, not a goal ('Fall update: ...', 'Status: ...')

@@ -13,6 +13,7 @@ from assistant.critique.patterns import (
     NON_NAME_WORDS,
     ORG_WORDS,
     ROLE_RE,
+    TEAM_HEAD_RE,
     TEAM_RE,
     person_names,
 )
@@ -207,8 +208,8 @@ _OWNER_LABEL = re.compile(
 )
 # a heading over the plan's owner ('Champion', 'Owners', 'Who leads this')
 _OWNER_HEAD = re.compile(
-    r"^\W*(?:champions?|owners?|ownership|dri|leads?|leadership|accountab\w+|who (?:owns|leads)"
-    r"\b.*)\W*$",
+    r"^\W*(?:champions?|owners?|ownership|dri|(?:[\w-]+\s+){0,2}?(?:leads?|lead\(s\)|co-?chairs?)|"
+    r"leadership|accountab\w+|who (?:owns|leads)\b.*)\W*$",
     IC,
 )
 # owners promised but not named: 'name a champion accountable for each strategy'
@@ -365,9 +366,33 @@ def initiative_owners(plan: Plan) -> list[tuple[Line, list[str]]]:
     return found
 
 
+def _team_sections(plan: Plan) -> list[Line]:
+    """Headings that each name one team, over that team's own goals or work, when the plan is
+    laid out that way (two or more): every item under one is owned by the team it names."""
+    heads = [
+        sec.header
+        for sec in plan.sections
+        if sec.header is not None
+        and sec.header.kind == "header"
+        and TEAM_HEAD_RE.match(sec.header.plain)
+        and any(ln.kind in ("item", "text", "table") for ln in sec.lines)
+    ]
+    return heads if len(heads) >= 2 else []
+
+
 def check_owners(plan: Plan) -> Verdict:
-    """Pass: every initiative has exactly one named person as owner."""
+    """Pass: every initiative has exactly one named person as owner (or one named team)."""
     found = initiative_owners(plan)
+    teams = _team_sections(plan)
+    if teams and not any(people for _, people in found):
+        return Verdict(
+            "pass",
+            evidence(teams),
+            f"Each team's goals sit under that team's own heading ({line_refs(teams)}): "
+            "every item has one named team as owner.",
+            "Name the one person in each team who answers for each goal, so follow-up has "
+            "an address.",
+        )
     units = [ln for ln, _ in found]
     owners = {ln.number: people for ln, people in found}
     owned = [ln for ln in units if len(owners[ln.number]) == 1]

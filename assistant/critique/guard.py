@@ -398,28 +398,31 @@ def screen(lines: list[str]) -> Screened:
 _PLAN_SIGNALS: dict[str, re.Pattern[str]] = {
     "goals": re.compile(
         r"\b(?:objectives?|goals?|okrs?|key results?|kr\s?\d|targets?|outcomes?|success|kpis?|"
-        r"metrics?|measures?|baseline)\b",
+        r"metrics?|measures?|baseline|aims?|mission|vision|ambitions?|indicators?)\b",
         IC,
     ),
     "direction": re.compile(
-        r"\b(?:priorit\w*|strateg\w*|focus|choices?|p[0-3]|roadmap|initiatives?|workstreams?|"
-        r"deliverables?|milestones?|projects?|programme|program|plan|planning|bets?|launch\w*|"
-        r"ship\w*|deliver\w*|rollout|roll out|scope)\b",
+        r"\b(?:priorit\w*|strateg\w*|focus\w*|choices?|p[0-3]|roadmaps?|initiatives?|workstreams?|"
+        r"deliverables?|milestones?|projects?|programmes?|programs?|plan|plans|planned|planning|"
+        r"bets?|launch\w*|ship\w*|deliver\w*|rollout|roll out|scope|releases?|schedul\w*|"
+        r"timelines?|phases?|next steps?|tasks?|features?|proposals?|charter)\b",
         IC,
     ),
     "people": re.compile(
-        r"\b(?:owners?|owned|dri|leads?|team|teams|squads?|department|responsible|accountable|"
-        r"decides?|decision|approves?|sign[- ]off|engineers?|staff|fte|headcount|stakeholders?)\b",
+        r"\b(?:owners?|owned|dri|leads?|team|teams|squads?|department|responsib\w*|accountab\w*|"
+        r"decides?|decision|approv\w*|sign[- ]off|engineers?|staff|fte|headcount|stakeholders?|"
+        r"members?|membership|chairs?|co-?chairs?|managers?|maintainers?|contributors?|"
+        r"volunteers?|authors?|roles?|crew|working groups?|committees?|boards?)\b",
         IC,
     ),
     "review": re.compile(
-        r"\b(?:review|weekly|monthly|quarterly|cadence|check-?ins?|standups?|stand-ups?|retro|"
-        r"governance|reporting|progress)\b",
+        r"\b(?:review\w*|weekly|monthly|quarterly|annual\w*|cadence|check-?ins?|standups?|"
+        r"stand-?ups?|retro\w*|governance|report\w*|progress|meetings?|meets)\b",
         IC,
     ),
     "risk": re.compile(
         r"\b(?:risks?|dependenc\w+|depends|blockers?|mitigat\w+|scenarios?|trigger\w*|"
-        r"contingenc\w+|assumptions?)\b",
+        r"contingenc\w+|assumptions?|challenges?)\b",
         IC,
     ),
     "business": re.compile(
@@ -428,6 +431,9 @@ _PLAN_SIGNALS: dict[str, re.Pattern[str]] = {
         IC,
     ),
 }
+# the layout of a plan: sections under headings, with lists or tables of work under them
+_HEADING_LINE = re.compile(r"^\s*#{1,6}\s+\S|^\s*(?:\*\*|__)[^*_]{2,80}(?:\*\*|__)\s*:?\s*$")
+_LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+\S|^\s*\|.*\|")
 _CODE_LINE = re.compile(
     r"^\s*(?:def |class |import |from \w[\w.]* import |function\b|return\b|const |let |var |"
     r"#include|public |private |package |func |fn |SELECT |INSERT |UPDATE |<\?php|"
@@ -457,6 +463,14 @@ def check_length(text: str, max_chars: int, what: str = "the plan") -> None:
         raise EmptyTextError(f"{what} is empty: paste a strategy brief, operating plan or OKRs")
 
 
+def _laid_out(content: list[str]) -> bool:
+    """Sections under two or more headings with a list or table of several items: the shape of
+    a roadmap, charter or schedule, whatever words it uses."""
+    headings = sum(1 for ln in content if _HEADING_LINE.search(ln))
+    listed = sum(1 for ln in content if _LIST_LINE.search(ln))
+    return headings >= 2 and listed >= 3
+
+
 def ensure_plan(lines: list[str], what: str = "the text") -> None:
     """Raise NotAPlanError unless the lines read like a plan (goals, owners, dates, lists...)."""
     content = [ln for ln in lines if ln.strip()]
@@ -480,6 +494,8 @@ def ensure_plan(lines: list[str], what: str = "the text") -> None:
     signals = {name for name, pattern in _PLAN_SIGNALS.items() if pattern.search(body)}
     if has_any_date(body):
         signals.add("dates")
+    if _laid_out(content):
+        signals.add("layout")
     recipe_words = len(_RECIPE.findall(body))
     if len(signals) < 3 or (recipe_words >= 4 and len(signals) < 5):
         raise NotAPlanError(

@@ -49,7 +49,10 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         # what led here, not what the plan commits to: dates and numbers here are history
         "context": r"\bcontext\b|\bbackground\b|\bhistory\b|where (?:are )?we (?:are )?today|"
         r"current (?:state|situation)|\bsituation\b|problem (?:statement|summary)|"
-        r"statement of (?:the )?(?:issue|problem)|\bpurpose of\b",
+        r"statement of (?:the )?(?:issue|problem)|\bpurpose of\b|"
+        # work already finished: its dates are history, not milestones
+        r"^\W*(?:done|completed|shipped|delivered|finished|achieved)\W*$|"
+        r"\b(?:accomplishments|achievements to date|what we (?:did|shipped|delivered))\b",
         "risks": r"risk|tripwire|watch-?outs?|pre-?mortem|what could go wrong|scenario|contingenc|"
         r"threat|mitigation|what might|failure modes",
     }.items()
@@ -65,7 +68,7 @@ _OKR = re.compile(
     r"^\s*(?:[-*•]\s*|#{1,6}\s+|\|\s*)?\**(?:\([^)]{1,12}\)\s*)?"
     r"(?P<kind>O\d{1,2}|KR\s?\d{1,2}(?:\.\d{1,2})?|"
     r"KR(?=\s*(?:\([^)]{1,30}\)\s*)?:)|Objective(?=\s*:\s*\S)|"
-    rf"Objective\s+{_ORDINAL}|Key result\s+{_ORDINAL}(?:\.\d{{1,2}})?)\b",
+    rf"Objective\s+#?{_ORDINAL}|Key result\s+#?{_ORDINAL}(?:\.\d{{1,2}})?)\b",
     IC,
 )
 # A table row whose first cell is only "O1" continues objective O1's rows: not a new objective.

@@ -20,8 +20,10 @@ _SPECIFIC_DATES = [
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}})?\s+{MONTH}\b\.?(?:\s+\d{{4}})?",
     # March 15, 2026
     rf"\b{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\d)(?:,?\s+\d{{4}})?",
-    # Jan 2027, December '26
-    rf"\b{MONTH}\.?\s+(?:\d{{4}}|'\d{{2}})\b",
+    # Jan 2027, December '26, January, 2010, August of 2010
+    rf"\b{MONTH}\.?(?:,|\s+of)?\s+(?:\d{{4}}|'\d{{2}})\b",
+    # 1st quarter 2021, the second quarter of 2021, first half 2027
+    r"\b(?:1st|2nd|3rd|4th|first|second|third|fourth)\s+(?:quarter|half)(?:\s+of)?\s+(?:19|20)\d{2}\b",
     # in April, by December, end of June, mid-March, from January to March
     rf"\b(?:in|by|from|until|till|to|through|end of|mid|mid-|early|late|before|after|during|"
     rf"since|of|on|for|and|or|starting|start of|beginning of)[\s-]+{MONTH}\b",
@@ -99,7 +101,18 @@ def has_number(text: str) -> bool:
     stripped = SPECIFIC_DATE_RE.sub(" ", _REFERENCE.sub(" ", text))
     stripped = YEAR_RE.sub(" ", stripped)
     stripped = re.sub(r"\b[A-Za-z]+\d+[A-Za-z\d]*\b", " ", stripped)  # Gen3, KR1, O2, 21700
+    stripped = _POSITION.sub(" ", stripped)
     return bool(re.search(r"\d", stripped))
+
+
+# a position in the plan, not a quantity: 'Goal 1.', 'Phase 2', 'Objective #3', and the
+# numbers of an inline list ('1. Create ... 2. Publish ...')
+_POSITION = re.compile(
+    r"\b(?:goals?|objectives?|phases?|stages?|steps?|priority|pillars?|themes?|parts?|"
+    r"sections?|items?|waves?|tiers?|levels?)\s?#?\d{1,2}(?:\.\d{1,2})*\b|"
+    r"(?:^|(?<=[\s(]))\d{1,2}[.)](?=\s+[A-Za-z])",
+    IC,
+)
 
 
 # a title that names a set of objectives and key results
@@ -207,8 +220,20 @@ TEAM_RE = re.compile(
     r"\b(?:team|teams|squad|squads|department|dept|division|office|group|committee|board|council|"
     r"leadership|vendor|partner|agency|ministry|regulator|processor|supplier|contractor|"
     r"provider|carrier|publisher|legal|finance|security|infosec|compliance|procurement|"
-    r"facilities|marketing|sales|engineering|design|data|platform|it|hr|ops|operations|support|"
-    r"revops|qa|nursing|laboratory|works|parks|communications|district|government|union)\b",
+    # 'IT', 'HR' and 'QA' as departments, in capitals: not the pronoun 'it'
+    r"facilities|marketing|sales|engineering|design|data|platform|(?-i:IT|HR|QA)|ops|operations|"
+    r"support|revops|nursing|laboratory|works|parks|communications|district|government|union)\b",
+    IC,
+)
+
+# a heading that names one team (or working group, circle, unit): its goals and measures are
+# that team's own ('Finance WG', 'Goals of the Platform Circle', 'Collections Team'), not a
+# heading that only mentions a team ('Build the team and culture')
+TEAM_HEAD_RE = re.compile(
+    r"^\W*(?:(?:goals?|objectives?|okrs?|metrics|kpis|priorities|plan)\s+(?:of|for)\s+)?"
+    r"(?:the\s+)?[\w&/,'’. -]{0,48}?\b(?:team|squad|tribe|department|dept|guild|chapter|wg|"
+    r"working group|circle|unit|office|division|committee|council|lab|group)s?"
+    r"(?:\s*[(:—–-].{0,40})?\W*$",
     IC,
 )
 

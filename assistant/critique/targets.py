@@ -145,7 +145,18 @@ def is_output(text: str) -> bool:
     change = CHANGE_RE.search(core)
     if change and (METRIC_WORDS_RE.search(core) or not _BARE_INTEGERS.fullmatch(change.group(0).strip())):
         return False  # a measured change; 'Upgrade Postgres 13 to 16' is a version, not a metric
+    if _BETTER_METRIC.match(core):
+        return False  # 'Improve profitability', 'Raise retention': a metric made better
     return bool(OUTPUT_START_RE.match(core) or OUTPUT_DONE_RE.search(core))
+
+
+# a general verb of improvement whose object is a metric: an outcome, not a deliverable
+_BETTER_METRIC = re.compile(
+    r"^\W*(?:improve|strengthen|boost|lift)\s+(?:our\s+|the\s+)?(?:\w+\s+){0,2}?"
+    r"(?:profitability|margins?|revenue|retention|satisfaction|conversion|adoption|"
+    r"engagement|uptake|attendance|participation|ratings?|scores?|rates?)\b",
+    IC,
+)
 
 
 def is_target_line(line: Line) -> bool:

@@ -275,7 +275,7 @@ def settle_special_cases(result: Diagnosis) -> Diagnosis:
         except AssistantError:
             title = result.escalation.kind.replace("_", " ")
         result.steps, result.anti_patterns, result.follow_up_questions = [], [], []
-        result.plan_evidence, result.cue_evidence = [], []
+        result.plan_evidence, result.cue_evidence, result.prediction_set = [], [], []
         result.root_cause = (f"A safety matter ({title}), not an organisational problem to coach: "
                              "it needs the people named in the escalation, now.")
         result.rationale = (f"The description holds what looks like {title}. That outranks any "
@@ -291,7 +291,7 @@ def settle_special_cases(result: Diagnosis) -> Diagnosis:
                             "describe what happens at work, who is involved and what was tried.")
         result.would_change_if = ""
         result.cues = []
-        result.plan_evidence, result.cue_evidence = [], []
+        result.plan_evidence, result.cue_evidence, result.prediction_set = [], [], []
     return result
 
 

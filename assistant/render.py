@@ -41,6 +41,9 @@ def diagnosis_markdown(d: Diagnosis) -> str:
         lines += [f"> **Check first:** {d.safety_check.message}", ""]
     if d.in_scope and d.escalation is None:
         lines.append(" · ".join(f"{c} {p:.0%}" for c, p in d.scores.ranked()))
+        if len(d.prediction_set) > 1:
+            lines += ["", f"_Not settled yet: one of {', '.join(d.prediction_set)} (a set that holds the "
+                      "right cause nine times in ten on real descriptions)._"]
         lines += ["", f"- **Surface symptom:** {d.surface_symptom}"]
     lines += [f"- **Root cause:** {d.root_cause}", f"- **Why:** {d.rationale}"]
     if d.steps:

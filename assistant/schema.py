@@ -128,6 +128,11 @@ class Diagnosis(BaseModel):
     cue_evidence: list[CueEvidence] = Field(
         default_factory=list, description="Typed cues: what kind of evidence each quoted sentence gives.")
     in_scope: bool = True
+    prediction_set: list[Category] = Field(
+        default_factory=list, description="The causes that together hold the right one nine times in "
+        "ten on real descriptions (a conformal set fitted on real dev; the embedded classifier's "
+        "probabilities): one cause means an answer, several mean the follow-up questions should "
+        "separate them. Empty when no set applies (an escalated or out-of-scope text).")
     new_thread: bool = Field(
         default=False, description="The new message read as a new problem, unrelated to the earlier "
         "turns of the conversation, so it was diagnosed on its own: a caller keeping the history starts "

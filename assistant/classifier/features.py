@@ -19,12 +19,20 @@ CATEGORIES = ("strategy", "execution", "culture", "interpersonal")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|;\s+|\s+-{1,2}\s+|\s+—\s+")
 
 
+# a short fragment that stands alone: the person's question ("Any advice?", "Thoughts?"), an
+# exclamation, thanks or a greeting. Merged into the sentence before it, it turned that sentence
+# (often the decisive one, just before the ask) into a question nobody may quote.
+_STANDALONE = re.compile(r"[?!][\"')\]]*\s*$|^\W*(thanks|thank you|cheers|tia|help|hi|hello|hey|edit|update)\b",
+                         re.I)
+
+
 def split_sentences(text: str, max_sentences: int = 24) -> list[str]:
-    """Split into sentences; tiny fragments are merged into the previous one."""
+    """Split into sentences; tiny fragments are merged into the previous one, unless they stand
+    alone (a short question, an exclamation, thanks, a greeting)."""
     parts = [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
     merged: list[str] = []
     for part in parts:
-        if merged and len(part.split()) < 4:
+        if merged and len(part.split()) < 4 and not _STANDALONE.search(part):
             merged[-1] = f"{merged[-1]} {part}"
         else:
             merged.append(part)

@@ -33,7 +33,7 @@ from assistant.classifier.features import CATEGORIES, FeatureBuilder, TextEviden
 from assistant.classifier.lexical import WordModel
 from assistant.errors import ConfigError
 
-FEATURE_VERSION = "5"
+FEATURE_VERSION = "6"
 ARTIFACT = Path(__file__).resolve().parent.parent / "models" / "classifier.npz"
 SENTENCE_C = 1.0
 DOC_C = 0.03
@@ -211,6 +211,15 @@ class Classifier:
         generic = float(np.clip((float((self.vague @ ev.whole).max()) - a) / (b - a), 0.0, 1.0))
         return max(short, generic)
 
+    def prediction_set(self, probs: np.ndarray) -> list[str]:
+        """The categories whose probability reaches the conformal bar (`set_threshold`, fitted on
+        real dev), likeliest first; the top category alone when no bar was fitted."""
+        bar = self.info.get("set_threshold")
+        order = [int(i) for i in np.argsort(-probs)]
+        if bar is None:
+            return [CATEGORIES[order[0]]]
+        return [CATEGORIES[i] for i in order if probs[i] >= float(bar)] or [CATEGORIES[order[0]]]
+
     def real_centroid(self) -> np.ndarray:
         """The mean vector of the real descriptions trained on (the last member's kNN bank after
         its written cases); every description when the split is not recorded."""
@@ -354,6 +363,26 @@ def calibrate(clf: Classifier, dev_evs: list[TextEvidence], dev_texts: list[str]
     clf.temperature = _fit_temperature(logits, np.array([CATEGORIES.index(lb) for lb in dev_labels]),
                                        None if dev_weights is None else np.array(dev_weights))
     return clf.temperature
+
+
+SET_COVERAGE = 0.9  # the prediction set holds the right cause this often on real dev
+
+
+def set_threshold(clf: Classifier, evs: list[TextEvidence], texts: list[str],
+                  accepted: list[list[str]], coverage: float = SET_COVERAGE) -> float:
+    """Split-conformal bar (least ambiguous set-valued classifier): the probability from which a
+    category joins the prediction set, so that the set holds a right label on `coverage` of the
+    calibration cases (with the finite-sample correction). `accepted`: the right labels of each
+    case (its label and those in its `accept` list)."""
+    scores = []
+    for ev, text, ok in zip(evs, texts, accepted, strict=True):
+        probs = clf.predict(ev, text)
+        scores.append(1.0 - max(float(probs[CATEGORIES.index(lb)]) for lb in ok))
+    n = len(scores)
+    if not n:
+        return 0.0
+    level = min(1.0, float(np.ceil((n + 1) * coverage)) / n)
+    return float(1.0 - np.quantile(np.array(scores), level, method="higher"))
 
 
 def train(train_texts: list[str], train_labels: list[str], dev_texts: list[str],

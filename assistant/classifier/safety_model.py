@@ -45,7 +45,7 @@ SAFETY_ARTIFACT = Path(__file__).resolve().parent.parent / "models" / "safety.np
 # does not read YAML at start-up (a test holds the two equal)
 KINDS = ("self_harm", "violence", "harassment", "discrimination", "retaliation", "fraud",
          "data_breach", "domestic_abuse", "other_safety")
-SAFETY_FEATURE_VERSION = "3"
+SAFETY_FEATURE_VERSION = "4"
 SAFETY_C = 0.01  # the semantic member (standardised sentence features)
 LEXICAL_C = 10.0  # the word member and the kind model
 # the word member's share of the blended log-odds; chosen leave-one-brief-out over the six

@@ -18,6 +18,7 @@ from assistant.classifier.model import (
     Classifier,
     calibrate,
     fit_member,
+    set_threshold,
     training_fingerprint,
 )
 from assistant.retrieval.embeddings import get_embedder
@@ -100,8 +101,12 @@ def build(builder: FeatureBuilder) -> Classifier:
                       "real_weight": REAL_WEIGHT, "words_real_weight": WORDS_REAL_WEIGHT,
                       "words": len(words.tfidf.vocabulary)},
                      builder.embedder.embed(VAGUE, cache=False), words, WORDS_WEIGHT)
-    calibrate(clf, builder.evidence_many(dev_texts), dev_texts, dev_labels,
-              [1.0] * len(dev) + [REAL_DEV_WEIGHT] * len(real_dev))
+    dev_evs = builder.evidence_many(dev_texts)
+    calibrate(clf, dev_evs, dev_texts, dev_labels, [1.0] * len(dev) + [REAL_DEV_WEIGHT] * len(real_dev))
+    # the prediction set's bar: on real dev only (real writing is what the set must cover)
+    clf.info["set_threshold"] = round(set_threshold(
+        clf, dev_evs[len(dev):], dev_texts[len(dev):],
+        [[cast(str, c.label), *(getattr(c, "accept", None) or [])] for c in real_dev]), 4)
     return clf
 
 

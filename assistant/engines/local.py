@@ -99,7 +99,9 @@ class LocalEngine(Engine):
         scores = Scores.from_probs(dict(zip(CATEGORIES, probs.tolist(), strict=True)))
         ranked = scores.ranked()
         (top, p1), (runner, p2) = ranked[0], ranked[1]
-        close = p1 - p2 < CLOSE_MARGIN or p1 < CONFIDENT
+        # several causes in the calibrated set (90% coverage on real dev): ask what separates them
+        candidates = self.classifier.prediction_set(probs)
+        close = p1 - p2 < CLOSE_MARGIN or p1 < CONFIDENT or len(candidates) > 1
         secondary = runner if p2 >= SECONDARY_MIN else None
         sent_probs = self.classifier.sentence_probs(ev)
         ci = CATEGORIES.index(top)
@@ -150,6 +152,7 @@ class LocalEngine(Engine):
             cue_evidence=[CueEvidence(type=lead[0], category=cast(Category, CUE_TYPES[lead[0]]),
                                       quote=root_sentence)] if lead else [],
             in_scope=in_scope,
+            prediction_set=cast("list[Category]", candidates) if in_scope else [],
             escalation=escalation,
             safety_check=safety_check,
             engine="local",

@@ -233,7 +233,9 @@ def attach_plan_evidence(result: Diagnosis, request: DiagnoseRequest) -> None:
     from assistant.render import plan_verdict, plan_where
     from assistant.retrieval.search import fetched_step_hits
 
-    ranked = [c for c, p in result.scores.ranked() if p >= 0.15][:2] or [result.category]
+    # the causes still in play: the calibrated set, else the two leading ones
+    ranked = (list(result.prediction_set)
+              or [c for c, p in result.scores.ranked() if p >= 0.15][:2] or [result.category])
     items = bearing(evidence(request.plans), ranked)
     result.plan_evidence = items
     failing = [i for i in items if i.direction == "for" and i.category == result.category]
@@ -249,7 +251,8 @@ def attach_plan_evidence(result: Diagnosis, request: DiagnoseRequest) -> None:
     for step in result.steps:
         step.plan_evidence = [i for i in items if i.direction == "for"
                               and step.step_id in RUBRIC_BY_ID[i.check_id].steps][:2]
-    lead = next((i for i in items if i.category == result.category), None)
+    # the finding on the leading cause, else the one on the runner-up (items bear on those two)
+    lead = next((i for i in items if i.category == result.category), items[0] if items else None)
     if lead is not None:
         result.rationale = (f"Your plan ({plan_where(lead)}): {lead.finding.rstrip('.')}. That "
                             f"{plan_verdict(lead)} {lead.category}. {result.rationale}").strip()

@@ -94,15 +94,21 @@ def test_a_stored_plan_is_quoted_in_its_own_workspace_only(indexed):
     try:
         mine = diagnose(QUESTION, workspace="plans-a", store=False)
         other = diagnose(QUESTION, workspace="plans-b", store=False)
+        # a description that already leans the way the plan's findings point
+        leaning = diagnose(QUESTION.rstrip(".") + ", and every project is called top priority.",
+                           workspace="plans-a", store=False)
     finally:
         delete_document(report.documents[0]["doc_id"], "plans-a")
     assert mine.plan_evidence and other.plan_evidence == []
-    for item in mine.plan_evidence:
+    for item in mine.plan_evidence + leaning.plan_evidence:
         assert item.document == "q3-plan" and item.source == "q3-plan.md"
         assert item.quote == PLAN_LINES[item.lines[0] - 1]
-        assert item.category in (mine.category, mine.secondary) or item.category in dict(mine.scores.ranked()[:2])
+    for result in (mine, leaning):  # findings bear on the causes still in play
+        in_play = set(result.prediction_set) or set(dict(result.scores.ranked()[:2]))
+        assert {item.category for item in result.plan_evidence} <= in_play
     assert "q3-plan" in mine.rationale and "q3-plan" not in other.rationale
-    assert any(s.plan_evidence for s in mine.steps)  # a step points at the lines it would change
+    assert leaning.category in {i.category for i in leaning.plan_evidence if i.direction == "for"}
+    assert any(s.plan_evidence for s in leaning.steps)  # a step points at the lines it would change
 
 
 def test_a_pasted_plan_is_used_for_the_conversation_and_never_stored(tmp_path):

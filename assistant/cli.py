@@ -112,7 +112,7 @@ def _read_text_arg(value: str) -> str:
 
 
 def _render_diagnosis(d) -> str:
-    from assistant.render import headline, plan_evidence_lines, plan_where
+    from assistant.render import headline, plan_evidence_lines, plan_where, unsettled
 
     normal = d.in_scope and d.escalation is None
     lines = [f"Root cause: {d.category.upper()} (confidence {d.confidence:.0%}, engine {d.engine})"
@@ -123,6 +123,7 @@ def _render_diagnosis(d) -> str:
         lines += [f"CHECK FIRST ({d.safety_check.kind}): {d.safety_check.message}"]
     if normal:
         lines.append("Scores: " + "  ".join(f"{c} {p:.0%}" for c, p in d.scores.ranked()))
+        lines += [unsettled(d)] if unsettled(d) else []
         lines += ["", f"Surface symptom: {d.surface_symptom}"]
     lines += [f"Root cause: {d.root_cause}", f"Why: {d.rationale}"]
     if d.steps:

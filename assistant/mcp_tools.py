@@ -119,7 +119,7 @@ def run_add_plan(text: str, title: str, workspace: str) -> AddPlanResult:
 
 def summarize_diagnosis(d: Diagnosis) -> str:
     """A short readable summary of a Diagnosis (the structured result has everything)."""
-    from assistant.render import headline, plan_where
+    from assistant.render import headline, plan_where, unsettled
 
     lines = []
     if d.escalation is not None:
@@ -128,6 +128,7 @@ def summarize_diagnosis(d: Diagnosis) -> str:
         lines.append(f"CHECK FIRST ({d.safety_check.kind}): {d.safety_check.message}")
     second = f"; secondary: {d.secondary}" if d.secondary and d.in_scope and not d.escalation else ""
     lines.append(f"{headline(d)}{second}.")
+    lines.append(unsettled(d) or "")
     lines.append(d.root_cause)
     for i, step in enumerate(d.steps[:3], 1):
         lines.append(f"{i}. {step.title}: {step.action} [sop://{step.step_id}]")

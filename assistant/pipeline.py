@@ -127,7 +127,8 @@ def diagnose(
     engine: str | None = None,
     store: bool = True,
 ) -> Diagnosis:
-    """Diagnose the root cause of a described problem (the whole exchange when history is given).
+    """Diagnose the root cause of a described problem (with the history: the current thread of
+    the exchange, see `current_thread` and threads.py).
 
     The result is stored (fetch it again by `diagnosis_id`) unless `store` is False.
     """
@@ -138,22 +139,24 @@ def diagnose(
     text, removed = strip_instructions(check_text(text))
     if not text:
         raise EmptyTextError("the text holds only instructions to the assistant, no problem to diagnose")
-    turns = _history(history, text)
-    pasted = []  # plans pasted into the conversation: read for it, never stored
+    turns = current_thread(_history(history, text), text)
+    cleaned = []  # per turn: (instructions removed, a plan pasted into it: read, never stored)
     for turn in turns:
+        dropped, plan = 0, None
         if turn.role == "user":
             turn.content, dropped = strip_instructions(turn.content)
-            removed += dropped
             turn.content, plan = split_pasted_plan(turn.content)
-            pasted += [plan] if plan else []
+        cleaned.append((dropped, plan))
     text, plan = split_pasted_plan(text)
     thread = _thread(turns, text)
+    start = 0
     if thread == "new":  # a new, unrelated problem: diagnosed on its own (threads.py)
-        turns, pasted = [], []
+        start = len(turns)
     elif thread == "from_last":  # answered that the previous message was a separate problem
-        last = max(i for i, t in enumerate(turns) if t.role == "user")
-        turns, pasted = turns[last:], []
-    pasted += [plan] if plan else []
+        start = max(i for i, t in enumerate(turns) if t.role == "user")
+    turns, cleaned = turns[start:], cleaned[start:]
+    removed += sum(dropped for dropped, _ in cleaned)
+    pasted = [p for _, p in cleaned if p] + ([plan] if plan else [])
     workspace = check_workspace(workspace)
     request = DiagnoseRequest(text=text, history=turns, workspace=workspace)
     name = engine or get_settings().resolved_engine
@@ -181,7 +184,7 @@ def diagnose(
     result.follow_up_questions = [q for q in result.follow_up_questions if q not in asked]  # never twice
     if thread in ("new", "from_last"):
         result.new_thread = True
-        result.warnings.append(NEW_THREAD_NOTE)
+        result.warnings.append(NEW_THREAD_NOTE if thread == "new" else FROM_PREVIOUS_NOTE)
     elif thread == "ask" and SAME_OR_NEW not in asked and result.in_scope and result.escalation is None:
         result.follow_up_questions.insert(0, SAME_OR_NEW)
     attach_plan_evidence(result, request)
@@ -194,30 +197,51 @@ def diagnose(
 
 
 NEW_THREAD_NOTE = ("this reads as a new problem, unrelated to the earlier messages, so it is diagnosed on "
-                   "its own; if it is the same situation, say so and it will be read with the rest")
+                   "its own; if it belongs with them, describe both together in one message")
+FROM_PREVIOUS_NOTE = ("your previous message is a separate problem, so it is diagnosed on its own, without "
+                      "the messages before it")
+
+
+def current_thread(turns: list[HistoryMessage], text: str) -> list[HistoryMessage]:
+    """The turns of the conversation's current thread. No state is kept: a thread started where
+    an earlier answer of the assistant says so (its note, shown on every face and sent back in the
+    history), from that answer's question, or from the message before it when the person had
+    answered that it was separate. A last user turn equal to `text` is the text itself."""
+    from assistant.threads import FROM_PREVIOUS_MARK, NEW_THREAD_MARK
+
+    if turns and turns[-1].role == "user" and turns[-1].content == text:
+        turns = turns[:-1]
+    for k in range(len(turns) - 1, -1, -1):
+        said = turns[k].content
+        if turns[k].role != "assistant" or not (NEW_THREAD_MARK in said or FROM_PREVIOUS_MARK in said):
+            continue
+        users = [i for i in range(k) if turns[i].role == "user"]
+        back = 2 if FROM_PREVIOUS_MARK in said else 1
+        return turns[users[-back]:] if len(users) >= back else turns
+    return turns
 
 
 def _thread(turns: list[HistoryMessage], text: str) -> str:
     """Whether `text` continues the conversation ("same"), starts a new problem ("new") or may
     ("ask"): threads.thread_verdict over the user turns, with the embedded engine's centroid of
     real descriptions; "from_last" when it answers that the previous message was a separate
-    problem (the thread then starts there)."""
-    from assistant.threads import answers_separate, thread_verdict
+    problem (the thread then starts there). Never a new thread after an escalation."""
+    from assistant.threads import ESCALATED_MARK, answers_separate, thread_verdict
 
     said = [t.content for t in turns if t.role == "assistant"]
+    if any(ESCALATED_MARK.search(s) for s in said):  # the safety matter stays in view
+        return "same"
     users = [i for i, t in enumerate(turns) if t.role == "user"]
     if said and users and answers_separate(said[-1], text) and any(
             t.role == "user" for t in turns[:users[-1]]):
         return "from_last"
-
     earlier = [t.content for t in turns if t.role == "user" and t.content.strip()]
-    if earlier and earlier[-1] == text:  # the history already ends with this text
-        earlier = earlier[:-1]
     if not earlier:
         return "same"
     engine = get_engine("local")
     vectors = engine.builder.embedder.embed(["\n".join(earlier), text])
-    return thread_verdict(earlier, text, vectors, engine.classifier.real_centroid())
+    asked = bool(said) and "?" in said[-1]
+    return thread_verdict(earlier, text, vectors, engine.classifier.real_centroid(), asked=asked)
 
 
 def attach_plan_evidence(result: Diagnosis, request: DiagnoseRequest) -> None:
@@ -251,8 +275,10 @@ def attach_plan_evidence(result: Diagnosis, request: DiagnoseRequest) -> None:
     for step in result.steps:
         step.plan_evidence = [i for i in items if i.direction == "for"
                               and step.step_id in RUBRIC_BY_ID[i.check_id].steps][:2]
-    # the finding on the leading cause, else the one on the runner-up (items bear on those two)
-    lead = next((i for i in items if i.category == result.category), items[0] if items else None)
+    # the finding on the leading cause, else one on the runner-up
+    runner = result.scores.ranked()[1][0]
+    lead = next((i for i in items if i.category == result.category),
+                next((i for i in items if i.category == runner), None))
     if lead is not None:
         result.rationale = (f"Your plan ({plan_where(lead)}): {lead.finding.rstrip('.')}. That "
                             f"{plan_verdict(lead)} {lead.category}. {result.rationale}").strip()

@@ -15,6 +15,14 @@ def headline(d: Diagnosis) -> str:
     return f"Root cause: {d.category} ({d.confidence:.0%} confidence)"
 
 
+def unsettled(d: Diagnosis) -> str | None:
+    """The line every face shows when the calibrated set holds several causes."""
+    if len(d.prediction_set) < 2 or d.escalation is not None or not d.in_scope:
+        return None
+    return (f"Not settled yet: one of {', '.join(d.prediction_set)} (a set that holds the right cause "
+            "nine times in ten on real descriptions).")
+
+
 def plan_where(e: PlanEvidence) -> str:
     """"q3-plan.md, lines 4-8" (or "line 3")."""
     a, b = e.lines
@@ -41,9 +49,8 @@ def diagnosis_markdown(d: Diagnosis) -> str:
         lines += [f"> **Check first:** {d.safety_check.message}", ""]
     if d.in_scope and d.escalation is None:
         lines.append(" · ".join(f"{c} {p:.0%}" for c, p in d.scores.ranked()))
-        if len(d.prediction_set) > 1:
-            lines += ["", f"_Not settled yet: one of {', '.join(d.prediction_set)} (a set that holds the "
-                      "right cause nine times in ten on real descriptions)._"]
+        if unsettled(d):
+            lines += ["", f"_{unsettled(d)}_"]
         lines += ["", f"- **Surface symptom:** {d.surface_symptom}"]
     lines += [f"- **Root cause:** {d.root_cause}", f"- **Why:** {d.rationale}"]
     if d.steps:

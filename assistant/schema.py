@@ -135,9 +135,8 @@ class Diagnosis(BaseModel):
         "separate them. Empty when no set applies (an escalated or out-of-scope text).")
     new_thread: bool = Field(
         default=False, description="The new message read as a new problem, unrelated to the earlier "
-        "turns of the conversation, so it was diagnosed on its own: a caller keeping the history starts "
-        "it again from this message (from the previous one when this message answered that the "
-        "previous one was a separate problem).")
+        "turns of the conversation, so it was diagnosed on its own. The history may still be sent whole: "
+        "the note in this answer's warnings tells the pipeline where the thread starts.")
     escalation: Escalation | None = None
     safety_check: SafetyCheck | None = None
     plan_evidence: list[PlanEvidence] = Field(

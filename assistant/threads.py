@@ -9,7 +9,10 @@ turns: no name in common and little subject in common (sentence vectors, see NEW
 it asks whether this is the same situation.
 
 Replies never start a thread: a message that opens as an answer ("yes", "it's", "they", "mostly")
-continues the conversation whatever its similarity. The thresholds were set on real dev
+continues the conversation whatever its similarity, and after the assistant asked questions a
+message that shares little with the earlier ones is asked about, not split. Nor does a thread
+start after an escalation (the safety matter stays in view). The pipeline keeps no state: where
+a thread started is read back from the assistant's earlier answers in the history (their note). The thresholds were set on real dev
 descriptions (two halves of one description must continue; two different descriptions are new).
 """
 
@@ -19,9 +22,9 @@ import re
 
 import numpy as np
 
-NEW_TOPIC = re.compile(  # said of the conversation itself, not of the situation ("another issue too")
-    r"\b(?:(?:a |an )?(?:different|separate|unrelated|new|whole other) (?:question|problem|issue|topic)"
-    r"(?! (?:than|from|as)\b)|on a (?:different|separate|another) note|switching gears|change of subject|"
+NEW_TOPIC = re.compile(  # said of the conversation itself, not of the situation ("a new problem now")
+    r"\b(?:(?:a |an )?(?:different|separate|unrelated|new|whole other) (?:question|topic)"
+    r"|on a (?:different|separate|another) note|switching gears|change of subject|"
     r"chang(?:e|ing) the subject|unrelated (?:to (?:that|this|the above|my last)|but)|"
     r"something else entirely|nothing to do with (?:that|the above|my (?:last|earlier|first)))",
     re.I,
@@ -31,22 +34,36 @@ MIN_MARKED_WORDS = 12  # and only in a message that describes something ("a sepa
 REPLY_OPENING = re.compile(
     r"^\W*(?:yes|yeah|yep|no|nope|nah|not really|right|exactly|correct|sort of|kind of|both|neither|"
     r"mostly|only|just|it'?s|it is|it was|they|they're|he|she|he's|she's|that|those|this|we did|"
-    r"we have|we tried|good question|to answer|as for|re:|well|honestly|actually|and|but|so|because|"
-    r"i think|i'd say|not sure|hmm|ok|okay)\b",
+    r"we have|we've|we tried|good question|to answer|as for|well|honestly|actually|and|but|so|because|"
+    r"i think|i'd say|not sure|hmm|ok|okay|same)\b|^\W*re:",
     re.I,
 )
 MIN_WORDS = 30  # shorter messages (and a thin first message) are read as one conversation
 # Cosine of the two texts' sentence vectors once the centroid of real problem descriptions is
 # taken off (every work problem shares that direction; what is left is the subject). On real dev
-# descriptions cut in two halves, no half fell under NEW_BELOW and 1.6% under ASK_BELOW; pairs of
-# different descriptions: 50% under NEW_BELOW, 76% under ASK_BELOW.
+# descriptions cut in two halves, none fell under NEW_BELOW and 2.7% under ASK_BELOW; pairs of
+# different descriptions: 48% under NEW_BELOW, 76% under ASK_BELOW.
 NEW_BELOW = 0.0
 ASK_BELOW = 0.08
 SAME_OR_NEW = ("Is this the same situation as the one you described before, or a separate problem? "
                "If it is separate, I will look at it on its own.")
-SEPARATE_REPLY = re.compile(r"\b(?:separate|different|unrelated|new (?:one|problem|issue)|not the same|"
-                            r"another (?:one|problem|issue|team))\b", re.I)
+# a plain answer that it is separate: at the start, and nothing saying "same" or "not"
+SEPARATE_REPLY = re.compile(r"^\W*(?:(?:yes|yeah|no)\W+)?(?:(?:it'?s|it is|that'?s|this is)\s+)?(?:a\s+|an\s+)?"
+                            r"(?:separate|different|unrelated|new)(?:\s+(?:one|problem|issue|thing|situation))?\b",
+                            re.I)
+NOT_SEPARATE = re.compile(r"\bsame\b|\bnot\b|n't\b", re.I)
 SEPARATE_REPLY_WORDS = 25  # a longer reply is read as more about the situation, not as the answer
+# What the assistant's earlier answer said (every face shows these words), read back from the
+# history so that the pipeline needs no state of its own: a new thread started at that answer's
+# question (NEW_THREAD_MARK) or at the message before it (FROM_PREVIOUS_MARK); an escalation.
+NEW_THREAD_MARK = "this reads as a new problem, unrelated to the earlier messages"
+FROM_PREVIOUS_MARK = "your previous message is a separate problem"
+ESCALATED_MARK = re.compile(r"safety matter\b[^\n]{0,40}escalate", re.I)
+
+
+def plain(text: str) -> str:
+    """Typographic apostrophes folded to ASCII (a reply typed on a phone opens "It’s")."""
+    return text.replace("\u2019", "'").replace("\u2018", "'")
 
 
 def names(text: str) -> set[str]:
@@ -62,26 +79,31 @@ def subject_similarity(a: np.ndarray, b: np.ndarray, centroid: np.ndarray) -> fl
 
 
 def answers_separate(last_assistant: str, text: str) -> bool:
-    """True when the assistant last asked SAME_OR_NEW and `text` answers that it is separate: the
-    previous user message then starts the new thread."""
+    """True when the assistant last asked SAME_OR_NEW and `text` answers plainly that it is
+    separate (no "same", no negation): the previous user message then starts the new thread."""
+    text = plain(text)
     return (SAME_OR_NEW in last_assistant and len(text.split()) <= SEPARATE_REPLY_WORDS
-            and bool(SEPARATE_REPLY.search(text)))
+            and bool(SEPARATE_REPLY.search(text)) and not NOT_SEPARATE.search(text))
 
 
 def thread_verdict(earlier: list[str], text: str, vectors: np.ndarray | None = None,
-                   centroid: np.ndarray | None = None) -> str:
+                   centroid: np.ndarray | None = None, asked: bool = False) -> str:
     """"new" when `text` reads as a new problem unrelated to the earlier user turns, "ask" when it
     may be one (too little in common to tell), "same" otherwise.
 
     `vectors`: the sentence vectors of the earlier turns joined and of `text` (two rows); without
-    them (or the centroid) only the explicit markers count."""
-    if not earlier or not text.strip():
+    them (or the centroid) only the explicit markers count. `asked`: the assistant's last turn
+    asked questions, so the text may be the answer: similarity alone then only asks."""
+    text = plain(text)
+    if not earlier or not text.strip() or REPLY_OPENING.match(text):
         return "same"
     if NEW_TOPIC.search(text[:NEW_TOPIC_SPAN]) and len(text.split()) >= MIN_MARKED_WORDS:
         return "new"
     before = "\n".join(earlier)
-    if (REPLY_OPENING.match(text) or len(text.split()) < MIN_WORDS or len(before.split()) < MIN_WORDS
+    if (len(text.split()) < MIN_WORDS or len(before.split()) < MIN_WORDS
             or vectors is None or centroid is None or names(before) & names(text)):
         return "same"
     similarity = subject_similarity(vectors[0], vectors[1], centroid)
-    return "new" if similarity < NEW_BELOW else "ask" if similarity < ASK_BELOW else "same"
+    if similarity < NEW_BELOW:
+        return "ask" if asked else "new"
+    return "ask" if similarity < ASK_BELOW else "same"

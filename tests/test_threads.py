@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.pipeline import NEW_THREAD_NOTE, diagnose
+from assistant.pipeline import FROM_PREVIOUS_NOTE, NEW_THREAD_NOTE, diagnose
 from assistant.threads import SAME_OR_NEW, answers_separate, thread_verdict
-from assistant.ui.diagnose_tab import kept_for_new_thread
 
 WAREHOUSE = (
     "I manage the warehouse night shift at a regional distributor, about twenty pickers and three forklift "
@@ -29,7 +28,7 @@ MORE = (
     "half the picks and the trucks go out late, which is the number my director looks at.")
 
 
-def _exchange(first: str, answer: str = "Who owns the scanners end to end?") -> list[dict]:
+def _exchange(first: str, answer: str = "Root cause: execution. Nobody owns the scanners end to end.") -> list[dict]:
     return [{"role": "user", "content": first}, {"role": "assistant", "content": answer}]
 
 
@@ -40,6 +39,8 @@ def test_unrelated_problem_is_diagnosed_on_its_own(indexed):
     assert after.new_thread and NEW_THREAD_NOTE in after.warnings
     assert after.scores == alone.scores and after.category == alone.category
     assert merged_text.scores != alone.scores  # without the new thread the two would be read as one
+    asked = diagnose(FOUNDERS, history=_exchange(WAREHOUSE, "Who owns the scanners end to end?"), store=False)
+    assert not asked.new_thread and asked.follow_up_questions[0] == SAME_OR_NEW  # it may be the answer
 
 
 def test_replies_and_more_detail_continue_the_conversation(indexed):
@@ -59,10 +60,46 @@ def test_saying_so_starts_a_new_thread_and_a_thin_first_message_never_splits(ind
 def test_answering_separate_starts_the_thread_at_the_previous_message(indexed):
     history = _exchange(WAREHOUSE) + _exchange(FOUNDERS, f"Root cause: strategy.\n- {SAME_OR_NEW}")
     result = diagnose("It's a separate problem.", history=history, store=False)
-    assert result.new_thread
+    assert result.new_thread and FROM_PREVIOUS_NOTE in result.warnings
     alone = diagnose("It's a separate problem.", history=_exchange(FOUNDERS, SAME_OR_NEW), store=False)
     assert result.scores == alone.scores
-    assert SAME_OR_NEW not in result.follow_up_questions  # never asked twice
+    # the same history ending with this very text (as some clients send it) reads the same
+    repeated = diagnose("It's a separate problem.", store=False,
+                        history=history + [{"role": "user", "content": "It's a separate problem."}])
+    assert repeated.new_thread and repeated.scores == result.scores
+
+
+def test_the_history_sent_whole_after_a_split_stays_with_the_new_problem(indexed):
+    from assistant.render import diagnosis_markdown
+
+    split = diagnose(FOUNDERS, history=_exchange(WAREHOUSE), store=False)
+    assert split.new_thread
+    reply = "Yes, and the CEO and the CTO still have not sat down together about it."
+    whole = _exchange(WAREHOUSE) + [{"role": "user", "content": FOUNDERS},
+                                    {"role": "assistant", "content": diagnosis_markdown(split)}]
+    after = diagnose(reply, history=whole, store=False)
+    assert not after.new_thread
+    assert after.scores == diagnose(FOUNDERS + "\n" + reply, store=False).scores
+
+
+def test_no_new_thread_after_an_escalation(indexed):
+    harassment = ("My team lead keeps commenting on a junior colleague's body in our stand-ups and texts "
+                  "her late at night asking her out; she has told him to stop and now he gives her the "
+                  "worst tickets and says she is not a team player.")
+    history = [{"role": "user", "content": harassment},
+               {"role": "assistant", "content": "**Safety matter: escalate, do not coach.** Take it to HR."}]
+    result = diagnose(FOUNDERS, history=history, store=False)
+    assert not result.new_thread and result.escalation is not None
+
+
+def test_when_unsure_the_assistant_asks(indexed, monkeypatch):
+    import assistant.threads as threads
+
+    monkeypatch.setattr(threads, "thread_verdict", lambda *a, **k: "ask")
+    result = diagnose(FOUNDERS, history=_exchange(WAREHOUSE), store=False)
+    assert not result.new_thread and result.follow_up_questions[0] == SAME_OR_NEW
+    again = diagnose(FOUNDERS, history=_exchange(WAREHOUSE, f"- {SAME_OR_NEW}"), store=False)
+    assert SAME_OR_NEW not in again.follow_up_questions  # never asked twice
 
 
 def test_verdicts_on_crafted_vectors():
@@ -79,12 +116,19 @@ def test_verdicts_on_crafted_vectors():
     assert thread_verdict([long_a], long_b, None, None) == "same"  # no vectors: markers only
     assert thread_verdict([long_a], "Unrelated to that, but " + long_b) == "new"
     assert thread_verdict([long_a], "There is another issue too: " + long_b, near, centroid) == "same"
+    assert thread_verdict([long_a], long_b, apart, centroid, asked=True) == "ask"  # may be the answer
+    assert thread_verdict([long_a], "It\u2019s " + long_b, apart, centroid) == "same"  # a phone's apostrophe
+    assert thread_verdict([long_a], "Yes, and there's a new problem now: " + long_b, apart, centroid) == "same"
 
 
-def test_asked_question_is_offered_and_the_ui_cuts_its_history():
-    assert answers_separate(f"To sharpen this:\n- {SAME_OR_NEW}", "separate, a different team")
-    assert not answers_separate("Who owns it?", "separate, a different team")
-    assert not answers_separate(SAME_OR_NEW, "same one " + "really " * 30 + "separate")
-    history = _exchange(WAREHOUSE, f"- {SAME_OR_NEW}")
-    assert kept_for_new_thread(history, "It's separate") == history
-    assert kept_for_new_thread(history, FOUNDERS) == []
+def test_only_a_plain_answer_that_it_is_separate_counts():
+    asked = f"To sharpen this:\n- {SAME_OR_NEW}"
+    for yes in ("separate", "It\u2019s a separate problem.", "a different one", "Yes, a new problem"):
+        assert answers_separate(asked, yes), yes
+    for no in ("No, it's the same situation, not a separate problem.",
+               "Same warehouse, same people, just a different symptom of it.",
+               "Yes, it happened again when different people held the roles.",
+               "not really a different issue"):
+        assert not answers_separate(asked, no), no
+    assert not answers_separate("Who owns it?", "separate")
+    assert not answers_separate(SAME_OR_NEW, "separate " + "really " * 30)

@@ -7,7 +7,7 @@ Two members, their log-odds blended (LEXICAL_WEIGHT):
 - words: logistic regression over TF-IDF of words and word pairs (classifier/lexical.py);
 - sentences: logistic regression over the sentence vectors the root-cause classifier reads
   (max- and mean-pooled, the whole text, each kind's best similarity to the prototypes).
-Trained on every brief of evals/safety_train*/ (7,360 items by ten briefs, escalations and
+Trained on every brief of evals/safety_train*/ (6,960 items by ten briefs, escalations and
 near misses: figures of speech, rough but ordinary conflict, blunt feedback, honest errors,
 stress, matters handled by the book; the tenth, 600 short chat-style messages) plus the written
 and real train-split descriptions as
@@ -19,7 +19,7 @@ trained on the other seven: recall 0.897 (self-harm and violence 0.903), near mi
 The escalation bar is the fitted boundary (log-odds 0; the classes are weighted to balance
 before real descriptions count three times). The softer note's bar is the lowest that keeps it
 off all but 5% of ordinary dev descriptions, but never under CHECK_FLOOR (-1.5): with the shipped
-screen the floor binds, and 2.5% of ordinary dev descriptions get the note. Neither is chosen on the
+screen the floor binds, and 1.8% of ordinary dev descriptions get the note. Neither is chosen on the
 evals/safety sets, the old holdout or the independent set.
 """
 
@@ -120,9 +120,9 @@ class SafetyModel:
         known terms) the note on a short text needs the evidence of a longer one (NOTE_FULL_TERMS)."""
         if score >= self.threshold:
             return "escalation"
-        if known is not None and known < NOTE_FULL_TERMS:
+        if known is not None and known < NOTE_FULL_TERMS:  # only ever takes a note away
             share = known / NOTE_FULL_TERMS
-            score = share * score + (1.0 - share) * NOTE_PRIOR
+            score = min(score, share * score + (1.0 - share) * NOTE_PRIOR)
         if self.check_threshold is not None and score >= self.check_threshold:
             return "safety_check"
         return None

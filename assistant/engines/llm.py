@@ -128,7 +128,7 @@ class LLMEngine(Engine):
             anti_patterns=[text(a) for a in out.anti_patterns],
             follow_up_questions=[text(q) for q in out.follow_up_questions],
             would_change_if=text(out.would_change_if), citations=citations, cues=local.cues,
-            in_scope=local.in_scope, escalation=escalation,
+            in_scope=local.in_scope, escalation=escalation, prediction_set=local.prediction_set,
             safety_check=local.safety_check if escalation is None else None,
             engine="llm", warnings=warnings,
             workspace=request.workspace,

@@ -72,17 +72,6 @@ def follow_up_prompt(question: str) -> str:
     return f"> {question.strip()}\n"
 
 
-def kept_for_new_thread(history: list[dict], text: str) -> list[dict]:
-    """The history a new thread keeps: nothing, or the previous exchange when `text` answered
-    that it was a separate problem."""
-    from assistant.threads import answers_separate
-
-    said = [m for m in history if m.get("role") == "assistant"]
-    if len(history) >= 2 and said and answers_separate(str(said[-1].get("content", "")), text):
-        return history[-2:]
-    return []
-
-
 def run_turn(text: str, history: list[dict], workspace: str, engine: str | None) -> Diagnosis:
     """One turn through the shared pipeline (the whole exchange so far plus the new text)."""
     return diagnose(answer_text(text), history=history, workspace=workspace, engine=engine)
@@ -117,8 +106,6 @@ def respond(login: KeyLogin, text, chat, history, answers, workspace, engine,
         message["options"] = [{"label": q, "value": q} for q in result.follow_up_questions]
     chat = pending[:-1] + [message]
     answers[str(len(chat) - 1)] = result.model_dump(mode="json")
-    if result.new_thread:  # the earlier problem is left behind: the next turn must not bring it back
-        history = kept_for_new_thread(history, answer_text(text))
     history = history + [{"role": "user", "content": answer_text(text)},
                          {"role": "assistant", "content": summary}]
     if result.engine == "local-fallback":

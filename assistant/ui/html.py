@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from assistant.render import plan_verdict, plan_where
+from assistant.render import plan_verdict, plan_where, unsettled
 from assistant.schema import CATEGORIES, Citation, Diagnosis, Step
 
 CATEGORY_COLOURS = {
@@ -171,6 +171,8 @@ def diagnosis_card(d: Diagnosis) -> str:
     parts.append(_header(d))
     if d.in_scope and d.escalation is None:
         parts.append(score_bars(d.scores.model_dump(), d.category))
+        if unsettled(d):
+            parts.append(f'<p class="oa-unsettled"><i>{esc(unsettled(d))}</i></p>')
         parts.append(
             '<div class="oa-compare">'
             f'<div class="oa-symptom"><div class="oa-kicker">Surface symptom</div>'
@@ -209,6 +211,7 @@ def chat_summary(d: Diagnosis) -> str:
     if d.escalation is None and d.in_scope:
         runner = f"; runner-up {d.secondary}" if d.secondary else ""
         lines.append(f"**Root cause: {d.category}** ({pct(d.confidence)} confident{runner}).")
+        lines += [f"*{unsettled(d)}*"] if unsettled(d) else []
     elif d.escalation is None:
         lines.append("**Not an organisational problem:** no root cause is named.")
     lines += ["", d.root_cause]

@@ -23,9 +23,10 @@ import re
 import numpy as np
 
 NEW_TOPIC = re.compile(  # said of the conversation itself, not of the situation ("a new problem now")
-    r"\b(?:(?:a |an )?(?:different|separate|unrelated|new|whole other) (?:question|topic)"
+    r"\b(?:(?:a |an )?(?:different|separate|unrelated|new|whole other) (?:question|topic|subject)"
+    r"|(?:a |an )?(?:separate|unrelated|different) (?:thing|matter)(?: entirely)?\s*[:.,;-]"
     r"|on a (?:different|separate|another) note|switching gears|change of subject|"
-    r"chang(?:e|ing) the subject|unrelated (?:to (?:that|this|the above|my last)|but)|"
+    r"chang(?:e|ing) the subject|unrelated to\b|unrelated,|unrelated but|"
     r"something else entirely|nothing to do with (?:that|the above|my (?:last|earlier|first)))",
     re.I,
 )

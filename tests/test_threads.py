@@ -132,3 +132,26 @@ def test_only_a_plain_answer_that_it_is_separate_counts():
         assert not answers_separate(asked, no), no
     assert not answers_separate("Who owns it?", "separate")
     assert not answers_separate(SAME_OR_NEW, "separate " + "really " * 30)
+
+
+def test_written_conversations_keep_replies_and_catch_most_new_problems():
+    """evals/threads/: 80 two-message conversations after a full first description, written apart
+    from the detector (40 continue, 40 move to a new problem; the set was used to add the
+    conversational markers "separate thing:", "different subject", "unrelated to", so it is a dev
+    set). A ratchet: 0/40 replies split (1 asked), 24/40 new problems split or asked."""
+    import json
+
+    from assistant.cases import evals_dir
+    from assistant.pipeline import _thread, current_thread
+    from assistant.schema import HistoryMessage
+
+    rows = [json.loads(line) for line in (evals_dir() / "threads" / "cases.jsonl").read_text().splitlines() if line]
+    verdicts: dict[str, list[str]] = {"same": [], "new": []}
+    for row in rows:
+        turns = [HistoryMessage(role="user", content=row["first"]),
+                 HistoryMessage(role="assistant", content=row["assistant"])]
+        verdicts[row["kind"]].append(_thread(current_thread(turns, row["second"]), row["second"]))
+    assert len(verdicts["same"]) == 40 and len(verdicts["new"]) == 40
+    assert verdicts["same"].count("new") == 0
+    assert verdicts["same"].count("ask") <= 2
+    assert sum(v != "same" for v in verdicts["new"]) >= 22

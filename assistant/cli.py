@@ -123,7 +123,7 @@ def _render_diagnosis(d) -> str:
         lines += [f"CHECK FIRST ({d.safety_check.kind}): {d.safety_check.message}"]
     if normal:
         lines.append("Scores: " + "  ".join(f"{c} {p:.0%}" for c, p in d.scores.ranked()))
-        lines += [unsettled(d)] if unsettled(d) else []
+        lines += [note] if (note := unsettled(d)) else []
         lines += ["", f"Surface symptom: {d.surface_symptom}"]
     lines += [f"Root cause: {d.root_cause}", f"Why: {d.rationale}"]
     if d.steps:

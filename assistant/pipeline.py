@@ -134,7 +134,7 @@ def diagnose(
     """
     from assistant.injection import strip_instructions
     from assistant.plan_evidence import PLAN_DOCS, documents_for, split_pasted_plan
-    from assistant.threads import SAME_OR_NEW
+    from assistant.threads import SAME_OR_NEW, current_thread
 
     text, removed = strip_instructions(check_text(text))
     if not text:
@@ -148,12 +148,7 @@ def diagnose(
             turn.content, plan = split_pasted_plan(turn.content)
         cleaned.append((dropped, plan))
     text, plan = split_pasted_plan(text)
-    thread = _thread(turns, text)
-    start = 0
-    if thread == "new":  # a new, unrelated problem: diagnosed on its own (threads.py)
-        start = len(turns)
-    elif thread == "from_last":  # answered that the previous message was a separate problem
-        start = max(i for i, t in enumerate(turns) if t.role == "user")
+    thread, start = _thread(turns, text)  # a new problem is diagnosed on its own (threads.py)
     turns, cleaned = turns[start:], cleaned[start:]
     removed += sum(dropped for dropped, _ in cleaned)
     pasted = [p for _, p in cleaned if p] + ([plan] if plan else [])
@@ -202,46 +197,15 @@ FROM_PREVIOUS_NOTE = ("your previous message is a separate problem, so it is dia
                       "the messages before it")
 
 
-def current_thread(turns: list[HistoryMessage], text: str) -> list[HistoryMessage]:
-    """The turns of the conversation's current thread. No state is kept: a thread started where
-    an earlier answer of the assistant says so (its note, shown on every face and sent back in the
-    history), from that answer's question, or from the message before it when the person had
-    answered that it was separate. A last user turn equal to `text` is the text itself."""
-    from assistant.threads import FROM_PREVIOUS_MARK, NEW_THREAD_MARK
+def _thread(turns: list[HistoryMessage], text: str) -> tuple[str, int]:
+    """threads.thread_of with the embedded engine's encoder and centroid of real descriptions
+    (the engine is not loaded for a conversation without earlier user turns)."""
+    from assistant.threads import thread_of
 
-    if turns and turns[-1].role == "user" and turns[-1].content == text:
-        turns = turns[:-1]
-    for k in range(len(turns) - 1, -1, -1):
-        said = turns[k].content
-        if turns[k].role != "assistant" or not (NEW_THREAD_MARK in said or FROM_PREVIOUS_MARK in said):
-            continue
-        users = [i for i in range(k) if turns[i].role == "user"]
-        back = 2 if FROM_PREVIOUS_MARK in said else 1
-        return turns[users[-back]:] if len(users) >= back else turns
-    return turns
-
-
-def _thread(turns: list[HistoryMessage], text: str) -> str:
-    """Whether `text` continues the conversation ("same"), starts a new problem ("new") or may
-    ("ask"): threads.thread_verdict over the user turns, with the embedded engine's centroid of
-    real descriptions; "from_last" when it answers that the previous message was a separate
-    problem (the thread then starts there). Never a new thread after an escalation."""
-    from assistant.threads import ESCALATED_MARK, answers_separate, thread_verdict
-
-    said = [t.content for t in turns if t.role == "assistant"]
-    if any(ESCALATED_MARK.search(s) for s in said):  # the safety matter stays in view
-        return "same"
-    users = [i for i, t in enumerate(turns) if t.role == "user"]
-    if said and users and answers_separate(said[-1], text) and any(
-            t.role == "user" for t in turns[:users[-1]]):
-        return "from_last"
-    earlier = [t.content for t in turns if t.role == "user" and t.content.strip()]
-    if not earlier:
-        return "same"
+    if not any(t.role == "user" and t.content.strip() for t in turns):
+        return "same", 0
     engine = get_engine("local")
-    vectors = engine.builder.embedder.embed(["\n".join(earlier), text])
-    asked = bool(said) and "?" in said[-1]
-    return thread_verdict(earlier, text, vectors, engine.classifier.real_centroid(), asked=asked)
+    return thread_of(turns, text, engine.builder.embedder.embed, engine.classifier.real_centroid)
 
 
 def attach_plan_evidence(result: Diagnosis, request: DiagnoseRequest) -> None:

@@ -49,8 +49,8 @@ def diagnosis_markdown(d: Diagnosis) -> str:
         lines += [f"> **Check first:** {d.safety_check.message}", ""]
     if d.in_scope and d.escalation is None:
         lines.append(" · ".join(f"{c} {p:.0%}" for c, p in d.scores.ranked()))
-        if unsettled(d):
-            lines += ["", f"_{unsettled(d)}_"]
+        if note := unsettled(d):
+            lines += ["", f"_{note}_"]
         lines += ["", f"- **Surface symptom:** {d.surface_symptom}"]
     lines += [f"- **Root cause:** {d.root_cause}", f"- **Why:** {d.rationale}"]
     if d.steps:

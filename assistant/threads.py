@@ -19,8 +19,17 @@ descriptions (two halves of one description must continue; two different descrip
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import numpy as np
+
+
+class Turn(Protocol):
+    """A conversation turn (schema.HistoryMessage)."""
+
+    role: str
+    content: str
 
 NEW_TOPIC = re.compile(  # said of the conversation itself, not of the situation ("a new problem now")
     r"\b(?:(?:a |an )?(?:different|separate|unrelated|new|whole other) (?:question|topic|subject)"
@@ -87,14 +96,16 @@ def answers_separate(last_assistant: str, text: str) -> bool:
             and bool(SEPARATE_REPLY.search(text)) and not NOT_SEPARATE.search(text))
 
 
-def thread_verdict(earlier: list[str], text: str, vectors: np.ndarray | None = None,
+def thread_verdict(earlier: list[str], text: str,
+                   vectors: np.ndarray | Callable[[], np.ndarray] | None = None,
                    centroid: np.ndarray | None = None, asked: bool = False) -> str:
     """"new" when `text` reads as a new problem unrelated to the earlier user turns, "ask" when it
     may be one (too little in common to tell), "same" otherwise.
 
-    `vectors`: the sentence vectors of the earlier turns joined and of `text` (two rows); without
-    them (or the centroid) only the explicit markers count. `asked`: the assistant's last turn
-    asked questions, so the text may be the answer: similarity alone then only asks."""
+    `vectors`: the sentence vectors of the earlier turns joined and of `text` (two rows), or what
+    computes them when they are needed; without them (or the centroid) only the explicit markers
+    count. `asked`: the assistant's last turn asked questions, so the text may be the answer:
+    similarity alone then only asks."""
     text = plain(text)
     if not earlier or not text.strip() or REPLY_OPENING.match(text):
         return "same"
@@ -104,7 +115,44 @@ def thread_verdict(earlier: list[str], text: str, vectors: np.ndarray | None = N
     if (len(text.split()) < MIN_WORDS or len(before.split()) < MIN_WORDS
             or vectors is None or centroid is None or names(before) & names(text)):
         return "same"
-    similarity = subject_similarity(vectors[0], vectors[1], centroid)
+    rows = vectors() if callable(vectors) else vectors
+    similarity = subject_similarity(rows[0], rows[1], centroid)
     if similarity < NEW_BELOW:
         return "ask" if asked else "new"
     return "ask" if similarity < ASK_BELOW else "same"
+
+
+def current_thread(turns: Sequence[Turn], text: str) -> list:
+    """The turns of the conversation's current thread. No state is kept: a thread started where
+    an earlier answer of the assistant says so (its note, shown on every face and sent back in the
+    history), from that answer's question, or from the message before it when the person had
+    answered that it was separate. A last user turn equal to `text` is the text itself."""
+    turns = list(turns)
+    if turns and turns[-1].role == "user" and turns[-1].content == text:
+        turns = turns[:-1]
+    for k in range(len(turns) - 1, -1, -1):
+        said = turns[k].content
+        if turns[k].role != "assistant" or not (NEW_THREAD_MARK in said or FROM_PREVIOUS_MARK in said):
+            continue
+        users = [i for i in range(k) if turns[i].role == "user"]
+        back = 2 if FROM_PREVIOUS_MARK in said else 1
+        return turns[users[-back]:] if len(users) >= back else turns
+    return turns
+
+
+def thread_of(turns: Sequence[Turn], text: str, embed: Callable[[list[str]], np.ndarray],
+              centroid: np.ndarray) -> tuple[str, int]:
+    """(verdict, index of the first turn the diagnosis keeps) for `text` after the current
+    thread's `turns`: "same" keeps them all, "new" none, "from_last" (it answered that the
+    previous message was a separate problem) keeps that message on, "ask" keeps them all and
+    asks. Never a new thread after an escalation. `embed` runs only when similarity decides."""
+    said = [t.content for t in turns if t.role == "assistant"]
+    if any(ESCALATED_MARK.search(s) for s in said):  # the safety matter stays in view
+        return "same", 0
+    users = [i for i, t in enumerate(turns) if t.role == "user"]
+    if said and len(users) >= 2 and answers_separate(said[-1], text):
+        return "from_last", users[-1]
+    earlier = [t.content for t in turns if t.role == "user" and t.content.strip()]
+    verdict = thread_verdict(earlier, text, lambda: embed(["\n".join(earlier), text]), centroid,
+                             asked=bool(said) and "?" in said[-1])
+    return verdict, (len(turns) if verdict == "new" else 0)

@@ -142,15 +142,16 @@ def test_written_conversations_keep_replies_and_catch_most_new_problems():
     import json
 
     from assistant.cases import evals_dir
-    from assistant.pipeline import _thread, current_thread
+    from assistant.pipeline import _thread
     from assistant.schema import HistoryMessage
+    from assistant.threads import current_thread
 
     rows = [json.loads(line) for line in (evals_dir() / "threads" / "cases.jsonl").read_text().splitlines() if line]
     verdicts: dict[str, list[str]] = {"same": [], "new": []}
     for row in rows:
         turns = [HistoryMessage(role="user", content=row["first"]),
                  HistoryMessage(role="assistant", content=row["assistant"])]
-        verdicts[row["kind"]].append(_thread(current_thread(turns, row["second"]), row["second"]))
+        verdicts[row["kind"]].append(_thread(current_thread(turns, row["second"]), row["second"])[0])
     assert len(verdicts["same"]) == 40 and len(verdicts["new"]) == 40
     assert verdicts["same"].count("new") == 0
     assert verdicts["same"].count("ask") <= 2

@@ -114,7 +114,7 @@ class CueTypeModel:
             return np.zeros((0, len(TYPES)), dtype=np.float32)
         logits = self.model.logits(vectors)
         if self.words is not None and sentences is not None:
-            logits = logits + self.words_weight * np.stack([self.words.log_probs(s) for s in sentences])
+            logits = logits + self.words_weight * self.words.log_probs_many(sentences)
         return _softmax(logits)
 
     def save(self, path: Path = CUE_ARTIFACT) -> None:
@@ -126,9 +126,8 @@ class CueTypeModel:
     def load(cls, path: Path = CUE_ARTIFACT) -> CueTypeModel:
         data, meta = open_artifact(path, "cue type model", CUE_FEATURE_VERSION)
         info = {k: v for k, v in meta.items() if k not in ("threshold", "fingerprint", "words_weight")}
-        words = WordModel.from_arrays(data, "words") if "words_coef" in data.files else None
         return cls(LinearModel.from_arrays(data, "cue"), float(meta["threshold"]), meta["fingerprint"], info,
-                   words, float(meta.get("words_weight", CUE_WORDS_WEIGHT)))
+                   WordModel.optional_from_arrays(data, "words"), float(meta.get("words_weight", CUE_WORDS_WEIGHT)))
 
 
 def labelled_cues(split: str) -> list[tuple[str, str]]:

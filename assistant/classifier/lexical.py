@@ -102,11 +102,20 @@ class WordModel:
         z = z - z.max()
         return z - math.log(float(np.exp(z).sum()))
 
+    def log_probs_many(self, texts: list[str]) -> np.ndarray:
+        """(texts, classes) log-probabilities: one row per text (a description's sentences)."""
+        return np.stack([self.log_probs(t) for t in texts])
+
     def arrays(self, prefix: str, terms: bool = True, dtype=np.float32) -> dict[str, np.ndarray]:
         """Its arrays for an .npz file; terms=False leaves out the tfidf (shared with another
         model saved beside it)."""
         return (self.tfidf.arrays(prefix) if terms else {}) | {
             f"{prefix}_coef": self.coef.astype(dtype), f"{prefix}_intercept": self.intercept.astype(np.float32)}
+
+    @classmethod
+    def optional_from_arrays(cls, data, prefix: str) -> WordModel | None:
+        """The word model saved under `prefix`, or None in an artifact without one."""
+        return cls.from_arrays(data, prefix) if f"{prefix}_coef" in data.files else None
 
     @classmethod
     def from_arrays(cls, data, prefix: str, tfidf: Tfidf | None = None) -> WordModel:

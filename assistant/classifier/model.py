@@ -24,6 +24,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, cast
 
@@ -220,9 +221,10 @@ class Classifier:
             return [CATEGORIES[order[0]]]
         return [CATEGORIES[i] for i in order if probs[i] >= float(bar)] or [CATEGORIES[order[0]]]
 
+    @cached_property
     def real_centroid(self) -> np.ndarray:
         """The mean vector of the real descriptions trained on (the last member's kNN bank after
-        its written cases); every description when the split is not recorded."""
+        its written cases); every description when the split is not recorded. Computed once."""
         bank = self.members[-1].bank
         written = int(self.info.get("written_train", 0))
         return (bank[written:] if 0 < written < len(bank) else bank).mean(0)
@@ -252,7 +254,7 @@ class Classifier:
         data, meta = open_artifact(path, "classifier", FEATURE_VERSION)
         info = {k: v for k, v in meta.items() if k not in ("temperature", "fingerprint", "mix", "words_weight")}
         members = [Member.from_arrays(data, f"m{k}_") for k in range(len(meta["mix"]))]
-        words = WordModel.from_arrays(data, "words") if "words_coef" in data.files else None
+        words = WordModel.optional_from_arrays(data, "words")
         return cls(members, meta["mix"], float(meta["temperature"]), meta["fingerprint"], info,
                    data["vague"].astype(np.float32), words, float(meta.get("words_weight", 0.0)))
 

@@ -66,7 +66,7 @@ class RoleModel:
             return np.zeros((0, len(ROLES)), dtype=np.float32)
         logits = self.model.logits(role_features(vectors, sentences))
         if self.words is not None:
-            logits = logits + self.words_weight * np.stack([self.words.log_probs(s) for s in sentences])
+            logits = logits + self.words_weight * self.words.log_probs_many(sentences)
         return _softmax(logits)
 
     def save(self, path: Path = ROLES_ARTIFACT) -> None:
@@ -78,9 +78,8 @@ class RoleModel:
     def load(cls, path: Path = ROLES_ARTIFACT) -> RoleModel:
         data, meta = open_artifact(path, "sentence-role model", ROLES_FEATURE_VERSION)
         info = {k: v for k, v in meta.items() if k not in ("fingerprint", "words_weight")}
-        words = WordModel.from_arrays(data, "words") if "words_coef" in data.files else None
-        return cls(LinearModel.from_arrays(data, "roles"), meta["fingerprint"], info, words,
-                   float(meta.get("words_weight", ROLES_WORDS_WEIGHT)))
+        return cls(LinearModel.from_arrays(data, "roles"), meta["fingerprint"], info,
+                   WordModel.optional_from_arrays(data, "words"), float(meta.get("words_weight", ROLES_WORDS_WEIGHT)))
 
 
 _NOT_EVIDENCE = re.compile(

@@ -110,11 +110,6 @@ class SafetyModel:
         score = LEXICAL_WEIGHT * float(escalate - coach) + (1.0 - LEXICAL_WEIGHT) * sentences
         return score, KINDS[int(np.argmax(self.kinds.logits_at(columns, values)))], len(columns)
 
-    def read(self, text: str, x: np.ndarray) -> tuple[float, str | None]:
-        """(blended log-odds, kind): `assess` without the count of known terms."""
-        score, kind, _ = self.assess(text, x)
-        return score, kind
-
     def level(self, score: float, known: int | None = None) -> str | None:
         """"escalation", "safety_check" or None for a blended score; with `known` (the text's
         known terms) the note on a short text needs the evidence of a longer one (NOTE_FULL_TERMS)."""

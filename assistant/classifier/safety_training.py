@@ -83,7 +83,7 @@ def train_safety_and_save(path: Path | None = None):
                                 len(KINDS), LEXICAL_C, tfidf=words.tfidf)
     model = SafetyModel(semantic, words, kinds_model, 0.0, current_safety_fingerprint(), {})
     ordinary_dev = [s.text for s in load_scenarios("dev")] + [c.text for c in load_real("dev")]
-    dev_scores = np.array([model.read(t, x)[0] for t, x in zip(ordinary_dev, matrix(ordinary_dev), strict=True)])
+    dev_scores = np.array([model.assess(t, x)[0] for t, x in zip(ordinary_dev, matrix(ordinary_dev), strict=True)])
     model.check_threshold = choose_check_threshold(dev_scores, model.threshold)
     model.info = {"train_size": len(all_texts), "escalations": int(y.sum()), "terms": len(words.tfidf.vocabulary),
                   "dev_alarms": float((dev_scores >= model.threshold).mean()),

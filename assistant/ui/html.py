@@ -171,8 +171,8 @@ def diagnosis_card(d: Diagnosis) -> str:
     parts.append(_header(d))
     if d.in_scope and d.escalation is None:
         parts.append(score_bars(d.scores.model_dump(), d.category))
-        if unsettled(d):
-            parts.append(f'<p class="oa-unsettled"><i>{esc(unsettled(d))}</i></p>')
+        if note := unsettled(d):
+            parts.append(f'<p class="oa-unsettled"><i>{esc(note)}</i></p>')
         parts.append(
             '<div class="oa-compare">'
             f'<div class="oa-symptom"><div class="oa-kicker">Surface symptom</div>'
@@ -211,7 +211,7 @@ def chat_summary(d: Diagnosis) -> str:
     if d.escalation is None and d.in_scope:
         runner = f"; runner-up {d.secondary}" if d.secondary else ""
         lines.append(f"**Root cause: {d.category}** ({pct(d.confidence)} confident{runner}).")
-        lines += [f"*{unsettled(d)}*"] if unsettled(d) else []
+        lines += [f"*{note}*"] if (note := unsettled(d)) else []
     elif d.escalation is None:
         lines.append("**Not an organisational problem:** no root cause is named.")
     lines += ["", d.root_cause]

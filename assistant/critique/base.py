@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from assistant.critique.parse import Line, Plan
 from assistant.critique.patterns import IC
+
+T = TypeVar("T")
 
 MAX_EVIDENCE = 5
 _MAX_QUOTE = 220
@@ -15,6 +20,32 @@ _CONDITIONAL = re.compile(
     r"should)\b|\b(?:if|unless)\b(?:[^.]|\.(?=\w)){3,120}?(?:,|\bthen\b|\bwe\b)",
     IC,
 )
+MD_LEVEL = re.compile(r"^\s*(#{1,6})\s")
+
+
+def per_plan(fn: Callable[[Plan], T]) -> Callable[[Plan], T]:
+    """Compute `fn(plan)` once per parsed plan (a plan is never changed after parsing);
+    callers must not change what it returns."""
+
+    @functools.wraps(fn)
+    def once(plan: Plan) -> T:
+        if fn not in plan.memo:
+            plan.memo[fn] = fn(plan)
+        return cast(T, plan.memo[fn])
+
+    return once
+
+
+def per_line(fn: Callable[[Line], bool]) -> Callable[[Line], bool]:
+    """Compute `fn(line)` once per parsed line: checks ask the same question of a line often."""
+
+    @functools.wraps(fn)
+    def once(line: Line) -> bool:
+        if fn not in line.memo:
+            line.memo[fn] = fn(line)
+        return line.memo[fn]
+
+    return once
 
 
 @dataclass
@@ -66,17 +97,29 @@ def evidence(lines: list[Line], pattern: re.Pattern[str] | None = None) -> list[
     return out
 
 
+@per_line
 def is_conditional(line: Line) -> bool:
     """True for a contingency ('If X slips, we ...'): not a commitment of the plan itself."""
-    known = line.memo.get("conditional")
-    if known is None:
-        known = line.memo["conditional"] = bool(_CONDITIONAL.search(line.plain))
-    return known
+    return bool(_CONDITIONAL.search(line.plain))
 
 
 def in_topics(line: Line, *topics: str) -> bool:
     """True if the line sits under (or is labelled with) any of the topics."""
     return any(t in line.topics for t in topics)
+
+
+def heading_level(line: Line) -> int:
+    """How deep a heading sits: '#' is 1, '######' 6; a bold or label heading 7; the title 0."""
+    if line.kind == "title":
+        return 0
+    md = MD_LEVEL.match(line.text)
+    return len(md.group(1)) if md else 7
+
+
+def titled(plan: Plan, pattern: re.Pattern[str]) -> bool:
+    """True if the plan has a title line and the pattern occurs in it."""
+    title = plan.title()
+    return title is not None and pattern.search(title.plain) is not None
 
 
 def line_refs(lines: list[Line]) -> str:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 
 from assistant.critique.base import (
+    MD_LEVEL,
     Verdict,
     evidence,
+    heading_level,
     in_topics,
     is_conditional,
     line_refs,
     plan_period,
     short,
+    titled,
 )
 from assistant.critique.parse import Line, Plan
 from assistant.critique.patterns import (
@@ -283,7 +286,6 @@ _PRIORITIES_LEAD = re.compile(r"\bpriorities\b[^.;]{0,30}:\s*$", IC)
 _PERIOD_HEAD = re.compile(
     r"^\W*(?:(?:q[1-4]|h[12]|fy\s?\d{2,4})\b|(?:19|20)\d\d\b)[\w\s/,.-]{0,24}$", IC
 )
-_MD_LEVEL = re.compile(r"^\s*(#{1,6})\s")
 _SINGLE = re.compile(
     r"\b(?:our|the|my|one)\s+(?:single\s+|one\s+|only\s+|top\s+|number[- ]one\s+|#1\s+|main\s+)+"
     r"(?:priority|focus|goal)\b(?:\s+\w+){0,3}?\s+(?:is|will be)\b",
@@ -323,14 +325,6 @@ def _items_after(plan: Plan, header: Line) -> list[Line]:
     return items
 
 
-def _level(line: Line) -> int:
-    """How deep a heading sits: '#' is 1, '######' 6; a bold or label heading 7; the title 0."""
-    if line.kind == "title":
-        return 0
-    md = _MD_LEVEL.match(line.text)
-    return len(md.group(1)) if md else 7
-
-
 def _is_heading(line: Line) -> bool:
     return line.kind in ("header", "title") or line.heads
 
@@ -346,16 +340,16 @@ _DOCUMENT_PART = re.compile(
 
 def _is_lead_in(line: Line) -> bool:
     """A short line ending in ':' that introduces what follows, even when read as a heading."""
-    return not _MD_LEVEL.match(line.text) and line.text.rstrip(" *_").endswith(":")
+    return not MD_LEVEL.match(line.text) and line.text.rstrip(" *_").endswith(":")
 
 
 def _sub_headings(plan: Plan, head: Line) -> list[Line]:
     """The headings one level below `head` (a lead-in line: the headings right after it)."""
     if _is_heading(head) and not _is_lead_in(head):
-        top = _level(head)
+        top = heading_level(head)
     else:  # a lead-in: the headings must sit inside the section it opens on
         above = [ln for ln in plan.lines[: head.index] if _is_heading(ln)]
-        top = _level(above[-1]) if above else 0
+        top = heading_level(above[-1]) if above else 0
     children: list[Line] = []
     level = None
     lead_in = not _is_heading(head) or _is_lead_in(head)
@@ -368,7 +362,7 @@ def _sub_headings(plan: Plan, head: Line) -> list[Line]:
             break  # the next lead-in starts a set of its own
         if _DOCUMENT_PART.match(ln.plain):
             continue  # the document's own apparatus, not one of the set
-        here = _level(ln)
+        here = heading_level(ln)
         if level is None:
             if here <= top:
                 return []
@@ -383,8 +377,7 @@ def _sub_headings(plan: Plan, head: Line) -> list[Line]:
 def _goal_sets(plan: Plan) -> list[tuple[int, list[Line]]]:
     """Short sets of goals written as headings or a lead-in list: 'Goals' over three subheadings,
     'Goals for this phase:' over three items, objectives as headings under a quarter."""
-    title = plan.title()
-    okr_doc = title is not None and _GOAL_HEAD.search(title.plain) is not None
+    okr_doc = titled(plan, _GOAL_HEAD)
     out: list[tuple[int, list[Line]]] = []
     for ln in plan.content():
         lead_in = (ln.kind == "text" and ln.plain.endswith(":") and len(ln.plain) <= 160) or (
@@ -560,9 +553,14 @@ _RANKED = re.compile(
 _HEDGED = re.compile(r"\b(?:roughly|loosely|more or less|approximately|not (?:strictly|in))\b", IC)
 
 
+def everything_lines(plan: Plan) -> list[Line]:
+    """The lines that make everything a priority ('All of these are top priorities')."""
+    return [ln for ln in plan.content() if EVERYTHING_RE.search(ln.plain)]
+
+
 def check_priorities(plan: Plan) -> Verdict:
     """Pass: a short (2-4) top-priority list, and no 'everything is a priority'."""
-    everything = [ln for ln in plan.content() if EVERYTHING_RE.search(ln.plain)]
+    everything = everything_lines(plan)
     lists = _priority_lists(plan)
     objectives = _objective_set(plan)
     if objectives:

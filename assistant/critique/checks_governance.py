@@ -305,7 +305,7 @@ def check_risks(plan: Plan) -> Verdict:
             conditional
             or thresholded
             or (_TRIGGER_WORD.search(ln.plain) and (risky or is_conditional(ln)))
-            or (_WEAK_TRIGGER.search(ln.plain) and (risky or _contingency(ln)))
+            or (risky and _WEAK_TRIGGER.search(ln.plain))
         ):
             triggers.append(ln)
         elif (risky or _RISKS_INCLUDE.search(ln.plain)) and _named_risk(ln):

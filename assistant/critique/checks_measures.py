@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import re
 
-from assistant.critique.base import Verdict, evidence, in_topics, is_conditional, line_refs, short
+from assistant.critique.base import (
+    Verdict,
+    evidence,
+    heading_level,
+    in_topics,
+    is_conditional,
+    line_refs,
+    short,
+    titled,
+)
 from assistant.critique.parse import Line, Plan
 from assistant.critique.patterns import (
     COUNT_WORD,
@@ -55,8 +64,7 @@ def check_baseline_target(plan: Plan) -> Verdict:
             f"Add {missing} to '{short(gap.plain, 50)}' (line {gap.number}): '... <baseline> "
             "(<when measured>) -> <target> by <date>'.",
         )
-    title = plan.title()
-    okr_doc = title is not None and OKR_TITLE.search(title.plain) is not None
+    okr_doc = titled(plan, OKR_TITLE)
     relative = [
         ln
         for ln in plan.body_lines()
@@ -307,14 +315,13 @@ def _count_measures(plan: Plan) -> tuple[int, list[Line]]:
     if explicit:
         n, line = max(explicit, key=lambda pair: pair[0])
         return n, [line]
-    title = plan.title()
-    okr_doc = title is not None and OKR_TITLE.search(title.plain) is not None
+    okr_doc = titled(plan, OKR_TITLE)
     groups: dict[int, tuple[int, list[Line]]] = {}
     # the period and team headings in force: (level, heading line, is a period), outermost first
     scopes: list[tuple[int, Line, bool]] = []
     for ln in plan.content():
         if ln.kind in ("header", "title") or ln.heads:
-            level = _heading_level(ln)
+            level = heading_level(ln)
             while scopes and scopes[-1][0] >= level:
                 scopes.pop()
             period = _PERIOD_HEAD.match(ln.plain) is not None
@@ -372,7 +379,6 @@ _MEASURE_COLUMN = re.compile(
 )
 # a tag on each key result in a list of them: '[P0] ...; [P1] ...' or '... — 0.7; ... — 1'
 _KR_TAG = re.compile(r"\[p\d\]|[—–]\s*(?:0?\.\d+|[01](?:\.0+)?)\s*(?=;|$)", IC)
-_MD_LEVEL = re.compile(r"^\s*(#{1,6})\s")
 # a field of a goal that is not itself a measure
 _FIELD_LABEL = re.compile(
     r"^(?:objectives?|goals?|aims?|scope|labels?|time-?frame|time frame|deadlines?|due|dates?|"
@@ -389,13 +395,6 @@ _TIME_HEAD = re.compile(
 )
 # sections whose items may be key results (not milestones, exclusions, risks...)
 _KR_TOPICS = frozenset({"metrics", "priorities", "owners"})
-
-
-def _heading_level(line: Line) -> int:
-    if line.kind == "title":
-        return 0
-    md = _MD_LEVEL.match(line.text)
-    return len(md.group(1)) if md else 7
 
 
 def _measures_on(plan: Plan, ln: Line, okr_doc: bool, in_period: bool = False) -> int:

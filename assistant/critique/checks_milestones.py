@@ -12,9 +12,23 @@ from __future__ import annotations
 
 import re
 
-from assistant.critique.base import Verdict, evidence, in_topics, is_conditional, line_refs
+from assistant.critique.base import (
+    Verdict,
+    evidence,
+    heading_level,
+    in_topics,
+    is_conditional,
+    line_refs,
+    titled,
+)
 from assistant.critique.parse import Line, Plan, topics_of
-from assistant.critique.patterns import IC, SPECIFIC_DATE_RE, has_specific_date, specific_dates
+from assistant.critique.patterns import (
+    IC,
+    OKR_TITLE,
+    SPECIFIC_DATE_RE,
+    has_specific_date,
+    specific_dates,
+)
 from assistant.critique.targets import is_target_line
 
 _MILESTONE_WORD = re.compile(
@@ -104,6 +118,8 @@ _YEAR_DEADLINE = re.compile(
 _YEAR_COLUMN = re.compile(
     rf"^\W*(?:{_YEAR}\s+(?:target|goal)s?|(?:target|goal)s?\s+(?:for\s+)?{_YEAR})\W*$", IC
 )
+# a title that names a set of goals: objectives, OKRs or goals
+_GOALS_TITLE = re.compile(rf"{OKR_TITLE.pattern}|\bgoals\b", IC)
 # topics of another kind: a heading about them does not date a set of goals
 _OTHER_TOPICS = frozenset(
     {"risks", "cadence", "decisions", "dependencies", "exclusions", "context"}
@@ -215,25 +231,12 @@ def _phase_schedules(plan: Plan) -> list[Line]:
     return out
 
 
-def _heading_depth(line: Line) -> int:
-    md = re.match(r"^\s*(#{1,6})\s", line.text)
-    return 0 if line.kind == "title" else len(md.group(1)) if md else 7
-
-
-def _okr_titled(plan: Plan) -> bool:
-    """The plan is a set of goals: its title names objectives, goals or OKRs."""
-    title = plan.title()
-    return title is not None and bool(
-        re.search(r"\bokrs?\b|\bobjectives\b|\bkey results\b|\bgoals\b", title.plain, IC)
-    )
-
-
 def _goals_under(plan: Plan, head: Line, okr_set: bool) -> list[Line]:
     """The goals or results a heading (or a lead-in line ending in ':') stands over."""
     if head.kind == "header":
         scope = []
         for ln in plan.lines[head.index + 1 :]:
-            if ln.kind in ("header", "title") and _heading_depth(ln) <= _heading_depth(head):
+            if ln.kind in ("header", "title") and heading_level(ln) <= heading_level(head):
                 break
             if ln.kind in ("item", "table") and not in_topics(ln, "risks", "cadence", "context"):
                 scope.append(ln)
@@ -255,7 +258,7 @@ def _timeboxed_sets(plan: Plan) -> tuple[list[Line], list[Line]]:
     only by the end of a year. The title's period is the plan's own, not a milestone."""
     short: list[Line] = []
     long: list[Line] = []
-    okr_set = _okr_titled(plan)
+    okr_set = titled(plan, _GOALS_TITLE)  # the plan is a set of goals
     for head in plan.content():
         # a lead-in: the last sentence of a line that ends in ':' ('By the end of 2027:')
         lead_in = head.kind == "text" and head.plain.endswith(":")

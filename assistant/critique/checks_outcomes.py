@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.critique.base import Verdict, evidence, in_topics, line_refs, short
+from assistant.critique.base import Verdict, evidence, in_topics, line_refs, short, titled
 from assistant.critique.parse import Line, Plan
 from assistant.critique.patterns import IC, OKR_TITLE
 from assistant.critique.targets import goal_lines, is_output, is_target_line, quantified_outcome
@@ -115,8 +115,7 @@ def _aim(line: Line) -> str:
 def _objective_headings(plan: Plan) -> list[Line]:
     """Headings that are objectives: named so ('Objective: ...'), or in a set of OKRs the
     headings its key results sit under."""
-    title = plan.title()
-    okr_set = title is not None and OKR_TITLE.search(title.plain) is not None
+    okr_set = titled(plan, OKR_TITLE)
     out = []
     for section in plan.sections[1:]:
         head = section.header

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.critique.base import Verdict, evidence, in_topics, is_conditional, line_refs, short
+from assistant.critique.base import (
+    Verdict,
+    evidence,
+    in_topics,
+    is_conditional,
+    line_refs,
+    per_plan,
+    short,
+)
 from assistant.critique.checks_direction import PLACEHOLDER_RE
 from assistant.critique.parse import Line, Plan
 from assistant.critique.patterns import (
@@ -85,13 +93,11 @@ def _who_field(field_text: str) -> list[str]:
     return tokens
 
 
+@per_plan
 def _field_owners(plan: Plan) -> dict[int, list[str]]:
     """List items whose second (or later) field names who does the work ('Ship X — leviw —
     0.6', 'Export wizard - Mira'), when at least two items of the same list do so: a list with an
     owner column written as text."""
-    cached = plan.memo.get("field_owners")
-    if isinstance(cached, dict):
-        return cached
     by_list: dict[tuple[int, str], dict[int, list[str]]] = {}
     for ln in plan.body_lines():
         if ln.kind != "item":
@@ -100,9 +106,7 @@ def _field_owners(plan: Plan) -> dict[int, list[str]]:
         who = next((w for f in fields[1:] if (w := _who_field(f))), [])
         if who:
             by_list.setdefault((ln.section, ln.marker), {})[ln.number] = who
-    found = {n: w for owners in by_list.values() if len(owners) >= 2 for n, w in owners.items()}
-    plan.memo["field_owners"] = found
-    return found
+    return {n: w for owners in by_list.values() if len(owners) >= 2 for n, w in owners.items()}
 
 
 def _field_person(fragment: str, known: frozenset[str]) -> str | None:
@@ -257,7 +261,11 @@ def _siblings_of_owned(plan: Plan, units: list[Line]) -> list[Line]:
     """Items in the same list as an item with an owner: they are initiatives too."""
     lists: set[tuple[int, str]] = set()  # (section, marker) of each list holding an owned item
     for owned in plan.body_lines():
-        if owned.kind != "item" or (owned.section, owned.marker) in lists or not _owner_people(owned, plan):
+        if (
+            owned.kind != "item"
+            or (owned.section, owned.marker) in lists
+            or not _owner_people(owned, plan)
+        ):
             continue
         if in_topics(owned, *_NOT_UNIT_TOPICS) and not in_topics(owned, *_UNIT_TOPICS):
             continue
@@ -341,11 +349,9 @@ def _role_owner(line: Line) -> bool:
     return False
 
 
+@per_plan
 def initiative_owners(plan: Plan) -> list[tuple[Line, list[str]]]:
     """The plan's initiatives, each with the people named as its owner (none, one or more)."""
-    memo = plan.memo.get("initiative_owners")
-    if isinstance(memo, list):
-        return memo
     units = _units(plan)
     owners = {ln.number: _owner_people(ln, plan) for ln in units}
     for ln in units:
@@ -361,9 +367,7 @@ def initiative_owners(plan: Plan) -> list[tuple[Line, list[str]]]:
         # the plan's own owner section: its one person owns the plan's work (two share it)
         units = units or heads
         owners = {ln.number: named for ln in units}
-    found = [(ln, owners[ln.number]) for ln in units]
-    plan.memo["initiative_owners"] = found
-    return found
+    return [(ln, owners[ln.number]) for ln in units]
 
 
 def _team_sections(plan: Plan) -> list[Line]:
@@ -442,7 +446,7 @@ def check_owners(plan: Plan) -> Verdict:
     example = (
         f"{short(work[0].plain, 40)} — Owner: <person>"
         if work
-        else ("<initiative> — Owner: <person>")
+        else "<initiative> — Owner: <person>"
     )
     return Verdict(
         "fail",

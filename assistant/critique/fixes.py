@@ -14,11 +14,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.critique.base import in_topics, is_conditional, plan_period, short
-from assistant.critique.checks_direction import EVERYTHING_RE
+from assistant.critique.base import in_topics, is_conditional, per_plan, plan_period, short
+from assistant.critique.checks_direction import EVERYTHING_RE, everything_lines
 from assistant.critique.checks_owners import initiative_owners
 from assistant.critique.parse import Line, Plan
 from assistant.critique.patterns import IC, METRIC_WORDS_RE, specific_dates
+from assistant.critique.rewrite import LIST_MARKER
 from assistant.critique.targets import column, criteria, is_output
 
 _TAG = re.compile(r"\[\s*p(\d)\s*\]|\(\s*p(\d)\s*\)|^\W*p(\d)\s*[:\-–—]", IC)
@@ -96,12 +97,10 @@ def _rank(line: Line) -> int:
     return int(next(g for g in tag.groups() if g is not None)) if tag else 9
 
 
+@per_plan
 def work_items(plan: Plan) -> list[Item]:
     """The plan's own pieces of work, highest priority first (P0 before P1, then in order):
     objectives, items of a priority or initiative list, else the first list of the plan."""
-    memo = plan.memo.get("work_items")
-    if isinstance(memo, list):
-        return memo
     chosen = [ln for ln in plan.body_lines() if ln.okr == "O"]
     if len(chosen) < 2:
         chosen = [ln for ln, _ in initiative_owners(plan) if ln.kind in ("item", "table", "text")]
@@ -129,9 +128,7 @@ def work_items(plan: Plan) -> list[Item]:
         if (name := _name(ln)) and not EVERYTHING_RE.search(ln.plain)
     ]
     unique = list({i.name.lower(): i for i in reversed(items)}.values())  # first of each name
-    unique.sort(key=lambda i: (i.rank, i.line.number))
-    plan.memo["work_items"] = unique
-    return unique
+    return sorted(unique, key=lambda i: (i.rank, i.line.number))
 
 
 def _later_items(plan: Plan, top: list[Item]) -> list[Item]:
@@ -160,7 +157,7 @@ def _fix_priorities(plan: Plan) -> Fix | None:
     later = [i.name for i in items[3:]][:4]
     if later:
         lines.append(f"Later / not doing this period: {', '.join(later)}")
-    everything = [ln for ln in plan.content() if EVERYTHING_RE.search(ln.plain)]
+    everything = everything_lines(plan)
     if everything:
         return Fix(
             f"Replace '{short(everything[0].plain, 50)}' (line {everything[0].number}) with a "
@@ -220,7 +217,7 @@ def _fix_owners(plan: Plan) -> Fix | None:
     lines, drop = [], []
     for line, people in gaps:
         # the line as analysed (hidden content blanked), never the raw line
-        base = re.sub(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+", "", re.sub(r"\s{2,}", " ", line.text.strip()))
+        base = LIST_MARKER.sub("", re.sub(r"\s{2,}", " ", line.text.strip()))
         if not people:
             lines.append(f"{base} — Owner: <one person's name>")
             continue
@@ -311,8 +308,10 @@ def measured_targets(plan: Plan) -> list[tuple[Line, str, str, str]]:
 
 def _fix_baseline_target(plan: Plan) -> Fix | None:
     gaps = [c for c in criteria(plan) if not c.complete]
-    lines = [f"{metric}: <baseline> (<month measured>) -> {target} by {date or '<date>'}"
-             for _, metric, target, date in _measured(gaps[:3])]
+    lines = [
+        f"{metric}: <baseline> (<month measured>) -> {target} by {date or '<date>'}"
+        for _, metric, target, date in _measured(gaps[:3])
+    ]
     if not lines:
         return None
     return Fix("Give each target the value it moves from:", lines)

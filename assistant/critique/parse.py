@@ -114,7 +114,7 @@ class Line:
     cells: dict[str, str] = field(default_factory=dict)
     index: int = 0  # position in Plan.lines
     heads: bool = False  # an objective written as a heading: an item that also opens a section
-    memo: dict[str, bool] = field(default_factory=dict)  # per-line answers checks reuse
+    memo: dict[object, bool] = field(default_factory=dict)  # answers kept by base.per_line
 
     @property
     def is_blank(self) -> bool:
@@ -142,7 +142,7 @@ class Plan:
     injected: list[int]
     people: list[str]
     known_first: frozenset[str]
-    memo: dict[str, object] = field(default_factory=dict)  # per-plan results checks reuse
+    memo: dict[object, object] = field(default_factory=dict)  # results kept by base.per_plan
 
     def content(self) -> list[Line]:
         """Every non-blank line, headers included."""

@@ -60,12 +60,6 @@ def has_any_date(text: str) -> bool:
 
 
 # --- numbers -----------------------------------------------------------------------------
-NUMBER_RE = re.compile(
-    r"(?<![\w.])[<>≤≥~+-]?\s?[$£€]?\d[\d,]*(?:\.\d+)?(?::\d{2})?\s?"
-    r"(?:%|k\b|m\b|bn\b|x\b|bps\b|pts?\b|points?\b|days?\b|hours?\b|minutes?\b|weeks?\b)?",
-    IC,
-)
-PERCENT_RE = re.compile(r"\d\s?%|\bper ?cent\b", IC)
 WORD_NUMBERS = {
     "one": 1,
     "two": 2,

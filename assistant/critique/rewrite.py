@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_MARKER = re.compile(r"^(?:[-*•+]|\d{1,2}[.)])\s+")
+# a list marker ('- ', '2. '): a line's key leaves it out, and fixes.py drops it from an item it
+# rewrites, so the rewrite still replaces that item
+LIST_MARKER = re.compile(r"^(?:[-*•+]|\d{1,2}[.)])\s+")
 PLACEHOLDER = re.compile(r"<([^<>\n]{1,60})>")
 _STAND_INS = (
     (re.compile(r"name|owner|person|who|lead|dri|decid|approv"), "Alex Morgan"),
@@ -20,7 +22,7 @@ def line_key(line: str) -> str:
     if text.startswith("|"):
         first = text.strip("|").split("|")[0].strip().lower()
         return "" if set(first) <= set("-: ") else "|" + first
-    text = _MARKER.sub("", text).lower()
+    text = LIST_MARKER.sub("", text).lower()
     return "" if line.lstrip().startswith("#") or len(text) < 12 else text
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.critique.base import in_topics, is_conditional
+from assistant.critique.base import in_topics, is_conditional, per_line
 from assistant.critique.parse import Line, Plan
 from assistant.critique.patterns import (
     IC,
@@ -143,7 +143,9 @@ def is_output(text: str) -> bool:
     field = _GOAL_FIELD.search(core)
     core = core[field.end() :] if field else _PRIORITY_TAGS.sub("", core)
     change = CHANGE_RE.search(core)
-    if change and (METRIC_WORDS_RE.search(core) or not _BARE_INTEGERS.fullmatch(change.group(0).strip())):
+    if change and (
+        METRIC_WORDS_RE.search(core) or not _BARE_INTEGERS.fullmatch(change.group(0).strip())
+    ):
         return False  # a measured change; 'Upgrade Postgres 13 to 16' is a version, not a metric
     if _BETTER_METRIC.match(core):
         return False  # 'Improve profitability', 'Raise retention': a metric made better
@@ -159,15 +161,9 @@ _BETTER_METRIC = re.compile(
 )
 
 
+@per_line
 def is_target_line(line: Line) -> bool:
     """True if the line sets a numeric target for a metric (not a history line, not a plan)."""
-    known = line.memo.get("target")
-    if known is None:
-        known = line.memo["target"] = _is_target_line(line)
-    return known
-
-
-def _is_target_line(line: Line) -> bool:
     if line.kind not in ("item", "text", "table") or is_conditional(line):
         return False
     if in_topics(line, "risks", "cadence", "decisions", "capacity") and not _goal_context(line):

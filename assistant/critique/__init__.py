@@ -10,18 +10,38 @@ The embedded engine is deterministic and offline (no LLM, no network)::
 
 from __future__ import annotations
 
-from assistant.critique.engine import DEFAULT_MAX_CHARS, critique_plan
-from assistant.critique.render import render_markdown
-from assistant.critique.rubric import RUBRIC, RUBRIC_IDS
-from assistant.critique.schema import (
-    CheckResult,
-    Citation,
-    Comparison,
-    Evidence,
-    FailureMode,
-    PlanCritique,
-    score_of,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.critique.engine import DEFAULT_MAX_CHARS, critique_plan
+    from assistant.critique.render import render_markdown
+    from assistant.critique.rubric import RUBRIC, RUBRIC_IDS
+    from assistant.critique.schema import (
+        CheckResult,
+        Citation,
+        Comparison,
+        Evidence,
+        FailureMode,
+        PlanCritique,
+        score_of,
+    )
+
+# Loaded on first use (PEP 562): a diagnosis needs only the injection guard
+# (assistant.critique.guard), and importing the checker cost the CLI about 0.1 s at every start.
+_WHERE = {"DEFAULT_MAX_CHARS": "engine", "critique_plan": "engine", "render_markdown": "render",
+          "RUBRIC": "rubric", "RUBRIC_IDS": "rubric", "CheckResult": "schema", "Citation": "schema",
+          "Comparison": "schema", "Evidence": "schema", "FailureMode": "schema",
+          "PlanCritique": "schema", "score_of": "schema"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"assistant.critique.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_MAX_CHARS",

@@ -62,6 +62,9 @@ def main() -> int:
                          max_bytes=settings.max_request_bytes),
               Middleware(LoginBinder, login=blocks.key_login, limiter=limiter),
               Middleware(UploadGuard)]
+    # uvicorn would trust X-Forwarded-For from 127.0.0.1: nobody is trusted unless the admin
+    # names proxies in FORWARDED_ALLOW_IPS (the per-client limits read the peer's address)
+    os.environ.setdefault("FORWARDED_ALLOW_IPS", "")
     blocks.launch(server_name=host, server_port=port, auth=auth_callable(blocks),
                   app_kwargs={"middleware": guards}, **launch_kwargs())
     return 0

@@ -29,7 +29,7 @@ from assistant.errors import (
     UserError,
     ValidationFailed,
 )
-from assistant.limits import RateLimiter, RequestGuard
+from assistant.limits import MAX_QUERY_CHARS, RateLimiter, RequestGuard
 from assistant.schema import Diagnosis, HistoryMessage
 
 log = logging.getLogger("assistant.api")
@@ -74,11 +74,12 @@ class ChatMessage(BaseModel):
 
 
 class ChatBody(BaseModel):
-    model: str = "assistant"
+    # echoed into every streamed chunk: a long one would multiply the response
+    model: str = Field(default="assistant", max_length=100)
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
     workspace: str | None = None
-    user: str | None = None
+    user: str | None = Field(default=None, max_length=256)
 
 
 def _text_of(content: str | list[dict[str, Any]] | None) -> str:
@@ -200,7 +201,7 @@ def purge(workspace: str, who: Caller) -> dict:
     return {"workspace": workspace, "deleted": purge_workspace(who.workspace(workspace))}
 
 @router.get("/v1/search", tags=["search"])
-def get_search(who: Caller, q: str = Query(min_length=1, max_length=2000),
+def get_search(who: Caller, q: str = Query(min_length=1, max_length=MAX_QUERY_CHARS),
                workspace: str | None = None, k: int = Query(5, ge=1, le=50)) -> list[dict]:
     from assistant.retrieval.search import search
 
@@ -243,7 +244,7 @@ def chat(body: ChatBody, who: Caller):
         "id": completion_id, "object": "chat.completion", "created": created, "model": body.model,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
                      "finish_reason": "stop"}],
-        "usage": _usage(body.messages, content),
+        "usage": _usage(turns, content),
         "diagnosis": diagnosis,
     }
 
@@ -301,7 +302,8 @@ def create_app(mount_ui: bool = False) -> FastAPI:
 
 def _usage(messages: list[ChatMessage], content: str) -> dict:
     """Token counts by the model's own tokenizer (the embedded engine generates no tokens, so
-    the reply is counted as the text it returns)."""
+    the reply is counted as the text it returns). `messages`: the user and assistant turns the
+    diagnosis read (within the text and history limits); other roles are neither read nor counted."""
     from assistant.retrieval.embeddings import get_embedder
 
     embedder = get_embedder()
@@ -359,27 +361,38 @@ def _validated(model: type[BaseModel], data: dict) -> Any:
         raise ValidationFailed(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from exc
 
 
-async def _critique_body(request: Request) -> tuple[CritiqueBody, str | None]:
+async def _read_upload(upload: tuple[bytes, str], max_chars: int) -> str:
+    """A file's text, parsed on a worker thread: a PDF or DOCX parse takes seconds, and on the
+    event loop it would stop every request of every key for that long."""
+    from starlette.concurrency import run_in_threadpool
+
     from assistant.retrieval.readers import read_bytes
+
+    return await run_in_threadpool(read_bytes, upload[0], upload[1], max_chars)
+
+
+async def _critique_body(request: Request) -> tuple[CritiqueBody, str | None]:
+    from assistant.critique.engine import DEFAULT_MAX_CHARS
 
     fields, upload = await _form_or_json(request)
     if upload is not None:
-        fields = {**fields, "text": read_bytes(*upload), "save": fields.get("save", "false").lower() in ("1", "true", "on")}
+        text = await _read_upload(upload, DEFAULT_MAX_CHARS)
+        fields = {**fields, "text": text, "save": fields.get("save", "false").lower() in ("1", "true", "on")}
         return _validated(CritiqueBody, fields), upload[1]
     return _validated(CritiqueBody, fields), None
 
 
 async def _document_body(request: Request) -> tuple[str, str | None, str | None, str]:
-    from assistant.pipeline import check_text
-    from assistant.retrieval.readers import read_bytes
+    from assistant.pipeline import check_title
 
     fields, upload = await _form_or_json(request)
     if upload is not None:
-        text = read_bytes(*upload)
+        title = check_title(fields.get("title"))
+        text = await _read_upload(upload, get_settings().max_text_chars * 10)
         check_document_text(text, upload[1])
-        return text, fields.get("title"), fields.get("workspace"), upload[1]
+        return text, title, fields.get("workspace"), upload[1]
     body = _validated(DocumentBody, fields)
-    check_text(body.title or "untitled", "title")
+    check_title(body.title)
     check_document_text(body.text, body.title or "the document")
     source = (body.title or f"pasted-{uuid.uuid4().hex[:8]}").strip()[:200] + ".md"
     return body.text, body.title, body.workspace, source

@@ -271,7 +271,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     uvicorn.run("assistant.api:serve_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="warning", timeout_graceful_shutdown=5)
+                workers=args.workers, log_level="warning", timeout_graceful_shutdown=5,
+                # the client is the peer: X-Forwarded-For from a local peer (uvicorn trusts
+                # 127.0.0.1 by default) would let anyone pick their own rate-limit bucket. Behind
+                # a real proxy, FORWARDED_ALLOW_IPS names the proxies to trust.
+                proxy_headers=bool(os.environ.get("FORWARDED_ALLOW_IPS")))
     return 0
 
 

@@ -21,6 +21,11 @@ from typing import Any
 
 from assistant.auth import AuthError, authenticate
 
+# Bounds that hold on every face (API, UI, MCP, CLI):
+MAX_TITLE_CHARS = 200  # a document title is stored and embedded with every chunk of the document
+MAX_QUERY_CHARS = 2000  # a search query
+MAX_EVAL_CASES = 2000  # cases in one uploaded eval file
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -39,6 +40,7 @@ from assistant import mcp_tools as t
 from assistant.auth import OPEN, Principal, authenticate
 from assistant.critique.schema import PlanCritique
 from assistant.errors import AssistantError
+from assistant.limits import MAX_QUERY_CHARS, MAX_TITLE_CHARS
 from assistant.schema import Diagnosis, HistoryMessage
 
 log = logging.getLogger("assistant.mcp")
@@ -156,7 +158,7 @@ def _register_tools(server: MCPServer, keys: Keys) -> None:
         ),
     )
     async def search_knowledge(
-        query: Annotated[str, Field(description="What to look for, in plain words.")],
+        query: Annotated[str, Field(max_length=MAX_QUERY_CHARS, description="What to look for, in plain words.")],
         workspace: Annotated[
             str | None,
             Field(
@@ -180,7 +182,7 @@ def _register_tools(server: MCPServer, keys: Keys) -> None:
     )
     async def add_plan(
         text: Annotated[str, Field(description="The plan's full text (markdown or plain).")],
-        title: Annotated[str, Field(description="A title; it also names the document.")],
+        title: Annotated[str, Field(max_length=MAX_TITLE_CHARS, description="A title; it also names the document.")],
         workspace: Annotated[str, Field(description="The workspace to add the plan to.")],
     ) -> Annotated[CallToolResult, t.AddPlanResult]:
         ws = _workspace(keys, workspace, required=True)
@@ -293,7 +295,9 @@ def _serve_http(host: str, port: int) -> None:
                        settings.max_request_bytes, protected=("/mcp",))
     access = "API keys required" if keys is not None else "no API keys: every workspace open"
     print(f"MCP over HTTP at http://{url_host}:{port}/mcp ({access})", file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # the client is the peer, unless FORWARDED_ALLOW_IPS names proxies to trust (see cmd_serve)
+    uvicorn.run(app, host=host, port=port, log_level="warning",
+                proxy_headers=bool(os.environ.get("FORWARDED_ALLOW_IPS")))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,6 +51,21 @@ def check_text(text: str | None, what: str = "text") -> str:
     return text.replace("\x00", "")
 
 
+
+
+def check_title(title: str | None) -> str | None:
+    """A document title: at most MAX_TITLE_CHARS characters (it is stored and embedded with
+    every chunk of the document), no invalid characters; None or blank stays None."""
+    from assistant.limits import MAX_TITLE_CHARS
+
+    if title is None or not title.strip():
+        return None
+    check_characters(title, "title")
+    if len(title) > MAX_TITLE_CHARS:
+        raise TextTooLongError(f"the title has {len(title)} characters; the limit is {MAX_TITLE_CHARS}")
+    return title
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

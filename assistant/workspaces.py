@@ -15,7 +15,7 @@ def check_workspace(name: str | None) -> str:
     """Return a valid workspace name (default when None) or raise `UserError`."""
     if name is None:
         return DEFAULT_WORKSPACE
-    if not isinstance(name, str) or not _PATTERN.match(name):
+    if not isinstance(name, str) or not _PATTERN.fullmatch(name):
         raise UserError(
             f"invalid workspace name {name!r}: use 1-64 characters of a-z, 0-9, '_' or '-'"
         )

@@ -36,10 +36,22 @@ def _noop(done: int, total: int) -> None:
     return None
 
 
+def _user_cases(cases_file: Path, model: type) -> list:
+    """A user's cases file, at most MAX_EVAL_CASES cases (each run has a bounded cost)."""
+    from assistant.errors import UserError
+    from assistant.limits import MAX_EVAL_CASES
+
+    cases = read_jsonl(cases_file, model)
+    if len(cases) > MAX_EVAL_CASES:
+        raise UserError(f"{cases_file.name}: {len(cases)} cases; at most {MAX_EVAL_CASES} are run at once, "
+                        "split the file")
+    return cases
+
+
 def diagnosis_cases(split: str, cases_file: Path | None) -> list[Scenario]:
     """Labelled scenarios from the suite or from a user's JSONL file."""
     if cases_file is not None:
-        return read_jsonl(cases_file, Scenario)
+        return _user_cases(cases_file, Scenario)
     return load_scenarios(split)
 
 
@@ -224,7 +236,7 @@ def run_critique(plans: list[PlanCase], engine: str, progress: Progress = _noop)
 
 def plan_cases(split: str, cases_file: Path | None) -> list[PlanCase]:
     """Labelled plans from the suite or a user's file."""
-    return read_jsonl(cases_file, PlanCase) if cases_file is not None else load_plans(split)
+    return _user_cases(cases_file, PlanCase) if cases_file is not None else load_plans(split)
 
 
 def query_cases(split: str) -> list[RetrievalQuery]:
@@ -234,7 +246,7 @@ def query_cases(split: str) -> list[RetrievalQuery]:
 
 def safety_cases(split: str, cases_file: Path | None) -> list[SafetyCase]:
     """Escalation cases from the suite or a user's file."""
-    return read_jsonl(cases_file, SafetyCase) if cases_file is not None else load_safety(split)
+    return _user_cases(cases_file, SafetyCase) if cases_file is not None else load_safety(split)
 
 
 def run_safety(cases: list[SafetyCase], engine: str, progress: Progress = _noop) -> dict:
@@ -284,7 +296,7 @@ def conversation_cases(split: str, cases_file: Path | None) -> list:
     """Two-turn conversations of a split, or of an uploaded cases file."""
     from assistant.cases import ConversationCase, load_conversations
 
-    return read_jsonl(cases_file, ConversationCase) if cases_file is not None else load_conversations(split)
+    return _user_cases(cases_file, ConversationCase) if cases_file is not None else load_conversations(split)
 
 
 def run_conversations(cases: list, engine: str, progress: Progress = _noop) -> dict:
@@ -325,7 +337,7 @@ def step_cases(split: str, cases_file: Path | None) -> list:
     """Step-relevance cases of a split, or of an uploaded cases file."""
     from assistant.cases import StepCase, load_step_cases
 
-    return read_jsonl(cases_file, StepCase) if cases_file is not None else load_step_cases(split)
+    return _user_cases(cases_file, StepCase) if cases_file is not None else load_step_cases(split)
 
 
 def run_steps(cases: list, engine: str, progress: Progress = _noop) -> dict:

@@ -264,12 +264,19 @@ class Embedder:
 
         The tokenizer truncates at MAX_TOKENS, so the text is counted in pieces well under it.
         """
-        pieces, piece = [], []
+        # pieces of at most 60 words and about 200 characters (a CJK character or a symbol can be
+        # a token of its own); a "word" with no spaces (CJK text, a pasted blob) goes in slices
+        pieces: list[str] = []
+        piece: list[str] = []
+        size = 0
         for word in text.split():
-            piece.append(word)
-            if len(piece) >= 60:
-                pieces.append(" ".join(piece))
-                piece = []
+            for i in range(0, len(word), 100):
+                part = word[i : i + 100]
+                if piece and (len(piece) >= 60 or size + len(part) > 200):
+                    pieces.append(" ".join(piece))
+                    piece, size = [], 0
+                piece.append(part)
+                size += len(part) + 1
         if piece:
             pieces.append(" ".join(piece))
         if not pieces:

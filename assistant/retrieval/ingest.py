@@ -16,7 +16,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from assistant.config import DEFAULT_WORKSPACE, get_settings
-from assistant.errors import AssistantError, UnsupportedFileError, UserError
+from assistant.errors import AssistantError, TextTooLongError, UnsupportedFileError, UserError
+from assistant.limits import MAX_TITLE_CHARS
 from assistant.retrieval.readers import SUPPORTED, read_file
 from assistant.retrieval.store import GLOBAL_WORKSPACE, Store, get_store
 from assistant.workspaces import check_workspace
@@ -178,6 +179,8 @@ def ingest_text(
     limit = get_settings().max_text_chars * 10
     if len(text) > limit:
         raise UnsupportedFileError(f"{source}: {len(text)} characters is over the {limit} limit")
+    if title is not None and len(title) > MAX_TITLE_CHARS:
+        raise TextTooLongError(f"the title has {len(title)} characters; the limit is {MAX_TITLE_CHARS}")
     store = store or get_store()
     report = IngestReport()
     chunks = build_chunks(
@@ -230,7 +233,7 @@ def ingest_paths(
         try:
             if not path.exists():
                 raise UnsupportedFileError(f"{path}: no such file")
-            text = read_file(path, settings.max_file_bytes)
+            text = read_file(path, settings.max_file_bytes, settings.max_text_chars * 10)
             is_md = path.suffix.lower() in (".md", ".markdown")
             sop = None
             doc_kind, doc_ws, source = kind, workspace, path.name

@@ -11,6 +11,16 @@ from assistant.errors import UnsupportedFileError
 SUPPORTED = (".md", ".markdown", ".txt", ".pdf", ".docx")
 _MAX_DOCX_UNCOMPRESSED = 50_000_000
 _MAX_DOCX_RATIO = 200
+# The parse of one upload has a bounded cost (a few seconds, on a worker thread). A DOCX's text
+# lives in word/document.xml (images and fonts elsewhere): python-docx needs about 2.7 s per MB
+# of it, and 3 MB of XML already holds more text than a document may have. A PDF's pages can all
+# share one huge content stream, and text extraction re-reads the stream for each page (about
+# 1.5 s per MB here): the pages, each page's content and all pages' content together are capped,
+# and reading stops at the page where the text passes the caller's limit.
+_MAX_DOCX_XML = 3_000_000
+MAX_PDF_PAGES = 500
+_MAX_PDF_PAGE_CONTENT = 1_000_000
+_MAX_PDF_CONTENT = 3_000_000
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -30,18 +40,39 @@ def decode_text(data: bytes, name: str) -> str:
         ) from exc
 
 
-def _read_pdf(data: bytes, name: str) -> str:
+def _page_content_size(page) -> int:
+    """Bytes of a page's (decoded) content streams."""
+    contents = page.get_contents()
+    return len(contents.get_data()) if contents is not None else 0
+
+
+def _read_pdf(data: bytes, name: str, max_chars: int | None = None) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     if not data.startswith(b"%PDF"):
         raise UnsupportedFileError(f"{name}: is not a PDF file")
+    pages: list[str] = []
     try:
         reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise UnsupportedFileError(f"{name}: {len(reader.pages)} pages is over the {MAX_PDF_PAGES}-page limit")
+        content = chars = 0
+        for page in reader.pages:
+            size = _page_content_size(page)
+            content += size
+            if size > _MAX_PDF_PAGE_CONTENT or content > _MAX_PDF_CONTENT:
+                raise UnsupportedFileError(
+                    f"{name}: the PDF's page content is too large to read ({content} bytes by page "
+                    f"{len(pages) + 1}); export a smaller file or paste the text")
+            text = (page.extract_text() or "").strip()
+            pages.append(text)
+            chars += len(text)
+            if max_chars is not None and chars > max_chars:
+                break  # the caller refuses a text this long anyway: stop reading
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
         raise UnsupportedFileError(f"{name}: the PDF cannot be read ({exc})") from exc
-    return "\n\n".join(p.strip() for p in pages)
+    return "\n\n".join(pages)
 
 
 def _read_docx(data: bytes, name: str) -> str:
@@ -53,6 +84,12 @@ def _read_docx(data: bytes, name: str) -> str:
                 raise UnsupportedFileError(
                     f"{name}: the DOCX expands to {total} bytes (a zip bomb?); refused"
                 )
+            xml = sum(info.file_size for info in archive.infolist() if info.filename.startswith("word/"))
+            xml -= sum(info.file_size for info in archive.infolist() if info.filename.startswith("word/media/"))
+            if xml > _MAX_DOCX_XML:
+                raise UnsupportedFileError(
+                    f"{name}: the DOCX's text part is {xml} bytes, over the {_MAX_DOCX_XML}-byte limit; "
+                    "split the document or paste the text")
     except zipfile.BadZipFile as exc:
         raise UnsupportedFileError(f"{name}: is not a DOCX file (not a zip archive)") from exc
     import docx
@@ -80,8 +117,10 @@ def _read_docx(data: bytes, name: str) -> str:
     return "\n".join(lines)
 
 
-def read_bytes(data: bytes, name: str) -> str:
-    """Turn a file's bytes into text according to its extension."""
+def read_bytes(data: bytes, name: str, max_chars: int | None = None) -> str:
+    """Turn a file's bytes into text according to its extension. With `max_chars`, a PDF is read
+    no further than the page where its text passes that many characters (the caller refuses a
+    longer text)."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED:
         raise UnsupportedFileError(
@@ -90,7 +129,7 @@ def read_bytes(data: bytes, name: str) -> str:
     if not data:
         raise UnsupportedFileError(f"{name}: the file is empty")
     if suffix == ".pdf":
-        text = _read_pdf(data, name)
+        text = _read_pdf(data, name, max_chars)
     elif suffix == ".docx":
         text = _read_docx(data, name)
     else:
@@ -100,7 +139,7 @@ def read_bytes(data: bytes, name: str) -> str:
     return text
 
 
-def read_file(path: Path, max_bytes: int) -> str:
+def read_file(path: Path, max_bytes: int, max_chars: int | None = None) -> str:
     """Read a file from disk, refusing ones larger than `max_bytes`."""
     try:
         size = path.stat().st_size
@@ -109,4 +148,4 @@ def read_file(path: Path, max_bytes: int) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise UnsupportedFileError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
-    return read_bytes(data, path.name)
+    return read_bytes(data, path.name, max_chars)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from assistant.config import DEFAULT_WORKSPACE
 from assistant.errors import UserError
+from assistant.limits import MAX_QUERY_CHARS
 from assistant.retrieval.store import GLOBAL_WORKSPACE, Store, get_store
 from assistant.workspaces import check_workspace
 
@@ -101,6 +102,8 @@ def search(
     workspace = check_workspace(workspace)
     if not query or not query.strip():
         raise UserError("the search query is empty")
+    if len(query) > MAX_QUERY_CHARS:
+        raise UserError(f"the search query has {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
     if not 1 <= k <= 100:
         raise UserError("k must be between 1 and 100")
     store = store or get_store()

@@ -43,7 +43,8 @@ def build_ui(login: KeyLogin | None = None) -> gr.Blocks:
         The Blocks, with `blocks.key_login` set to the login (see `auth_callable`).
     """
     login = login or KeyLogin.from_settings()
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as blocks:
+    # uploads and cached outputs older than two hours are deleted every hour (nothing else caps them)
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 7200)) as blocks:
         with gr.Row(elem_id="oa-header", equal_height=True):
             with gr.Column(scale=4, min_width=320):
                 gr.HTML(f'<div id="oa-title"><h1>{TITLE}</h1><p>Find the root cause of an '

@@ -82,6 +82,12 @@ class KeyLogin:
             raise AuthError("log in with your API key first")
         return authenticate(key, self.keys)
 
+    def end_sessions(self, cookie_header: str) -> None:
+        """Forget the logins a request's cookies hold (its own logout)."""
+        with self._lock:
+            for token in login_tokens(cookie_header):
+                self._sessions.pop(token, None)
+
     def key_for(self, cookie_header: str) -> str | None:
         """The key a request's login cookie was issued for (None: no bound login)."""
         with self._lock:
@@ -114,6 +120,14 @@ class LoginBinder:
 
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
+        if scope.get("method") == "GET" and self.login.required and path.rstrip("/").endswith("/logout"):
+            # Gradio's logout ends every session of the caller's user name by default, and user
+            # names are free text: another key's holder could log in under the same name and end
+            # those sessions. A logout ends only the caller's own session.
+            self.login.end_sessions(header(scope, b"cookie"))
+            scope = {**scope, "query_string": b"all_session=false"}
+            await self.app(scope, receive, send)
+            return
         if scope.get("method") != "POST" or not self.login.required:
             await self.app(scope, receive, send)
             return

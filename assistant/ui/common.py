@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
+import shutil
+import tempfile
+import threading
+import time
 from collections.abc import Callable
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -132,3 +138,30 @@ def theme() -> gr.themes.Base:
         font_mono=["JetBrains Mono", "SFMono-Regular", "Menlo", "monospace"],
         radius_size="md",
     ).set(body_background_fill="#f6f7fb", block_radius="12px")
+
+
+_SCRATCH: list[Path] = []
+_SCRATCH_LOCK = threading.Lock()
+SCRATCH_MAX_AGE = 3600  # seconds a download or plot copy stays on disk
+
+
+def scratch_dir(sub: str = "") -> Path:
+    """This process's private folder for files handed to Gradio (a critique download, an eval
+    plot): made once with mode 0700 in the temp dir and removed at exit; files older than
+    SCRATCH_MAX_AGE are deleted whenever it is asked for. Gradio copies a returned file into its
+    own cache, so the copy here is needed only for a moment."""
+    with _SCRATCH_LOCK:
+        if not _SCRATCH:
+            _SCRATCH.append(Path(tempfile.mkdtemp(prefix="org-assistant-ui-")))
+            atexit.register(shutil.rmtree, _SCRATCH[0], True)
+        root = _SCRATCH[0]
+        cutoff = time.time() - SCRATCH_MAX_AGE
+        for old in root.rglob("*"):
+            try:
+                if old.is_file() and old.stat().st_mtime < cutoff:
+                    old.unlink()
+            except OSError:
+                pass
+    target = root / sub if sub else root
+    target.mkdir(parents=True, exist_ok=True)
+    return target

@@ -6,7 +6,6 @@ revised plan is compared with it (`against`), showing which findings were resolv
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,10 +18,8 @@ from assistant.errors import UnsupportedFileError
 from assistant.pipeline import critique
 from assistant.retrieval.readers import SUPPORTED, read_bytes
 from assistant.ui.access import KeyLogin
-from assistant.ui.common import PRIVATE, engine_arg, listen, resolve_workspace
+from assistant.ui.common import PRIVATE, engine_arg, listen, resolve_workspace, scratch_dir
 from assistant.ui.critique_view import EMPTY_CRITIQUE, critique_html
-
-_DOWNLOADS = Path(tempfile.gettempdir()) / "org-assistant-ui"
 
 
 @dataclass
@@ -51,7 +48,9 @@ def read_upload(path: str | None) -> tuple[str, str]:
     if size > limit:
         raise UnsupportedFileError(
             f"{file.name}: {size} bytes is over the {limit}-byte limit (ASSISTANT_MAX_FILE_BYTES)")
-    return read_bytes(file.read_bytes(), file.name), file.name
+    from assistant.critique.engine import DEFAULT_MAX_CHARS
+
+    return read_bytes(file.read_bytes(), file.name, DEFAULT_MAX_CHARS), file.name
 
 
 def stored_choices(login: KeyLogin, request: gr.Request | None, workspace: str) -> list[tuple[str, str]]:
@@ -78,8 +77,7 @@ def load_stored(login: KeyLogin, request: gr.Request | None, workspace: str,
 
 def write_download(result: PlanCritique) -> str:
     """Write the critique as markdown for download; returns the file path."""
-    _DOWNLOADS.mkdir(parents=True, exist_ok=True)
-    path = _DOWNLOADS / f"plan-critique-{result.critique_id[:8]}.md"
+    path = scratch_dir() / f"plan-critique-{result.critique_id[:8]}.md"
     path.write_text(render_markdown(result), encoding="utf-8")
     return str(path)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from assistant.config import get_settings
 from assistant.errors import NotFoundError, RateLimited, UserError
 from assistant.evaluation import report, runner
 from assistant.ui.access import KeyLogin
-from assistant.ui.common import engine_arg, listen
+from assistant.ui.common import engine_arg, listen, scratch_dir
 from assistant.ui.html import esc, table
 
 MISS_COLUMNS = ["Suite", "Case", "Expected", "Got", "Confidence / rank", "Text"]
@@ -211,9 +210,7 @@ def _servable(path: Path) -> Path:
     """A copy of a plot in the temp dir, which Gradio serves (the data dir stays private)."""
     if not path.exists():
         return path
-    target = Path(tempfile.gettempdir()) / "org-assistant-ui" / "evals" / path.parent.name
-    target.mkdir(parents=True, exist_ok=True)
-    copy = target / path.name
+    copy = scratch_dir(f"evals/{path.parent.name}") / path.name
     shutil.copyfile(path, copy)
     return copy
 
@@ -271,7 +268,8 @@ def build(login: KeyLogin, engine: gr.Radio) -> EvalsTab:
             cases = gr.File(label="Or your own labelled cases (JSONL)", file_types=[".jsonl"],
                             type="filepath", elem_id="oa-ev-cases")
             run = gr.Button("Run evals", variant="primary", elem_id="oa-ev-run")
-            runs = gr.Dropdown(label="Past runs", choices=run_choices(), elem_id="oa-ev-runs")
+            # filled per login on page load: built with every run, /config would name other keys' runs
+            runs = gr.Dropdown(label="Past runs", choices=[], elem_id="oa-ev-runs")
         with gr.Column(scale=3):
             summary = gr.HTML('<div class="oa-empty"><div class="oa-empty-title">No run shown'
                               "</div><p>Run a suite, or pick a past run.</p></div>",

@@ -169,6 +169,10 @@ def diagnose(
     pasted = [p for _, p in cleaned if p] + ([plan] if plan else [])
     workspace = check_workspace(workspace)
     request = DiagnoseRequest(text=text, history=turns, workspace=workspace)
+    if turns:  # "yes", "the second one": read against the questions just asked (answers.py)
+        from assistant.answers import asked, read_reply
+
+        request.answers = read_reply(text, asked([(m.role, m.content) for m in turns]))
     name = engine or get_settings().resolved_engine
     request.step_hits, plan_hits = retrieve(request.user_text, workspace, PLAN_READ_SCORE)
     request.plan_hits = [h for h in plan_hits if h.score >= PLAN_MIN_SCORE]  # the ones cited
@@ -263,6 +267,8 @@ def attach_plan_evidence(result: Diagnosis, request: DiagnoseRequest) -> None:
                             f"{plan_verdict(lead)} {lead.category}. {result.rationale}").strip()
 
 
+ENGLISH_ONLY = ("Not read: the description seems to be in {language}, and this assistant reads English "
+                "only. Please describe the problem in English (a few plain sentences are enough).")
 NOT_ORGANISATIONAL = ("Not an organisational problem: this text does not describe a problem in a "
                       "team or an organisation, so no root cause is named.")
 
@@ -294,9 +300,14 @@ def settle_special_cases(result: Diagnosis) -> Diagnosis:
         result.confidence = min(result.confidence, 0.25)
         result.secondary = None
         result.steps, result.anti_patterns, result.follow_up_questions = [], [], []
-        result.root_cause = NOT_ORGANISATIONAL
-        result.rationale = ("Nothing in the text is about how a team or an organisation works: "
-                            "describe what happens at work, who is involved and what was tried.")
+        if result.language:
+            result.root_cause = ENGLISH_ONLY.format(language=result.language)
+            result.rationale = ("The embedded engine learnt from English descriptions only; read in "
+                                f"{result.language}, any cause it named would be a guess.")
+        else:
+            result.root_cause = NOT_ORGANISATIONAL
+            result.rationale = ("Nothing in the text is about how a team or an organisation works: "
+                                "describe what happens at work, who is involved and what was tried.")
         result.would_change_if = ""
         result.cues = []
         result.plan_evidence, result.cue_evidence, result.prediction_set = [], [], []

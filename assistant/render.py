@@ -10,6 +10,8 @@ def headline(d: Diagnosis) -> str:
     organisation, or the root cause with its confidence."""
     if d.escalation is not None:
         return f"Safety matter ({d.escalation.kind.replace('_', ' ')}): escalate, do not coach"
+    if d.language:
+        return f"Not read: written in {d.language}; this assistant reads English only"
     if not d.in_scope:
         return "Not an organisational problem: no root cause is named"
     return f"Root cause: {d.category} ({d.confidence:.0%} confidence)"

@@ -128,6 +128,10 @@ class Diagnosis(BaseModel):
     cue_evidence: list[CueEvidence] = Field(
         default_factory=list, description="Typed cues: what kind of evidence each quoted sentence gives.")
     in_scope: bool = True
+    language: str | None = Field(
+        default=None, description="When the description is not in English, the language it seems to "
+        "be in ('German', 'Spanish', ... or 'another language'): the embedded engine reads English only, "
+        "so it names no root cause (in_scope is false) and cannot screen the text for safety matters.")
     prediction_set: list[Category] = Field(
         default_factory=list, description="The causes that together hold the right one nine times in "
         "ten on real descriptions (a conformal set fitted on real dev; the embedded classifier's "

@@ -88,13 +88,35 @@ _NOT_EVIDENCE = re.compile(
     r"|\bany (advice|thoughts|ideas|suggestions|tips|help)\b|\bthanks in advance\b", re.I)
 
 
+# What people paste around their description is not their description: e-mail headers and
+# signatures, URLs, table rows, code and stack traces. None of it is quoted as evidence.
+_HEADER = re.compile(r"^\W*(from|sent|to|cc|bcc|subject|date|reply-to)\s*:|^\W*on .{3,80} wrote:", re.I)
+_URL = re.compile(r"https?://\S+|www\.\S+", re.I)
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d\s().-]{7,}\d")
+_CODE = re.compile(r"```|^\W*traceback\b|\bfile \"[^\"]+\", line \d+|[{};=]{2,}|\w+\([^)]*\)\s*[;{]", re.I)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def is_prose(sentence: str) -> bool:
+    """A sentence someone wrote: at least three words, mostly words (not a table row or a list
+    of figures), not an e-mail header, a signature with contact details, a URL or code."""
+    if _HEADER.search(sentence) or _CODE.search(sentence):
+        return False
+    rest = _URL.sub(" ", sentence)
+    words = _WORD.findall(rest)
+    if len(words) < 3 or len(words) < 0.5 * len(rest.split()):
+        return False
+    return not (_CONTACT.search(rest) and len(words) < 12)
+
+
 def quotable_sentences(sentences: list[str], role_probs: np.ndarray) -> np.ndarray:
     """Which sentences may be quoted as evidence: never the person's question or a filler
-    (greeting, thanks, apology), by the role model and by their plain form."""
+    (greeting, thanks, apology), by the role model and by their plain form, and only prose
+    (`is_prose`: no pasted headers, signatures, URLs, table rows or code)."""
     if not len(sentences):
         return np.zeros(0, dtype=bool)
     noise = np.isin(role_probs.argmax(1), [ROLES.index("filler"), ROLES.index("ask")])
-    plain = np.array([bool(_NOT_EVIDENCE.search(s)) for s in sentences])
+    plain = np.array([bool(_NOT_EVIDENCE.search(s)) or not is_prose(s) for s in sentences])
     ok = ~(noise | plain)
     return ok if ok.any() else np.ones(len(sentences), dtype=bool)
 

@@ -67,6 +67,27 @@ MIN_KNOWN_TERMS = 3
 # given the note 0.337 -> 0.184, escalations caught or noted unchanged (0.988).
 NOTE_FULL_TERMS = 20
 NOTE_PRIOR = -3.0
+# A crisis told in one paragraph of a long post is diluted: the word member's TF-IDF vector is
+# normalised over the whole text (and the sentence member reads the whole text), so the paragraph
+# that escalates on its own is coached inside 250 ordinary words. So a text longer than a window is
+# also read in windows of consecutive sentences of about WINDOW_WORDS words (half-overlapping), each
+# judged by its own words alone (the word member's log-odds times its share, LEXICAL_WEIGHT: the
+# whole text's sentence member would bring the dilution back). The best window escalates at the bar
+# plus WINDOW_MARGIN (a window is short, and the best of many windows is an optimist) and gives
+# the softer note at the bar plus WINDOW_NOTE_MARGIN.
+# Chosen on crises and near misses never trained on (evals/safety and the left-out near-miss
+# brief s9) buried at random places in real dev descriptions run together, and on the real dev
+# descriptions themselves: crises escalated in a post of 250 / 500 more words 0.28 / 0.29 ->
+# 0.63 / 0.61, escalated or noted 0.88 / 0.89; buried near misses escalated 0.12 / 0.13 -> 0.12 /
+# 0.16; real dev descriptions escalated unchanged (1.6%), given the note 3.7% -> 4.3%. Smaller
+# margins escalated more of the buried crises (0.74 at 2.0, 0.89 at 1.0) but also real dev
+# descriptions (a blamed deadline read as fraud, a defiant report as discrimination); windows of
+# 40 words caught a little more and cost more false alarms, 80 and over caught less. With the
+# whole text's sentence member in each window the figures on these sets were alike, but a crisis
+# inside a long plainly ordinary post was missed (the sentence member read -4.7 there).
+WINDOW_WORDS = 60
+WINDOW_MARGIN = 2.5
+WINDOW_NOTE_MARGIN = 1.0
 
 
 def safety_features(ev: TextEvidence, proto_sims: np.ndarray, proto_kinds: np.ndarray,
@@ -109,6 +130,32 @@ class SafetyModel:
         sentences = float(self.semantic.logits(x[None, :])[0, 0])
         score = LEXICAL_WEIGHT * float(escalate - coach) + (1.0 - LEXICAL_WEIGHT) * sentences
         return score, KINDS[int(np.argmax(self.kinds.logits_at(columns, values)))], len(columns)
+
+    def window_peak(self, text: str) -> tuple[float, str | None]:
+        """(best window score, that window's kind) over half-overlapping windows of about
+        WINDOW_WORDS words, each judged by its own words; (-inf, None) for a text no longer than
+        one window."""
+        from assistant.classifier.features import split_sentences
+
+        if len(text.split()) <= WINDOW_WORDS:
+            return float("-inf"), None
+        sentences = split_sentences(text, max_sentences=len(text))
+        best, kind, start = float("-inf"), None, 0
+        while start < len(sentences):
+            end, words = start, 0
+            while end < len(sentences) and words < WINDOW_WORDS:
+                words += len(sentences[end].split())
+                end += 1
+            columns, values = self.words.tfidf.vectorize(" ".join(sentences[start:end]))
+            if len(columns) >= MIN_KNOWN_TERMS:
+                coach, escalate = self.words.logits_at(columns, values)
+                score = LEXICAL_WEIGHT * float(escalate - coach)
+                if score > best:
+                    best, kind = score, KINDS[int(np.argmax(self.kinds.logits_at(columns, values)))]
+            if end >= len(sentences):
+                break
+            start = max(start + 1, (start + end) // 2)
+        return best, kind
 
     def level(self, score: float, known: int | None = None) -> str | None:
         """"escalation", "safety_check" or None for a blended score; with `known` (the text's

@@ -482,6 +482,12 @@ def ensure_plan(lines: list[str], what: str = "the text") -> None:
         )
     if words and len(_LOREM.findall(body)) >= max(3, len(words) // 10):
         raise NotAPlanError(f"{what} is placeholder text (lorem ipsum), not a plan")
+    from assistant.language import language_of
+
+    if language := language_of(body):  # the rubric's checks read English plans only
+        raise NotAPlanError(
+            f"{what} seems to be in {language}; the rubric reads English plans only, so a critique "
+            "would miss every section: paste an English version")
     code_lines = sum(1 for ln in content if _CODE_LINE.search(ln))
     if len(content) >= 2 and code_lines / len(content) >= 0.4:
         raise NotAPlanError(f"{what} looks like source code, not a plan")

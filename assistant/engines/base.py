@@ -24,14 +24,18 @@ class DiagnoseRequest:
     step_hits: list[SearchHit] = field(default_factory=list)
     plan_hits: list[SearchHit] = field(default_factory=list)
     plans: list = field(default_factory=list)  # plan_evidence.PlanDoc: the plans this diagnosis reads
+    # the new text read as a short answer to the assistant's questions (answers.py): (category,
+    # +1 / -1) per answered question; None when it is not such an answer
+    answers: list[tuple[str, int]] | None = None
 
     @property
     def user_text(self) -> str:
-        """Every user turn of the exchange plus the new text, in order."""
+        """Every user turn of the exchange plus the new text, in order (a short answer to the
+        assistant's questions is not text: "yes" says nothing about the organisation by itself)."""
         turns = [m.content for m in self.history if m.role == "user"]
-        if not turns or turns[-1] != self.text:
+        if self.answers is None and (not turns or turns[-1] != self.text):
             turns.append(self.text)
-        return "\n".join(turns)
+        return "\n".join(turns) or self.text
 
 
 class Engine(ABC):

@@ -21,9 +21,10 @@ from assistant.classifier.roles import ROLES, RoleModel, quotable_sentences, sur
 from assistant.engines.base import DiagnoseRequest, Engine, register
 from assistant.engines.guidance import ANTI_PATTERNS, MEANING, WOULD_CHANGE, questions_for
 from assistant.engines.safety import SafetyDetector
+from assistant.language import language_of
 from assistant.retrieval.embeddings import get_embedder
 from assistant.retrieval.search import SearchHit
-from assistant.schema import Category, Citation, CueEvidence, Diagnosis, Scores, Step
+from assistant.schema import Category, Citation, CueEvidence, Diagnosis, SafetyCheck, Scores, Step
 
 CLOSE_MARGIN = 0.25  # top-two gap under which the engine asks separating questions
 SECONDARY_MIN = 0.2
@@ -54,8 +55,23 @@ def step_from(step, hit: SearchHit) -> Step:
                 why=step.why, category=step.category, citations=[citation_of(hit)])
 
 
+# A yes or no to a separating question multiplies its category's odds by exp(ANSWER_WEIGHT) (or
+# divides them): about what a decisive sentence in a description moves. Checked on the two-turn
+# conversations' dev split with the reply replaced by "yes" to the question of the labelled cause.
+ANSWER_WEIGHT = 1.5
+UNPLACED_ANSWER = ("your short answer did not say which question it answers, or a yes or no to that question "
+                   "does not point one way: say it in a sentence (or 'yes to the first, no to the second')")
+# the note on a text in another language: the safety screen could not read it
+UNSCREENED_LANGUAGE = ("This assistant reads English only, so it could not check this text for a safety "
+                       "matter. If it is about someone's safety (a threat, self-harm, harassment, abuse), "
+                       "do not wait for advice: contact HR, security or the local emergency number now.")
+_MARKUP = re.compile(r"^(?:#{1,6}\s+|[-*•>]\s+|\d{1,2}[.)]\s+)+")
+
+
 def _quote(sentence: str, limit: int = 160) -> str:
-    s = " ".join(sentence.split())
+    """The sentence on one line, without a leading heading, bullet or quote marker, cut at a word
+    near `limit`."""
+    s = _MARKUP.sub("", " ".join(sentence.split()))
     return s if len(s) <= limit else s[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
@@ -91,6 +107,9 @@ class LocalEngine(Engine):
         text = request.user_text
         ev = self.evidence(text)
         probs = self.probabilities(text, ev)
+        for category, sign in request.answers or []:  # a yes or no to a separating question
+            probs = probs * np.exp(ANSWER_WEIGHT * sign * (np.array(CATEGORIES) == category))
+            probs = probs / probs.sum()
         if request.plans:  # what the team's own plans show moves the decision (plan_evidence.py)
             from assistant.plan_evidence import shift
 
@@ -115,7 +134,10 @@ class LocalEngine(Engine):
         # a terse description with no sentence that clearly points anywhere is ambiguous too
         ambiguous = close or (len(text.split()) < SHORT_WORDS and not cues)
         escalation, safety_check = self.safety.screen(text, ev)
-        in_scope = self.in_scope(text, ev)
+        language = language_of(text)
+        in_scope = language is None and self.in_scope(text, ev)
+        if language is not None and escalation is None:  # the screen reads English only
+            safety_check = SafetyCheck(kind="other_safety", message=UNSCREENED_LANGUAGE)
         warnings: list[str] = []
         prefer = self._preferred(lead[0], top) if lead else ()
         if escalation is None:
@@ -123,16 +145,22 @@ class LocalEngine(Engine):
         else:  # no mediation step; the pipeline shows none at all (settle_special_cases)
             steps = [s for s in self._steps(request.step_hits, top, None) if s.category != "interpersonal"]
             warnings.append("safety matter detected: escalate rather than coach; no mediation step is recommended")
+        if request.answers == []:  # a short answer that moved nothing
+            warnings.append(UNPLACED_ANSWER)
         confidence = round(float(p1), 4)
         if not in_scope:
             confidence = min(confidence, 0.2)
             steps = []
-            warnings.append("this text does not seem to describe a problem in an organisation")
+            warnings.append(f"the text seems to be in {language}: the embedded engine reads English only"
+                            if language else "this text does not seem to describe a problem in an organisation")
         surface = _quote(ev.sentences[surface_idx])
         root_sentence = _quote(ev.sentences[root_idx])
         if lead is not None:  # the typed cue's sentence is the clearest sign
             root_sentence = _quote(ev.sentences[lead[1]])
         rationale = self._rationale(top, runner, p1, p2, cues, root_sentence, root_idx, surface_idx, lead)
+        if request.answers:
+            said = "; ".join(f"{'for' if sign > 0 else 'against'} {category}" for category, sign in request.answers)
+            rationale = f"Your answer to the questions counts {said}. {rationale}"
         citations = self._dedupe([c for s in steps for c in s.citations] +
                                  [citation_of(h) for h in request.plan_hits[:2]])
         return Diagnosis(
@@ -152,6 +180,7 @@ class LocalEngine(Engine):
             cue_evidence=[CueEvidence(type=lead[0], category=cast(Category, CUE_TYPES[lead[0]]),
                                       quote=root_sentence)] if lead else [],
             in_scope=in_scope,
+            language=language,
             prediction_set=cast("list[Category]", candidates) if in_scope else [],
             escalation=escalation,
             safety_check=safety_check,

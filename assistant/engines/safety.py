@@ -16,7 +16,13 @@ import re
 import numpy as np
 
 from assistant.classifier.features import TextEvidence
-from assistant.classifier.safety_model import PROTOTYPE_KINDS, SafetyModel, safety_features
+from assistant.classifier.safety_model import (
+    PROTOTYPE_KINDS,
+    WINDOW_MARGIN,
+    WINDOW_NOTE_MARGIN,
+    SafetyModel,
+    safety_features,
+)
 from assistant.engines.guidance import check_message, escalation_message
 from assistant.schema import Escalation, SafetyCheck
 
@@ -203,8 +209,15 @@ class SafetyDetector:
             return Escalation(kind=kind, message=escalation_message(kind)), None
         if self.model is None or ev is None or not len(ev.vectors):
             return None, None
-        score, kind, known = self.model.assess(text, self.features(ev))
+        x = self.features(ev)
+        score, kind, known = self.model.assess(text, x)
         level = self.model.level(score, known)
+        if level != "escalation":  # a crisis in one paragraph of a long post (safety_model)
+            peak, peak_kind = self.model.window_peak(text)
+            if peak >= self.model.threshold + WINDOW_MARGIN:
+                level, kind = "escalation", peak_kind
+            elif level is None and peak >= self.model.threshold + WINDOW_NOTE_MARGIN:
+                level, kind = "safety_check", peak_kind
         if level is None or kind is None:
             return None, None
         if level == "escalation":

@@ -1,0 +1,140 @@
+"""Input nobody here wrote (a QA pass with messy real-world input, session 17): a crisis told in
+one paragraph of a long post, descriptions in other languages, and pasted e-mail headers,
+signatures, tables, URLs and code around a description."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.cases import load_real, load_scenarios
+from assistant.classifier.roles import is_prose
+from assistant.language import language_of
+
+CRISIS = ("One more thing, probably nothing: my colleague Sam has been giving away his things this week, "
+          "told me he has sorted out his affairs and that soon he won't be anyone's problem anymore.")
+
+
+def _long_post(inner: str) -> str:
+    """Real dev descriptions run together, with `inner` in the middle (about 500 words around it);
+    only descriptions with no word of violence or harm, so the padding is plainly ordinary."""
+    harm = ("kill", "threat", "hurt", "hit", "harass", "abuse", "suicid", "die", "weapon", "fraud", "assault")
+    texts = [c.text for c in load_real("dev") if not any(w in c.text.lower() for w in harm)]
+    before, after, words, i = [], [], 0, 0
+    while words < 500:
+        (before if i % 2 == 0 else after).append(texts[i])
+        words += len(texts[i].split())
+        i += 1
+    return "\n\n".join([*before, inner, *after])
+
+
+BURIED = ("Also, my report Tom asked me last week whether his life insurance still pays out if something "
+          "happens to him, and he has been handing his projects over to others as if he will not be around.")
+
+
+def test_a_crisis_in_one_paragraph_of_a_long_post_is_not_coached_silently(indexed):
+    from assistant.engines.local import LocalEngine
+    from assistant.pipeline import diagnose
+
+    alone = diagnose(CRISIS, store=False)
+    assert alone.escalation is not None and not alone.steps
+    post = _long_post(BURIED)
+    buried = diagnose(post, store=False)
+    assert buried.escalation is not None or buried.safety_check is not None
+    assert (buried.escalation or buried.safety_check).kind == "self_harm"
+    # the whole text alone does not flag it: the window reading does
+    engine = LocalEngine()
+    score, _, known = engine.safety.model.assess(post, engine.safety.features(engine.evidence(post)))
+    assert engine.safety.model.level(score, known) is None
+
+
+def test_the_window_reading_leaves_ordinary_long_posts_alone(indexed):
+    """Real dev descriptions run together four at a time: a group is escalated only when one of
+    its descriptions is escalated on its own (the windows add no false alarm)."""
+    from assistant.engines.local import LocalEngine
+
+    engine = LocalEngine()
+    texts = [c.text for c in load_real("dev")]
+
+    def escalated(text: str) -> bool:
+        return engine.safety.screen(text, engine.evidence(text))[0] is not None
+
+    for start in range(0, 80, 4):
+        group = texts[start:start + 4]
+        if escalated("\n\n".join(group)):
+            assert any(escalated(t) for t in group), group
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Ein Kollege hat mir gestern gesagt, dass er nicht mehr leben will und dass es allen ohne ihn "
+     "besser gehen würde.", "German"),
+    ("Mis dos jefes de equipo no se hablan desde la reorganización y todo el equipo está bloqueado "
+     "porque nadie decide nada.", "Spanish"),
+    ("Mes deux chefs d'équipe ne se parlent plus depuis la réorganisation et toute l'équipe est bloquée.",
+     "French"),
+    ("我们的两个团队负责人从重组以后就互不说话，整个团队都被卡住了，没有人做决定。", "another language"),
+])
+def test_a_description_in_another_language_is_said_to_be_unread_never_diagnosed(indexed, text, language):
+    from assistant.pipeline import diagnose
+    from assistant.render import headline
+
+    d = diagnose(text, store=False)
+    assert d.language == language and not d.in_scope
+    assert not d.steps and not d.follow_up_questions and not d.prediction_set
+    assert "English" in d.root_cause and "organisational" not in d.root_cause
+    assert d.escalation is not None or d.safety_check is not None  # the screen could not read it: said
+    assert "English only" in headline(d)
+
+
+def test_no_english_description_of_the_eval_sets_is_taken_for_another_language():
+    texts = [c.text for split in ("train", "dev", "test", "holdout", "real-train", "real-dev", "real-holdout")
+             for c in load_scenarios(split)]
+    assert len(texts) > 3000
+    assert [t[:80] for t in texts if language_of(t)] == []
+    mixed = ("Our CEO changes priorities every quarter. Unser CEO ändert jedes Quartal die Prioritäten. "
+             "The teams don't know what to work on anymore and we keep missing dates.")
+    assert language_of(mixed) is None
+
+
+@pytest.mark.parametrize("line", [
+    "> From: Laura Chen", "Sent: Monday, 13 May 2024 17:45", "Subject: RE: release dates",
+    "Q2   12   6   6   11", "Engineering Manager | Fabrikam | dana@fabrikam.example | +353 1 555 0142",
+    "Traceback (most recent call last):", 'File "/srv/etl/run.py", line 88, in <module>',
+    "https://example.org/r/managers/comments/abc/why_do_we_keep_slipping", "for (i = 0; i < n; i++) {",
+])
+def test_pasted_headers_signatures_tables_urls_and_code_are_not_prose(line):
+    assert not is_prose(line)
+
+
+def test_sentences_with_figures_names_and_chat_prefixes_stay_prose():
+    for line in ("We missed 3 of 4 sprint goals in Q2.", "[10:33] Ben: nope, blocked again, same as last week",
+                 "The VP said we ship on 12/05 no matter what.", "Nobody owns the ETL since the reorg."):
+        assert is_prose(line), line
+
+
+def test_an_email_thread_is_diagnosed_from_what_people_wrote(indexed):
+    from assistant.pipeline import diagnose
+
+    text = ("> From: Laura Chen\n> Sent: Monday, 13 May 2024 17:45\n> Subject: RE: the ledger release\n>\n"
+            "> Raj, the ledger release slipped again. Nobody owns the integration tests since the data team "
+            "was split, so every release waits until someone volunteers to fix them.\n\n"
+            "Hi all, forwarding this because it keeps happening. Each release we lose two days "
+            "chasing who should look at the failing tests.\n\n-- \nRaj Patel | Payments | raj@example.com | "
+            "+44 20 5550 0199\nhttps://wiki.example.com/payments/release-checklist")
+    d = diagnose(text, store=False)
+    quoted = " ".join([d.surface_symptom, d.root_cause, *d.cues, *(c.quote for c in d.cue_evidence)])
+    for pasted in ("From:", "Sent:", "Subject:", "raj@example.com", "+44 20", "https://"):
+        assert pasted not in quoted, (pasted, quoted)
+    assert "Nobody owns" in quoted or "volunteers" in quoted or "chasing" in quoted
+
+
+def test_a_plan_in_another_language_is_refused_with_the_reason():
+    from assistant.critique import critique_plan
+    from assistant.errors import NotAPlanError
+
+    plan = ("# Strategie 2025\n## Ziele\n- Umsatz um 20% steigern bis Q4 (Verantwortlich: Anna)\n"
+            "- Die Kundenabwanderung auf 3% senken, weil wir sonst nicht wachsen können\n"
+            "## Prioritäten\n1. Neue Produktlinie für den Mittelstand\n"
+            "2. Der Support wird mit dem Vertrieb zusammengelegt\n## Risiken\n"
+            "- Wenn das Team nicht schnell genug wächst, ist der Plan nicht zu halten\n")
+    with pytest.raises(NotAPlanError, match="German"):
+        critique_plan(plan)

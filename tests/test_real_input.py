@@ -100,6 +100,9 @@ def test_no_english_description_of_the_eval_sets_is_taken_for_another_language()
     "Q2   12   6   6   11", "Engineering Manager | Fabrikam | dana@fabrikam.example | +353 1 555 0142",
     "Traceback (most recent call last):", 'File "/srv/etl/run.py", line 88, in <module>',
     "https://example.org/r/managers/comments/abc/why_do_we_keep_slipping", "for (i = 0; i < n; i++) {",
+    "DETAIL: Process 4821 waits for ShareLock on transaction 99812", "2024-05-13 17:45:01 WARN: retrying the job",
+    "This email and any attachments are confidential and intended solely for the addressee.",
+    "Dana Okafor | Staff Engineer | Northwind",
 ])
 def test_pasted_headers_signatures_tables_urls_and_code_are_not_prose(line):
     assert not is_prose(line)
@@ -107,6 +110,7 @@ def test_pasted_headers_signatures_tables_urls_and_code_are_not_prose(line):
 
 def test_sentences_with_figures_names_and_chat_prefixes_stay_prose():
     for line in ("We missed 3 of 4 sprint goals in Q2.", "[10:33] Ben: nope, blocked again, same as last week",
+                 "Error budgets are ignored by every team here.", "Info is scattered across three wikis.",
                  "The VP said we ship on 12/05 no matter what.", "Nobody owns the ETL since the reorg."):
         assert is_prose(line), line
 
@@ -138,3 +142,12 @@ def test_a_plan_in_another_language_is_refused_with_the_reason():
             "- Wenn das Team nicht schnell genug wächst, ist der Plan nicht zu halten\n")
     with pytest.raises(NotAPlanError, match="German"):
         critique_plan(plan)
+
+
+def test_a_bare_link_is_not_diagnosed(indexed):
+    from assistant.pipeline import diagnose
+
+    d = diagnose("https://example.org/r/ExperiencedDevs/comments/1abcde/my_team_keeps_missing_deadlines/",
+                 store=False)
+    assert not d.in_scope and not d.steps
+    assert any("links are not opened" in w for w in d.warnings)

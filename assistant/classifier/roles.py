@@ -90,7 +90,11 @@ _NOT_EVIDENCE = re.compile(
 
 # What people paste around their description is not their description: e-mail headers and
 # signatures, URLs, table rows, code and stack traces. None of it is quoted as evidence.
-_HEADER = re.compile(r"^\W*(from|sent|to|cc|bcc|subject|date|reply-to)\s*:|^\W*on .{3,80} wrote:", re.I)
+_HEADER = re.compile(r"^\W*(from|sent|to|cc|bcc|subject|date|reply-to)\s*:|^\W*on .{3,80} wrote:"
+                     # log lines, and the confidentiality notice under an e-mail
+                     r"|^\W*(\d{4}-\d\d-\d\d[ t]\d\d:\d\d\S*\s+)?(error|warn(ing)?|info|debug|detail|hint|"
+                     r"fatal|context|statement|exception)\b\s*[:\]]"
+                     r"|^\W*this (e-?mail|message)\b.{0,40}\b(is|are) (strictly )?(confidential|intended)", re.I)
 _URL = re.compile(r"https?://\S+|www\.\S+", re.I)
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d\s().-]{7,}\d")
 _CODE = re.compile(r"```|^\W*traceback\b|\bfile \"[^\"]+\", line \d+|[{};=]{2,}|\w+\([^)]*\)\s*[;{]", re.I)
@@ -100,13 +104,19 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 def is_prose(sentence: str) -> bool:
     """A sentence someone wrote: at least three words, mostly words (not a table row or a list
     of figures), not an e-mail header, a signature with contact details, a URL or code."""
-    if _HEADER.search(sentence) or _CODE.search(sentence):
-        return False
+    if _HEADER.search(sentence) or _CODE.search(sentence) or sentence.count("|") >= 2:
+        return False  # a header, a log line, code, or a table row or signature with | between cells
     rest = _URL.sub(" ", sentence)
     words = _WORD.findall(rest)
     if len(words) < 3 or len(words) < 0.5 * len(rest.split()):
         return False
     return not (_CONTACT.search(rest) and len(words) < 12)
+
+
+def words_outside_links(text: str) -> int:
+    """How many words a text holds once its URLs are taken out (a pasted link is not a
+    description: the assistant does not open it)."""
+    return len(_WORD.findall(_URL.sub(" ", text)))
 
 
 def quotable_sentences(sentences: list[str], role_probs: np.ndarray) -> np.ndarray:

@@ -17,7 +17,13 @@ from assistant.classifier.cue_types import (
 )
 from assistant.classifier.features import CATEGORIES, FeatureBuilder, TextEvidence
 from assistant.classifier.model import Classifier
-from assistant.classifier.roles import ROLES, RoleModel, quotable_sentences, surface_sentence
+from assistant.classifier.roles import (
+    ROLES,
+    RoleModel,
+    quotable_sentences,
+    surface_sentence,
+    words_outside_links,
+)
 from assistant.engines.base import DiagnoseRequest, Engine, register
 from assistant.engines.guidance import ANTI_PATTERNS, MEANING, WOULD_CHANGE, questions_for
 from assistant.engines.safety import SafetyDetector
@@ -99,7 +105,10 @@ class LocalEngine(Engine):
         return self.classifier.predict(ev, text)
 
     def in_scope(self, text: str, ev: TextEvidence) -> bool:
-        """False when the text is not about an organisation at all."""
+        """False when the text is not about an organisation at all (a bare link is not: it is
+        never opened)."""
+        if words_outside_links(text) < 3:
+            return False
         return bool(_ORG_WORDS.search(text)) or float(ev.cue_sims.max()) >= SCOPE_MIN_CUE
 
     # -- the diagnosis ------------------------------------------------------------------
@@ -152,7 +161,9 @@ class LocalEngine(Engine):
             confidence = min(confidence, 0.2)
             steps = []
             warnings.append(f"the text seems to be in {language}: the embedded engine reads English only"
-                            if language else "this text does not seem to describe a problem in an organisation")
+                            if language else "links are not opened: paste the text of the post itself"
+                            if words_outside_links(text) < 3 and "://" in text
+                            else "this text does not seem to describe a problem in an organisation")
         surface = _quote(ev.sentences[surface_idx])
         root_sentence = _quote(ev.sentences[root_idx])
         if lead is not None:  # the typed cue's sentence is the clearest sign

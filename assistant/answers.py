@@ -32,13 +32,13 @@ _YES = re.compile(r"^(yes|yeah|yep|yup|ya|correct|right|exactly|indeed|true|abso
                   r"it (is|does)|they (are|do)|that'?s (right|it|true)|\U0001F44D)$")
 _NO = re.compile(r"^(no|nope|nah|not really|never|false|it (isn'?t|doesn'?t)|they (aren'?t|don'?t)|"
                  r"\U0001F44E)$")
-_FIRST = re.compile(r"\b(first|1st|1|former)\b")
-_SECOND = re.compile(r"\b(second|2nd|2|latter)\b")
-_BOTH = re.compile(r"^(both|both of them|all|all of them|yes to both|yes both)$")
+_FIRST = re.compile(r"\b(first|1st|former)\b")
+_SECOND = re.compile(r"\b(second|2nd|latter)\b")
+_BOTH = re.compile(r"^(yes )?(to )?(both|both of them|all|all of them)$")
 _NEITHER = re.compile(r"^(neither|none|no to both|neither of them|none of them|no both)$")
 
 
-def asked(history_turns: list[tuple[str, str]]) -> list[str]:
+def pending_questions(history_turns: list[tuple[str, str]]) -> list[str]:
     """The separating questions of the assistant's last turn, in the order they were shown.
     `history_turns`: (role, content) pairs."""
     for role, content in reversed(history_turns):
@@ -48,6 +48,23 @@ def asked(history_turns: list[tuple[str, str]]) -> list[str]:
         if role == "user":
             return []  # the last turn is the person's: no question is pending
     return []
+
+
+def quoted_question(text: str) -> tuple[str | None, str]:
+    """(the question, the rest) when the text opens with one of the assistant's questions quoted
+    ("> Is the friction between...?" then the answer, as the UI writes a clicked question);
+    (None, text) otherwise. Only the assistant's own questions are taken off: a quoted e-mail
+    stays the person's text."""
+    from assistant.threads import SAME_OR_NEW
+
+    lines = text.splitlines()
+    quoted = []
+    while lines and lines[0].lstrip().startswith(">"):
+        quoted.append(lines.pop(0).lstrip()[1:].strip())
+    question = " ".join(quoted)
+    if quoted and (question in ALL_QUESTIONS or question == SAME_OR_NEW):
+        return (question if question in ALL_QUESTIONS else None), "\n".join(lines).strip()
+    return None, text
 
 
 def _clauses(reply: str) -> list[str]:
@@ -62,24 +79,25 @@ def _clauses(reply: str) -> list[str]:
     return out
 
 
-def read_reply(reply: str, questions: list[str]) -> list[tuple[str, int]] | None:
+def read_reply(reply: str, questions: list[str], focus: str | None = None) -> list[tuple[str, int]] | None:
     """(category, +1 / -1) for each question the short reply answers, where the answer points one
     way (empty: an answer that cannot be placed, such as a plain "yes" to two questions); None
     when the reply is not a short answer to these questions (then it is read as text)."""
+    if focus is not None:  # the reply answers the question it quotes
+        questions = [focus]
     words = reply.split()
     if not questions or not words or len(words) > MAX_REPLY_WORDS:
         return None
     said: dict[int, bool] = {}  # question index -> yes?
     last: list[int] = []  # the questions the previous clause named ("the first one, definitely")
+    unplaced = False  # a plain yes or no with two questions pending
     for clause in _clauses(reply.replace("#", " ")):
-        if _BOTH.match(clause):
-            said.update(dict.fromkeys(range(len(questions)), True))
-            continue
-        if _NEITHER.match(clause):
-            said.update(dict.fromkeys(range(len(questions)), False))
+        if _BOTH.match(clause) or _NEITHER.match(clause):  # "yes, both": the plain yes is placed
+            said.update(dict.fromkeys(range(len(questions)), bool(_BOTH.match(clause))))
+            unplaced = False
             continue
         which = [i for i, pattern in enumerate((_FIRST, _SECOND)) if pattern.search(clause) and i < len(questions)]
-        bare = re.sub(r"\b(to|the|one|first|second|1st|2nd|1|2|former|latter|question|is|for|on)\b", " ",
+        bare = re.sub(r"\b(to|the|one|first|second|1st|2nd|former|latter|question|is|for|on)\b", " ",
                       clause)
         bare = " ".join(bare.split())
         yes = bool(_YES.match(bare)) or (bool(which) and not bare)  # "the second one" = yes to it
@@ -92,9 +110,14 @@ def read_reply(reply: str, questions: list[str]) -> list[tuple[str, int]] | None
             elif last:
                 which = last
             else:
-                return []  # a plain yes to two questions: an answer, but to which one?
+                unplaced = True  # a plain yes to two questions: an answer, but to which one?
+                continue
         for i in which:
+            if i in said and said[i] != yes:
+                unplaced = True  # "yes and no" to the same question
             said[i] = yes
         last = which
+    if unplaced:
+        return []
     return [(cat, sign if yes else -sign) for i, yes in sorted(said.items())
             if (pol := POLARITY.get(questions[i])) for cat, sign in [pol]]

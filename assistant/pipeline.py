@@ -19,10 +19,11 @@ from assistant.errors import (
     TextTooLongError,
     UserError,
 )
+from assistant.language import UNSCREENED_LANGUAGE, language_of
 from assistant.retrieval.ingest import ensure_framework_indexed
 from assistant.retrieval.search import SearchHit, hits_from_result, workspace_filter
 from assistant.retrieval.store import get_store
-from assistant.schema import Diagnosis, HistoryMessage, Scores
+from assistant.schema import Diagnosis, HistoryMessage, SafetyCheck, Scores
 from assistant.workspaces import check_workspace
 
 STEP_HITS = 30
@@ -147,10 +148,12 @@ def diagnose(
 
     The result is stored (fetch it again by `diagnosis_id`) unless `store` is False.
     """
+    from assistant.answers import quoted_question
     from assistant.injection import strip_instructions
     from assistant.plan_evidence import PLAN_DOCS, documents_for, split_pasted_plan
     from assistant.threads import SAME_OR_NEW, current_thread
 
+    focus, text = quoted_question(text)  # "> the question\nyes": the UI's answer to a clicked question
     text, removed = strip_instructions(check_text(text))
     if not text:
         raise EmptyTextError("the text holds only instructions to the assistant, no problem to diagnose")
@@ -169,10 +172,11 @@ def diagnose(
     pasted = [p for _, p in cleaned if p] + ([plan] if plan else [])
     workspace = check_workspace(workspace)
     request = DiagnoseRequest(text=text, history=turns, workspace=workspace)
-    if turns:  # "yes", "the second one": read against the questions just asked (answers.py)
-        from assistant.answers import asked, read_reply
+    if turns and SAME_OR_NEW not in (turns[-1].content if turns[-1].role == "assistant" else ""):
+        # "yes", "the second one": read against the questions just asked (answers.py)
+        from assistant.answers import pending_questions, read_reply
 
-        request.answers = read_reply(text, asked([(m.role, m.content) for m in turns]))
+        request.answers = read_reply(text, pending_questions([(m.role, m.content) for m in turns]), focus)
     name = engine or get_settings().resolved_engine
     request.step_hits, plan_hits = retrieve(request.user_text, workspace, PLAN_READ_SCORE)
     request.plan_hits = [h for h in plan_hits if h.score >= PLAN_MIN_SCORE]  # the ones cited
@@ -202,6 +206,11 @@ def diagnose(
     elif thread == "ask" and SAME_OR_NEW not in asked and result.in_scope and result.escalation is None:
         result.follow_up_questions.insert(0, SAME_OR_NEW)
     attach_plan_evidence(result, request)
+    if result.language is None and (language := language_of(request.user_text)):
+        # an engine that reads other languages (an LLM) still had the text screened in English only
+        result.language = language
+        if result.escalation is None and result.safety_check is None:
+            result.safety_check = SafetyCheck(kind="other_safety", message=UNSCREENED_LANGUAGE)
     result = settle_special_cases(result)
     if store:
         from assistant import db

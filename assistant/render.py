@@ -10,7 +10,7 @@ def headline(d: Diagnosis) -> str:
     organisation, or the root cause with its confidence."""
     if d.escalation is not None:
         return f"Safety matter ({d.escalation.kind.replace('_', ' ')}): escalate, do not coach"
-    if d.language:
+    if d.language and not d.in_scope:
         return f"Not read: written in {d.language}; this assistant reads English only"
     if not d.in_scope:
         return "Not an organisational problem: no root cause is named"

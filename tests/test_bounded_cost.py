@@ -242,6 +242,15 @@ def test_a_logout_ends_only_the_callers_own_session():
     assert seen["query"] == b"all_session=false"  # Gradio deletes the caller's token only
     assert login.key_for("access-token-abc=token-attacker") is None
     assert login.key_for("access-token-abc=token-victim") == other
+    # over plain HTTP Gradio keeps the logged-out token: it reaches Gradio no more
+    later = {"type": "http", "method": "GET", "path": "/config", "query_string": b"",
+             "headers": [(b"cookie", b"access-token-unsecure-abc=token-attacker; theme=dark")]}
+
+    async def gradio_get(scope, receive, send):
+        seen["cookie"] = dict(scope["headers"]).get(b"cookie")
+
+    asyncio.run(LoginBinder(gradio_get, login)(later, None, None))
+    assert seen["cookie"] == b"theme=dark"
 
 
 @pytest.mark.server

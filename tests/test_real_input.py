@@ -100,7 +100,7 @@ def test_no_english_description_of_the_eval_sets_is_taken_for_another_language()
     "Q2   12   6   6   11", "Engineering Manager | Fabrikam | dana@fabrikam.example | +353 1 555 0142",
     "Traceback (most recent call last):", 'File "/srv/etl/run.py", line 88, in <module>',
     "https://example.org/r/managers/comments/abc/why_do_we_keep_slipping", "for (i = 0; i < n; i++) {",
-    "DETAIL: Process 4821 waits for ShareLock on transaction 99812", "2024-05-13 17:45:01 WARN: retrying the job",
+    "ERROR: deadlock detected while updating the ledger", "2024-05-13 17:45:01 WARN: retrying the job",
     "This email and any attachments are confidential and intended solely for the addressee.",
     "Dana Okafor | Staff Engineer | Northwind",
 ])
@@ -111,6 +111,8 @@ def test_pasted_headers_signatures_tables_urls_and_code_are_not_prose(line):
 def test_sentences_with_figures_names_and_chat_prefixes_stay_prose():
     for line in ("We missed 3 of 4 sprint goals in Q2.", "[10:33] Ben: nope, blocked again, same as last week",
                  "Error budgets are ignored by every team here.", "Info is scattered across three wikis.",
+                 "Context: we are a 40-person fintech and the roadmap changed three times.",
+                 "From 2019-2021 we shipped every month.", "On Monday he wrote: we will not ship this quarter.",
                  "The VP said we ship on 12/05 no matter what.", "Nobody owns the ETL since the reorg."):
         assert is_prose(line), line
 

@@ -90,13 +90,12 @@ _NOT_EVIDENCE = re.compile(
 
 # What people paste around their description is not their description: e-mail headers and
 # signatures, URLs, table rows, code and stack traces. None of it is quoted as evidence.
-_HEADER = re.compile(r"^\W*(from|sent|to|cc|bcc|subject|date|reply-to)\s*:|^\W*on .{3,80} wrote:"
+_HEADER = re.compile(r"^\W*(from|sent|to|cc|bcc|subject|date|reply-to)\s*:|^\W*on .{3,80} wrote:\s*$"
                      # log lines, and the confidentiality notice under an e-mail
-                     r"|^\W*(\d{4}-\d\d-\d\d[ t]\d\d:\d\d\S*\s+)?(error|warn(ing)?|info|debug|detail|hint|"
-                     r"fatal|context|statement|exception)\b\s*[:\]]"
+                     r"|^\W*(\d{4}-\d\d-\d\d[ t]\d\d:\d\d\S*\s+)?(error|warn(ing)?|debug|fatal|exception)\s*[:\]]"
                      r"|^\W*this (e-?mail|message)\b.{0,40}\b(is|are) (strictly )?(confidential|intended)", re.I)
 _URL = re.compile(r"https?://\S+|www\.\S+", re.I)
-_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d\s().-]{7,}\d")
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+\d[\d\s().-]{8,}\d|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b")
 _CODE = re.compile(r"```|^\W*traceback\b|\bfile \"[^\"]+\", line \d+|[{};=]{2,}|\w+\([^)]*\)\s*[;{]", re.I)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 

@@ -139,7 +139,11 @@ class SafetyModel:
 
         if len(text.split()) <= WINDOW_WORDS:
             return float("-inf"), None
-        sentences = split_sentences(text, max_sentences=len(text))
+        sentences = []  # a post written without full stops is cut into pieces of half a window
+        for sentence in split_sentences(text, max_sentences=len(text)):
+            words = sentence.split()
+            step = WINDOW_WORDS // 2 if len(words) > WINDOW_WORDS else len(words) or 1
+            sentences += [" ".join(words[i : i + step]) for i in range(0, len(words), step)]
         best, kind, start = float("-inf"), None, 0
         while start < len(sentences):
             end, words = start, 0

@@ -30,11 +30,21 @@ class DiagnoseRequest:
 
     @property
     def user_text(self) -> str:
-        """Every user turn of the exchange plus the new text, in order (a short answer to the
-        assistant's questions is not text: "yes" says nothing about the organisation by itself)."""
+        """Every user turn of the exchange plus the new text, in order (what the safety screen
+        reads, what is stored, what an LLM is shown)."""
         turns = [m.content for m in self.history if m.role == "user"]
-        if self.answers is None and (not turns or turns[-1] != self.text):
+        if not turns or turns[-1] != self.text:
             turns.append(self.text)
+        return "\n".join(turns)
+
+    @property
+    def description(self) -> str:
+        """What the embedded classifier reads and quotes: the user turns, without a short answer to
+        the assistant's questions ("yes" says nothing about the organisation by itself; the answer
+        moves the decision through `answers`)."""
+        if self.answers is None:
+            return self.user_text
+        turns = [m.content for m in self.history if m.role == "user"]
         return "\n".join(turns) or self.text
 
 

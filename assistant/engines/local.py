@@ -27,7 +27,7 @@ from assistant.classifier.roles import (
 from assistant.engines.base import DiagnoseRequest, Engine, register
 from assistant.engines.guidance import ANTI_PATTERNS, MEANING, WOULD_CHANGE, questions_for
 from assistant.engines.safety import SafetyDetector
-from assistant.language import language_of
+from assistant.language import UNSCREENED_LANGUAGE, language_of
 from assistant.retrieval.embeddings import get_embedder
 from assistant.retrieval.search import SearchHit
 from assistant.schema import Category, Citation, CueEvidence, Diagnosis, SafetyCheck, Scores, Step
@@ -67,10 +67,7 @@ def step_from(step, hit: SearchHit) -> Step:
 ANSWER_WEIGHT = 1.5
 UNPLACED_ANSWER = ("your short answer did not say which question it answers, or a yes or no to that question "
                    "does not point one way: say it in a sentence (or 'yes to the first, no to the second')")
-# the note on a text in another language: the safety screen could not read it
-UNSCREENED_LANGUAGE = ("This assistant reads English only, so it could not check this text for a safety "
-                       "matter. If it is about someone's safety (a threat, self-harm, harassment, abuse), "
-                       "do not wait for advice: contact HR, security or the local emergency number now.")
+_LINK = re.compile(r"https?://|www\.", re.I)
 _MARKUP = re.compile(r"^(?:#{1,6}\s+|[-*•>]\s+|\d{1,2}[.)]\s+)+")
 
 
@@ -107,13 +104,13 @@ class LocalEngine(Engine):
     def in_scope(self, text: str, ev: TextEvidence) -> bool:
         """False when the text is not about an organisation at all (a bare link is not: it is
         never opened)."""
-        if words_outside_links(text) < 3:
+        if _LINK.search(text) and words_outside_links(text) < 3:
             return False
         return bool(_ORG_WORDS.search(text)) or float(ev.cue_sims.max()) >= SCOPE_MIN_CUE
 
     # -- the diagnosis ------------------------------------------------------------------
     def diagnose(self, request: DiagnoseRequest) -> Diagnosis:
-        text = request.user_text
+        text = request.description
         ev = self.evidence(text)
         probs = self.probabilities(text, ev)
         for category, sign in request.answers or []:  # a yes or no to a separating question
@@ -143,9 +140,12 @@ class LocalEngine(Engine):
         # a terse description with no sentence that clearly points anywhere is ambiguous too
         ambiguous = close or (len(text.split()) < SHORT_WORDS and not cues)
         escalation, safety_check = self.safety.screen(text, ev)
+        if request.answers is not None and escalation is None:  # the short reply is screened too
+            reply = self.safety.screen(request.text, self.evidence(request.text))
+            escalation, safety_check = reply[0], safety_check or reply[1]
         language = language_of(text)
         in_scope = language is None and self.in_scope(text, ev)
-        if language is not None and escalation is None:  # the screen reads English only
+        if language is not None and escalation is None and safety_check is None:  # read English only
             safety_check = SafetyCheck(kind="other_safety", message=UNSCREENED_LANGUAGE)
         warnings: list[str] = []
         prefer = self._preferred(lead[0], top) if lead else ()
@@ -162,7 +162,7 @@ class LocalEngine(Engine):
             steps = []
             warnings.append(f"the text seems to be in {language}: the embedded engine reads English only"
                             if language else "links are not opened: paste the text of the post itself"
-                            if words_outside_links(text) < 3 and "://" in text
+                            if _LINK.search(text) and words_outside_links(text) < 3
                             else "this text does not seem to describe a problem in an organisation")
         surface = _quote(ev.sentences[surface_idx])
         root_sentence = _quote(ev.sentences[root_idx])

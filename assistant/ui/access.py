@@ -29,6 +29,7 @@ class KeyLogin:
     def __init__(self, keys: Keys | None, max_sessions: int = 100_000) -> None:
         self.keys = dict(keys) if keys is not None else None
         self._sessions: OrderedDict[str, str] = OrderedDict()  # access token -> key
+        self._ended: OrderedDict[str, None] = OrderedDict()  # tokens of logged-out sessions
         self._max_sessions = max_sessions
         self._lock = threading.Lock()
 
@@ -83,10 +84,20 @@ class KeyLogin:
         return authenticate(key, self.keys)
 
     def end_sessions(self, cookie_header: str) -> None:
-        """Forget the logins a request's cookies hold (its own logout)."""
+        """Forget the logins a request's cookies hold (its own logout); those tokens stay ended
+        (Gradio's own logout forgets only the secure cookie's token, not the one it sets over
+        plain HTTP)."""
         with self._lock:
             for token in login_tokens(cookie_header):
                 self._sessions.pop(token, None)
+                self._ended[token] = None
+            while len(self._ended) > self._max_sessions:
+                self._ended.popitem(last=False)
+
+    def ended(self, cookie_header: str) -> bool:
+        """True when a request carries a login token that was logged out."""
+        with self._lock:
+            return any(t in self._ended for t in login_tokens(cookie_header))
 
     def key_for(self, cookie_header: str) -> str | None:
         """The key a request's login cookie was issued for (None: no bound login)."""
@@ -97,12 +108,17 @@ class KeyLogin:
 
 def access_token_cookies(cookie_header: str) -> list[tuple[str, str]]:
     """(name, value) of Gradio's access-token cookies in a Cookie header."""
-    cookies = []
+    return [(name, value) for name, value in _cookies(cookie_header) if name.startswith("access-token") and value]
+
+
+def _cookies(cookie_header: str) -> list[tuple[str, str]]:
+    """(name, value) of every cookie in a Cookie header."""
+    out = []
     for part in cookie_header.split(";"):
         name, _, value = part.strip().partition("=")
-        if name.startswith("access-token") and value:
-            cookies.append((name, value))
-    return cookies
+        if name:
+            out.append((name, value))
+    return out
 
 
 def login_tokens(cookie_header: str) -> list[str]:
@@ -128,6 +144,12 @@ class LoginBinder:
             scope = {**scope, "query_string": b"all_session=false"}
             await self.app(scope, receive, send)
             return
+        if self.login.required and scope["type"] == "http" and self.login.ended(header(scope, b"cookie")):
+            # a logged-out token opens nothing: its cookies are taken off before Gradio reads them
+            kept = [(k, v) for k, v in scope.get("headers") or [] if k.lower() != b"cookie"]
+            cookie = "; ".join(f"{n}={v}" for n, v in _cookies(header(scope, b"cookie"))
+                               if not (n.startswith("access-token") and self.login.ended(f"{n}={v}")))
+            scope = {**scope, "headers": kept + ([(b"cookie", cookie.encode("latin-1"))] if cookie else [])}
         if scope.get("method") != "POST" or not self.login.required:
             await self.app(scope, receive, send)
             return

@@ -74,7 +74,8 @@ def follow_up_prompt(question: str) -> str:
 
 def run_turn(text: str, history: list[dict], workspace: str, engine: str | None) -> Diagnosis:
     """One turn through the shared pipeline (the whole exchange so far plus the new text)."""
-    return diagnose(answer_text(text), history=history, workspace=workspace, engine=engine)
+    # the quoted question, if any, stays: the pipeline reads a short answer against it
+    return diagnose(text, history=history, workspace=workspace, engine=engine)
 
 
 def respond(login: KeyLogin, text, chat, history, answers, workspace, engine,

@@ -143,7 +143,7 @@ def warnings_box(warnings: list[str]) -> str:
 def _header(d: Diagnosis) -> str:
     if d.escalation is not None or not d.in_scope:
         what = ("Safety matter" if d.escalation is not None else "English only" if d.language
-                else "Not an organisational problem")
+                else "Not an organisational problem")  # (only when out of scope, see above)
         return (f'<div class="oa-head"><div><div class="oa-kicker">Root cause</div>'
                 f'<div class="oa-category" data-category="none"><b>{what}</b></div></div></div>'
                 f'<div class="oa-sub">engine <code>{esc(d.engine)}</code> · workspace '
@@ -166,7 +166,7 @@ def diagnosis_card(d: Diagnosis) -> str:
     """The full view of one answer: banner, scores, symptom vs cause, steps, band-aids, notes."""
     parts = [f'<div class="oa-card" data-diagnosis-id="{esc(d.diagnosis_id)}">',
              escalation_banner(d), safety_check_note(d)]
-    if d.language and d.escalation is None:
+    if d.language and not d.in_scope and d.escalation is None:
         parts.append(f'<div class="oa-warning"><b>English only.</b> This seems to be written in '
                      f"{esc(d.language)}; the assistant reads English only, so no root cause is named."
                      "</div>")
@@ -217,7 +217,7 @@ def chat_summary(d: Diagnosis) -> str:
         runner = f"; runner-up {d.secondary}" if d.secondary else ""
         lines.append(f"**Root cause: {d.category}** ({pct(d.confidence)} confident{runner}).")
         lines += [f"*{note}*"] if (note := unsettled(d)) else []
-    elif d.escalation is None and d.language:
+    elif d.escalation is None and d.language and not d.in_scope:
         lines.append(f"**Not read:** this seems to be in {d.language}; the assistant reads English only.")
     elif d.escalation is None:
         lines.append("**Not an organisational problem:** no root cause is named.")

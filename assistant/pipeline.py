@@ -52,8 +52,6 @@ def check_text(text: str | None, what: str = "text") -> str:
     return text.replace("\x00", "")
 
 
-
-
 def check_title(title: str | None) -> str | None:
     """A document title: at most MAX_TITLE_CHARS characters (it is stored and embedded with
     every chunk of the document), no invalid characters; None or blank stays None."""

@@ -81,7 +81,9 @@ def test_a_description_in_another_language_is_said_to_be_unread_never_diagnosed(
     assert d.language == language and not d.in_scope
     assert not d.steps and not d.follow_up_questions and not d.prediction_set
     assert "English" in d.root_cause and "organisational" not in d.root_cause
-    assert d.escalation is not None or d.safety_check is not None  # the screen could not read it: said
+    from assistant.language import UNSCREENED_LANGUAGE
+
+    assert d.escalation is not None or d.safety_check.message == UNSCREENED_LANGUAGE  # could not read it: said
     assert "English only" in headline(d)
 
 
@@ -101,6 +103,7 @@ def test_no_english_description_of_the_eval_sets_is_taken_for_another_language()
     "Traceback (most recent call last):", 'File "/srv/etl/run.py", line 88, in <module>',
     "https://example.org/r/managers/comments/abc/why_do_we_keep_slipping", "for (i = 0; i < n; i++) {",
     "ERROR: deadlock detected while updating the ledger", "2024-05-13 17:45:01 WARN: retrying the job",
+    "[WARN] retry 3 of 5 for job ledger-sync",
     "This email and any attachments are confidential and intended solely for the addressee.",
     "Dana Okafor | Staff Engineer | Northwind",
 ])
@@ -113,6 +116,7 @@ def test_sentences_with_figures_names_and_chat_prefixes_stay_prose():
                  "Error budgets are ignored by every team here.", "Info is scattered across three wikis.",
                  "Context: we are a 40-person fintech and the roadmap changed three times.",
                  "From 2019-2021 we shipped every month.", "On Monday he wrote: we will not ship this quarter.",
+                 "Error: the same bug shipped three times.", "Warning: long post, sorry.", "Nobody decides.",
                  "The VP said we ship on 12/05 no matter what.", "Nobody owns the ETL since the reorg."):
         assert is_prose(line), line
 

@@ -91,9 +91,11 @@ _NOT_EVIDENCE = re.compile(
 # What people paste around their description is not their description: e-mail headers and
 # signatures, URLs, table rows, code and stack traces. None of it is quoted as evidence.
 _HEADER = re.compile(r"^\W*(from|sent|to|cc|bcc|subject|date|reply-to)\s*:|^\W*on .{3,80} wrote:\s*$"
-                     # log lines, and the confidentiality notice under an e-mail
-                     r"|^\W*(\d{4}-\d\d-\d\d[ t]\d\d:\d\d\S*\s+)?(error|warn(ing)?|debug|fatal|exception)\s*[:\]]"
+                     # the confidentiality notice under an e-mail
                      r"|^\W*this (e-?mail|message)\b.{0,40}\b(is|are) (strictly )?(confidential|intended)", re.I)
+# a log line: a timestamp first, or a level in capitals ("ERROR:", "[WARN]"); "Context: we are..."
+# and "Error budgets are ignored" are prose
+_LOG = re.compile(r"^\W*(\d{4}-\d\d-\d\d[ T]\d\d:\d\d|(ERROR|WARN|WARNING|DEBUG|FATAL|DETAIL|HINT|INFO|TRACE)\s*[:\]])")
 _URL = re.compile(r"https?://\S+|www\.\S+", re.I)
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+\d[\d\s().-]{8,}\d|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b")
 _CODE = re.compile(r"```|^\W*traceback\b|\bfile \"[^\"]+\", line \d+|[{};=]{2,}|\w+\([^)]*\)\s*[;{]", re.I)
@@ -101,13 +103,13 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def is_prose(sentence: str) -> bool:
-    """A sentence someone wrote: at least three words, mostly words (not a table row or a list
+    """A sentence someone wrote: at least two words, mostly words (not a table row or a list
     of figures), not an e-mail header, a signature with contact details, a URL or code."""
-    if _HEADER.search(sentence) or _CODE.search(sentence) or sentence.count("|") >= 2:
+    if _HEADER.search(sentence) or _LOG.search(sentence) or _CODE.search(sentence) or sentence.count("|") >= 2:
         return False  # a header, a log line, code, or a table row or signature with | between cells
     rest = _URL.sub(" ", sentence)
     words = _WORD.findall(rest)
-    if len(words) < 3 or len(words) < 0.5 * len(rest.split()):
+    if len(words) < 2 or len(words) < 0.5 * len(rest.split()):
         return False
     return not (_CONTACT.search(rest) and len(words) < 12)
 

@@ -157,3 +157,19 @@ def test_a_bare_link_is_not_diagnosed(indexed):
                  store=False)
     assert not d.in_scope and not d.steps
     assert any("links are not opened" in w for w in d.warnings)
+
+
+def test_a_combined_dependencies_and_risks_section_counts_its_dependencies():
+    from assistant.critique import critique_plan
+
+    plan = ("# Q3 Operating Plan - Payments\n\nOwner: Maria Schulz\n\n## Objectives\n"
+            "1. Cut payment failures from 4.1% to 2.5% by 30 September.\n"
+            "2. Launch wallet payments for all EU merchants by 15 August.\n\n"
+            "## Not doing this quarter\n- The checkout redesign\n\n"
+            "## Dependencies and risks\n"
+            "- Payment failure work depends on the processor's new retry API (owner: Jonas Weber).\n"
+            "- If the fraud rules are late, the pilot slips by two weeks.\n\n"
+            "## Review cadence\nWeekly review every Monday; monthly business review with the CPO.\n")
+    checks = {c.id: c for c in critique_plan(plan).checks}
+    assert checks["dependencies"].status == "pass"
+    assert any("retry API" in e.quote for e in checks["dependencies"].evidence)

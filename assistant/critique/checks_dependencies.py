@@ -183,7 +183,8 @@ def check_dependencies(plan: Plan) -> Verdict:
         ln.number: _dependency(ln, plan)
         for ln in plan.body_lines()
         if not PLACEHOLDER_RE.match(ln.body)
-        and not in_topics(ln, "risks")
+        # a risk is not a dependency, but under a "Dependencies and risks" heading it may be one
+        and (in_topics(ln, "dependencies") or not in_topics(ln, "risks"))
         and not is_conditional(ln)
     }
     named = [ln for ln in plan.body_lines() if kinds.get(ln.number) == "named"]

@@ -3,6 +3,7 @@ index of the shipped SOPs per session (ingesting them takes a few seconds)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -130,6 +131,17 @@ def start_serve(env: dict, *extra: str) -> tuple[subprocess.Popen, str]:
         stop(proc)
         raise
     return proc, url
+
+
+def start_keyed_serve(data: Path, shared: Path, keys: dict, *extra: str,
+                      **env: str) -> tuple[subprocess.Popen, str]:
+    """`assistant serve` over a copy of the shared indexed data dir in `data`, with these API keys
+    (key -> workspaces) and environment; (process, base URL)."""
+    shutil.copytree(shared, data, dirs_exist_ok=True)
+    keys_file = data / "keys.json"
+    keys_file.write_text(json.dumps(keys))
+    return start_serve({"ASSISTANT_DATA_DIR": str(data), "ASSISTANT_API_KEYS_FILE": str(keys_file), **env},
+                       *extra)
 
 
 def stop(proc: subprocess.Popen | None) -> None:

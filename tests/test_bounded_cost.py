@@ -9,7 +9,6 @@ import io
 import json
 import os
 import random
-import shutil
 import threading
 import time
 import zipfile
@@ -18,7 +17,7 @@ import zlib
 import httpx
 import pytest
 
-from tests.conftest import start_serve, stop
+from tests.conftest import start_keyed_serve, stop
 
 KEY = "bounded-cost-key-0123456789"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -49,12 +48,8 @@ def shared_stream_pdf(pages: int, reps: int) -> bytes:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, shared_data_dir):
-    data = tmp_path_factory.mktemp("bounded")
-    shutil.copytree(shared_data_dir, data, dirs_exist_ok=True)
-    keys = data / "keys.json"
-    keys.write_text(json.dumps({KEY: ["default", "team-a"]}))
-    proc, url = start_serve({"ASSISTANT_DATA_DIR": str(data), "ASSISTANT_API_KEYS_FILE": str(keys),
-                             "ASSISTANT_RATE_LIMIT": "100000"}, "--no-ui")
+    proc, url = start_keyed_serve(tmp_path_factory.mktemp("bounded"), shared_data_dir,
+                                  {KEY: ["default", "team-a"]}, "--no-ui", ASSISTANT_RATE_LIMIT="100000")
     yield proc, url
     stop(proc)
 
@@ -257,13 +252,9 @@ def test_a_logout_ends_only_the_callers_own_session():
 def test_a_forwarded_for_header_does_not_buy_a_fresh_rate_limit_bucket(tmp_path, shared_data_dir, monkeypatch):
     """Finding 10: uvicorn trusted X-Forwarded-For from 127.0.0.1, so the per-client limits on
     failed keys could be dodged by naming a new address each time."""
-    data = tmp_path / "data"
-    shutil.copytree(shared_data_dir, data)
-    keys = tmp_path / "keys.json"
-    keys.write_text(json.dumps({KEY: ["default"]}))
-    env = {"ASSISTANT_DATA_DIR": str(data), "ASSISTANT_API_KEYS_FILE": str(keys), "ASSISTANT_RATE_LIMIT": "20"}
     monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
-    proc, url = start_serve(env, "--no-ui")
+    proc, url = start_keyed_serve(tmp_path / "served", shared_data_dir, {KEY: ["default"]}, "--no-ui",
+                                  ASSISTANT_RATE_LIMIT="20")
     try:
         codes = [httpx.get(f"{url}/v1/info", timeout=30,
                            headers={"Authorization": f"Bearer wrong-key-{i:04d}-xxxxxxxx",

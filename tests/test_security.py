@@ -19,7 +19,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import ROOT, free_port, run_cli, start_serve, stop
+from tests.conftest import ROOT, free_port, run_cli, start_keyed_serve, stop
 
 KEY = "security-key-0123456789"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -52,13 +52,9 @@ def _send_chunked(port: int, path: str, headers: dict, total: int, chunk: int = 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, shared_data_dir):
-    data = tmp_path_factory.mktemp("security")
-    shutil.copytree(shared_data_dir, data, dirs_exist_ok=True)
-    keys = data / "keys.json"
-    keys.write_text(json.dumps({KEY: ["default", "team-a"]}))
-    proc, url = start_serve({"ASSISTANT_DATA_DIR": str(data), "ASSISTANT_API_KEYS_FILE": str(keys),
-                             "ASSISTANT_SERVE_UI": "0", "ASSISTANT_RATE_LIMIT": "100000"},
-                            "--no-ui")
+    proc, url = start_keyed_serve(tmp_path_factory.mktemp("security"), shared_data_dir,
+                                  {KEY: ["default", "team-a"]}, "--no-ui", ASSISTANT_SERVE_UI="0",
+                                  ASSISTANT_RATE_LIMIT="100000")
     yield proc, url
     stop(proc)
 

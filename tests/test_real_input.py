@@ -173,3 +173,19 @@ def test_a_combined_dependencies_and_risks_section_counts_its_dependencies():
     checks = {c.id: c for c in critique_plan(plan).checks}
     assert checks["dependencies"].status == "pass"
     assert any("retry API" in e.quote for e in checks["dependencies"].evidence)
+
+
+def test_every_face_says_a_text_in_another_language_was_not_read(indexed):
+    from assistant.cli import _render_diagnosis as readable
+    from assistant.mcp_tools import summarize_diagnosis
+    from assistant.pipeline import diagnose
+    from assistant.render import diagnosis_markdown
+    from assistant.ui.html import chat_summary, diagnosis_card
+
+    d = diagnose("Mis dos jefes de equipo no se hablan desde la reorganización y todo el equipo está "
+                 "bloqueado porque nadie decide nada.", store=False)
+    faces = {"markdown": diagnosis_markdown(d), "mcp": summarize_diagnosis(d), "card": diagnosis_card(d),
+             "chat": chat_summary(d), "cli": readable(d)}
+    for face, text in faces.items():
+        assert "Spanish" in text and "English" in text, face
+        assert "Not an organisational problem" not in text, face

@@ -189,3 +189,21 @@ def test_every_face_says_a_text_in_another_language_was_not_read(indexed):
     for face, text in faces.items():
         assert "Spanish" in text and "English" in text, face
         assert "Not an organisational problem" not in text, face
+
+
+@pytest.mark.parametrize("delim", [",", "\t"])
+def test_an_okr_sheet_pasted_from_a_spreadsheet_is_read_as_a_table(delim):
+    from assistant.critique import critique_plan
+
+    rows = [["Objective", "Key result", "Owner", "Baseline", "Target", "Due"],
+            ["Grow revenue", "Trial-to-paid conversion", "Amara Osei", "7%", "11%", "2025-03-31"],
+            ["Grow revenue", "Expansion revenue", "Amara Osei", "$30k", "$50k", "2025-03-31"],
+            ["Keep customers", "Monthly logo churn", "Lars Nilsson", "3.1%", "2.2%", "2025-02-28"],
+            ["Keep customers", "Onboarding completion", "Lars Nilsson", "50%", "70%", "2025-02-15"]]
+    plan = "Q1 2025 OKRs - Growth team\n\n" + "\n".join(delim.join(r) for r in rows) + "\n"
+    result = critique_plan(plan)
+    checks = {c.id: c for c in result.checks}
+    for check in ("owners", "baseline_target", "milestones"):
+        assert checks[check].status == "pass", (check, checks[check].finding)
+    lines = plan.splitlines()
+    assert all(e.quote in lines for c in result.checks for e in c.evidence)  # exact lines of the plan

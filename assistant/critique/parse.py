@@ -8,6 +8,7 @@ number for evidence.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 
@@ -114,6 +115,7 @@ class Line:
     cells: dict[str, str] = field(default_factory=dict)
     index: int = 0  # position in Plan.lines
     heads: bool = False  # an objective written as a heading: an item that also opens a section
+    delim: str = ""  # "," or a tab: a row of a table pasted from a spreadsheet
     memo: dict[object, bool] = field(default_factory=dict)  # answers kept by base.per_line
 
     @property
@@ -199,8 +201,40 @@ def _is_short_heading(line: Line, prev: Line | None, nxt: Line | None) -> bool:
     return len(text.split()) <= 12
 
 
-def _split_cells(text: str) -> list[str]:
-    return [c.strip() for c in text.strip().strip("|").split("|")]
+def _split_cells(ln: Line) -> list[str]:
+    if ln.delim:
+        return [c.strip() for c in _fields(ln.text, ln.delim)]
+    return [c.strip() for c in ln.text.strip().strip("|").split("|")]
+
+
+def _fields(text: str, delim: str) -> list[str]:
+    return next(csv.reader([text], delimiter=delim), [])
+
+
+def _header_row(fields: list[str]) -> bool:
+    """Column names: three or more, each short, none empty, no sentence."""
+    return (len(fields) >= 3 and all(f.strip() and len(f) <= 40 and len(f.split()) <= 4 for f in fields)
+            and not fields[-1].rstrip().endswith("."))
+
+
+def _mark_pasted_tables(lines: list[Line]) -> None:
+    """A table pasted from a spreadsheet (comma- or tab-separated, a header row, then two or more
+    rows with as many fields, figures or dates among them) is a table, like a markdown one."""
+    i = 0
+    while i < len(lines):
+        for delim in ("\t", ","):
+            header = _fields(lines[i].text, delim)
+            if not _header_row(header):
+                continue
+            j = i + 1
+            while j < len(lines) and len(_fields(lines[j].text, delim)) == len(header):
+                j += 1
+            if j - i >= 3 and any(re.search(r"\d", ln.text) for ln in lines[i + 1 : j]):
+                for ln in lines[i:j]:
+                    ln.delim = delim
+                i = j - 1
+                break
+        i += 1
 
 
 def _classify(lines: list[Line]) -> None:
@@ -215,7 +249,7 @@ def _classify(lines: list[Line]) -> None:
         if okr and not _BARE_OKR_CELL.match(ln.text):
             ln.okr = "KR" if okr.group("kind").lower().startswith(("kr", "key")) else "O"
         ln.plain = _plain(ln.text)
-        if ln.text.count("|") >= 2:
+        if ln.text.count("|") >= 2 or ln.delim:
             ln.kind = "table"
         elif _MD_HEADER.match(ln.text) or _WRAPPED.match(ln.text):
             ln.kind = "header"
@@ -323,7 +357,7 @@ def _table_cells(ln: Line, header: list[str] | None) -> list[str] | None:
     """Fill a table row's cells by column name; return the header in force after the line."""
     if ln.kind != "table":
         return None
-    cells = _split_cells(ln.text)
+    cells = _split_cells(ln)
     if header is None:
         return [c.lower() for c in cells]
     if not _TABLE_SEPARATOR.match(ln.text):
@@ -341,6 +375,7 @@ def parse_plan(screened: Screened) -> Plan:
         lines.append(Line(number=number, raw=raw, text=text.rstrip("\r")))
     for i, ln in enumerate(lines):
         ln.index = i
+    _mark_pasted_tables(lines)
     _classify(lines)
     sections = _structure(lines)
     people: list[str] = []

@@ -157,7 +157,7 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     history = None
     if args.history:
         try:
-            history = json.loads(Path(args.history).read_text(encoding="utf-8"))
+            history = json.loads(Path(args.history).read_text(encoding="utf-8-sig"))  # Notepad writes a BOM
         except (OSError, json.JSONDecodeError) as exc:
             raise UserError(f"--history {args.history}: not a readable JSON file ({exc})") from exc
     result = diagnose(_read_text_arg(args.text), history=history, workspace=args.workspace,

@@ -46,8 +46,9 @@ def check_text(text: str | None, what: str = "text") -> str:
     check_characters(text, what)
     limit = get_settings().max_text_chars
     if len(text) > limit:
+        advice = ": paste the part that says what happens, who is involved and what was tried" if what == "text" else ""
         raise TextTooLongError(
-            f"the {what} has {len(text)} characters; the limit is {limit} (ASSISTANT_MAX_TEXT_CHARS)"
+            f"the {what} has {len(text)} characters; the limit is {limit} (ASSISTANT_MAX_TEXT_CHARS){advice}"
         )
     return text.replace("\x00", "")
 
@@ -297,6 +298,7 @@ def settle_special_cases(result: Diagnosis) -> Diagnosis:
             title = result.escalation.kind.replace("_", " ")
         result.steps, result.anti_patterns, result.follow_up_questions = [], [], []
         result.plan_evidence, result.cue_evidence, result.prediction_set = [], [], []
+        result.cues = []
         result.root_cause = (f"A safety matter ({title}), not an organisational problem to coach: "
                              "it needs the people named in the escalation, now.")
         result.rationale = (f"The description holds what looks like {title}. That outranks any "

@@ -207,3 +207,35 @@ def test_an_okr_sheet_pasted_from_a_spreadsheet_is_read_as_a_table(delim):
         assert checks[check].status == "pass", (check, checks[check].finding)
     lines = plan.splitlines()
     assert all(e.quote in lines for c in result.checks for e in c.evidence)  # exact lines of the plan
+
+
+@pytest.mark.parametrize("text", ["help", "Is Scrum better than Kanban for a team of six? How long should sprints be?"])
+def test_a_text_that_only_asks_gets_questions_not_a_cause_or_steps(indexed, text):
+    from assistant.pipeline import diagnose
+
+    d = diagnose(text, store=False)
+    assert not d.steps and not d.cues and not d.cue_evidence
+    assert "clearest sign" not in d.root_cause
+    assert d.follow_up_questions or not d.in_scope
+    assert any("does not yet say what happens" in w for w in d.warnings)
+
+
+def test_an_escalated_answer_lists_no_cues(indexed):
+    from assistant.pipeline import diagnose
+
+    d = diagnose(CRISIS + " Also our releases slip every sprint because "
+                 "nobody owns the test suite.", store=False)
+    assert d.escalation is not None and d.cues == []
+
+
+def test_a_history_file_with_a_byte_order_mark_is_read(indexed, tmp_path):
+    import json
+
+    from tests.conftest import run_cli
+
+    history = tmp_path / "history.json"
+    history.write_bytes(b"\xef\xbb\xbf" + json.dumps(
+        [{"role": "user", "content": "Our two leads argue in every planning meeting."}]).encode())
+    done = run_cli("diagnose", "--json", "--history", str(history), "And nothing gets decided since March.")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["category"]

@@ -120,7 +120,7 @@ def words_outside_links(text: str) -> int:
     return len(_WORD.findall(_URL.sub(" ", text)))
 
 
-def quotable_sentences(sentences: list[str], role_probs: np.ndarray) -> np.ndarray:
+def quotable_sentences(sentences: list[str], role_probs: np.ndarray, fallback: bool = True) -> np.ndarray:
     """Which sentences may be quoted as evidence: never the person's question or a filler
     (greeting, thanks, apology), by the role model and by their plain form, and only prose
     (`is_prose`: no pasted headers, signatures, URLs, table rows or code)."""
@@ -129,7 +129,7 @@ def quotable_sentences(sentences: list[str], role_probs: np.ndarray) -> np.ndarr
     noise = np.isin(role_probs.argmax(1), [ROLES.index("filler"), ROLES.index("ask")])
     plain = np.array([bool(_NOT_EVIDENCE.search(s)) or not is_prose(s) for s in sentences])
     ok = ~(noise | plain)
-    return ok if ok.any() else np.ones(len(sentences), dtype=bool)
+    return ok if ok.any() or not fallback else np.ones(len(sentences), dtype=bool)
 
 
 def surface_sentence(role_probs: np.ndarray, quotable: np.ndarray) -> int:

@@ -65,6 +65,8 @@ def step_from(step, hit: SearchHit) -> Step:
 # divides them): about what a decisive sentence in a description moves. Checked on the two-turn
 # conversations' dev split with the reply replaced by "yes" to the question of the labelled cause.
 ANSWER_WEIGHT = 1.5
+UNSAID = ("the text asks, greets or calls for help but does not yet say what happens: describe what goes "
+          "wrong, who is involved and what was tried, and the answer will name a cause and steps")
 UNPLACED_ANSWER = ("your short answer did not say which question it answers, or a yes or no to that question "
                    "does not point one way: say it in a sentence (or 'yes to the first, no to the second')")
 _LINK = re.compile(r"https?://|www\.", re.I)
@@ -132,13 +134,16 @@ class LocalEngine(Engine):
         ci = CATEGORIES.index(top)
         role_probs = self.roles.probabilities(ev.vectors, ev.sentences)
         quotable = quotable_sentences(ev.sentences, role_probs)
+        # nothing but questions, greetings or "help": no sentence says what happens, so nothing
+        # is quoted as the cause and no step is offered; the questions ask for a description
+        unsaid = not quotable_sentences(ev.sentences, role_probs, fallback=False).any()
         late = 0.05 * np.arange(len(ev.sentences)) / len(ev.sentences)
         root_idx = int(np.argmax(np.where(quotable, sent_probs[:, ci] + late, -1.0)))
         surface_idx = surface_sentence(role_probs, quotable)
-        cues = self._cues(ev, np.where(quotable[:, None], sent_probs, 0.0), ci)
-        lead = self._lead_cue(ev, role_probs, quotable, top)
+        cues = [] if unsaid else self._cues(ev, np.where(quotable[:, None], sent_probs, 0.0), ci)
+        lead = None if unsaid else self._lead_cue(ev, role_probs, quotable, top)
         # a terse description with no sentence that clearly points anywhere is ambiguous too
-        ambiguous = close or (len(text.split()) < SHORT_WORDS and not cues)
+        ambiguous = close or unsaid or (len(text.split()) < SHORT_WORDS and not cues)
         escalation, safety_check = self.safety.screen(text, ev)
         if request.answers is not None and escalation is None:  # the short reply is screened too
             reply = self.safety.screen(request.text, self.evidence(request.text))
@@ -156,6 +161,9 @@ class LocalEngine(Engine):
             warnings.append("safety matter detected: escalate rather than coach; no mediation step is recommended")
         if request.answers == []:  # a short answer that moved nothing
             warnings.append(UNPLACED_ANSWER)
+        if unsaid and escalation is None:
+            steps = []
+            warnings.append(UNSAID)
         confidence = round(float(p1), 4)
         if not in_scope:
             confidence = min(confidence, 0.2)
@@ -180,7 +188,9 @@ class LocalEngine(Engine):
             scores=scores,
             secondary=cast("Category | None", secondary),
             surface_symptom=f"The complaint as stated: \"{surface}\"",
-            root_cause=f"{top.capitalize()}: {MEANING[top]}; the clearest sign is \"{root_sentence}\"",
+            root_cause=(f"{top.capitalize()} at most, as a guess: no sentence yet says what happens, so nothing "
+                        "points to a cause" if unsaid else
+                        f"{top.capitalize()}: {MEANING[top]}; the clearest sign is \"{root_sentence}\""),
             rationale=rationale,
             steps=steps,
             anti_patterns=ANTI_PATTERNS[top] if in_scope else [],

@@ -239,3 +239,17 @@ def test_a_history_file_with_a_byte_order_mark_is_read(indexed, tmp_path):
     done = run_cli("diagnose", "--json", "--history", str(history), "And nothing gets decided since March.")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["category"]
+
+
+def test_the_capacity_fix_never_staffs_what_the_plan_will_not_do():
+    from assistant.critique import critique_plan
+
+    plan = ("# Q3 plan - Mobile team\n\nOwner: Ines Duarte\n\n## Not doing this quarter\n"
+            "- Tablet layouts (moved to Q4)\n- The watch app\n\n## This quarter\n"
+            "- Cut app crashes from 1.2% to 0.4% of sessions by 30 September\n"
+            "- Ship the new onboarding flow to all users by 15 August\n\n"
+            "## Review cadence\nWeekly review every Monday.\n")
+    fixes = " ".join(c.suggestion or "" for c in critique_plan(plan).checks)
+    for excluded in ("Tablet layouts", "The watch app"):
+        assert f"{excluded} <N> people" not in fixes
+    assert "Cut app crashes" in fixes

@@ -101,9 +101,12 @@ def _rank(line: Line) -> int:
 def work_items(plan: Plan) -> list[Item]:
     """The plan's own pieces of work, highest priority first (P0 before P1, then in order):
     objectives, items of a priority or initiative list, else the first list of the plan."""
-    chosen = [ln for ln in plan.body_lines() if ln.okr == "O"]
+    # nothing under "Not doing" is the plan's work
+    doing = [ln for ln in plan.body_lines() if not in_topics(ln, "exclusions")]
+    chosen = [ln for ln in doing if ln.okr == "O"]
     if len(chosen) < 2:
-        chosen = [ln for ln, _ in initiative_owners(plan) if ln.kind in ("item", "table", "text")]
+        chosen = [ln for ln, _ in initiative_owners(plan)
+                  if ln.kind in ("item", "table", "text") and not in_topics(ln, "exclusions")]
     if len(chosen) < 2:
         chosen = [
             ln
@@ -116,11 +119,11 @@ def work_items(plan: Plan) -> list[Item]:
             and not in_topics(ln, "risks", "dependencies", "cadence", "decisions", "exclusions")
         ]
     if len(chosen) < 2:
-        tagged = [ln for ln in plan.body_lines() if ln.kind == "item" and _rank(ln) < 9]
+        tagged = [ln for ln in doing if ln.kind == "item" and _rank(ln) < 9]
         chosen = tagged or [
             ln
-            for ln in plan.body_lines()
-            if ln.kind == "item" and ln.marker != "sub" and not in_topics(ln, "context")
+            for ln in doing
+            if ln.kind == "item" and ln.marker != "sub" and not in_topics(ln, "context", "risks", "dependencies")
         ]
     items = [
         Item(ln, name, _rank(ln))

@@ -253,3 +253,14 @@ def test_the_capacity_fix_never_staffs_what_the_plan_will_not_do():
     for excluded in ("Tablet layouts", "The watch app"):
         assert f"{excluded} <N> people" not in fixes
     assert "Cut app crashes" in fixes
+
+
+def test_a_chat_handle_names_an_owner():
+    from assistant.critique import critique_plan
+
+    plan = ("# Q3 OKRs - Sales\n\n## Objectives\n- O1: Win the mid-market (owner: @daniel)\n"
+            "  - KR: 25 new logos by 30 September\n- O2: Shorten the sales cycle (owner: @mike)\n"
+            "  - KR: sales cycle under 45 days by 30 September\n- O3: Keep customers (owner: @sara.k)\n"
+            "  - KR: NPS at or above 40 by 30 September\n\n## Review\nWeekly pipeline review every Monday.\n")
+    owners = next(c for c in critique_plan(plan).checks if c.id == "owners")
+    assert owners.status == "pass", owners.finding

@@ -136,11 +136,17 @@ def _single_person(fragment: str) -> str | None:
     return word
 
 
+# a chat handle names one person as well as a name does ('owner: @daniel', an Owner cell '@mei.c')
+_HANDLE = re.compile(r"^\W{0,3}(@[a-z][\w.-]{1,30})\b", re.I)
+
+
 def _owner_cells(line: Line, known: frozenset[str]) -> list[str]:
     """Names in the line's owner-column cells ('Maria Lopez, Ops Director' is one person)."""
     found: list[str] = []
     for cell_name, cell in line.cells.items():
-        if _OWNER_COLUMN.search(cell_name):
+        if _OWNER_COLUMN.search(cell_name) and (handle := _HANDLE.match(cell)):
+            found.append(handle.group(1))
+        elif _OWNER_COLUMN.search(cell_name):
             if person := _field_person(re.split(r"[,(]", cell, maxsplit=1)[0], known):
                 found.append(person)
                 continue
@@ -154,7 +160,9 @@ def _marked_owners(text: str, known: frozenset[str]) -> list[str]:
     for match in _OWNER_MARKER.finditer(text):
         after = text[match.end() : match.end() + 60]
         names = person_names(after, known)
-        if names and after.find(names[0]) <= 3:
+        if handle := _HANDLE.match(after):
+            found.append(handle.group(1))
+        elif names and after.find(names[0]) <= 3:
             found += names[:2] if re.search(r"\b(?:and|&)\b|/", after[:40]) else names[:1]
         elif re.search(r"(?:[:=\-–—]|\bby)\s*$", match.group(0)) and (
             single := _single_person(after)

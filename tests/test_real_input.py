@@ -264,3 +264,17 @@ def test_a_chat_handle_names_an_owner():
             "  - KR: NPS at or above 40 by 30 September\n\n## Review\nWeekly pipeline review every Monday.\n")
     owners = next(c for c in critique_plan(plan).checks if c.id == "owners")
     assert owners.status == "pass", owners.finding
+
+
+def test_a_problem_told_in_the_first_person_is_not_critiqued_as_a_plan():
+    from assistant.critique import critique_plan
+    from assistant.errors import NotAPlanError
+
+    post = ("Hi all, I manage a team of nine at a logistics company and I'm at my wits' end.\n"
+            "Since March my two leads have stopped talking to each other. I asked them to sync weekly "
+            "and I even moved their desks.\n"
+            "Last week I found out my senior engineer is interviewing elsewhere because of it.\n"
+            "Our Q3 goals are still on track on paper: 3 launches by 30 September, owners named.\n"
+            "What would you do in my place? I don't want to lose anyone.\n")
+    with pytest.raises(NotAPlanError, match="diagnose"):
+        critique_plan(post)

@@ -70,8 +70,10 @@ def quoted_question(text: str) -> tuple[str | None, str]:
 def _clauses(reply: str) -> list[str]:
     """The reply's parts, split at commas, semicolons, 'and', 'but', lower-cased, without other
     punctuation."""
+    from assistant.threads import plain
+
     out = []
-    for part in re.split(r"[,;.!]+", reply.lower().replace("’", "'")):
+    for part in re.split(r"[,;.!]+", plain(reply).lower()):
         for clause in re.split(r"\b(?:and|but|while)\b", part):
             clause = " ".join(re.sub(r"[^\w\s#'\U0001F44D\U0001F44E]", " ", clause).split())
             if clause:
@@ -92,8 +94,9 @@ def read_reply(reply: str, questions: list[str], focus: str | None = None) -> li
     last: list[int] = []  # the questions the previous clause named ("the first one, definitely")
     unplaced = False  # a plain yes or no with two questions pending
     for clause in _clauses(reply.replace("#", " ")):
-        if _BOTH.match(clause) or _NEITHER.match(clause):  # "yes, both": the plain yes is placed
-            said.update(dict.fromkeys(range(len(questions)), bool(_BOTH.match(clause))))
+        both = bool(_BOTH.match(clause))
+        if both or _NEITHER.match(clause):  # "yes, both": the plain yes is placed
+            said.update(dict.fromkeys(range(len(questions)), both))
             unplaced = False
             continue
         which = [i for i, pattern in enumerate((_FIRST, _SECOND)) if pattern.search(clause) and i < len(questions)]
@@ -119,5 +122,9 @@ def read_reply(reply: str, questions: list[str], focus: str | None = None) -> li
         last = which
     if unplaced:
         return []
-    return [(cat, sign if yes else -sign) for i, yes in sorted(said.items())
-            if (pol := POLARITY.get(questions[i])) for cat, sign in [pol]]
+    counted = []
+    for i, yes in sorted(said.items()):
+        if questions[i] in POLARITY:
+            category, sign = POLARITY[questions[i]]
+            counted.append((category, sign if yes else -sign))
+    return counted

@@ -20,11 +20,18 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from assistant.auth import AuthError, authenticate
+from assistant.errors import TextTooLongError
 
 # Bounds that hold on every face (API, UI, MCP, CLI):
 MAX_TITLE_CHARS = 200  # a document title is stored and embedded with every chunk of the document
 MAX_QUERY_CHARS = 2000  # a search query
 MAX_EVAL_CASES = 2000  # cases in one uploaded eval file
+
+
+def check_title_length(title: str | None) -> None:
+    """Refuse a document title over MAX_TITLE_CHARS (TextTooLongError)."""
+    if title is not None and len(title) > MAX_TITLE_CHARS:
+        raise TextTooLongError(f"the title has {len(title)} characters; the limit is {MAX_TITLE_CHARS}")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

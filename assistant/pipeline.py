@@ -56,13 +56,12 @@ def check_text(text: str | None, what: str = "text") -> str:
 def check_title(title: str | None) -> str | None:
     """A document title: at most MAX_TITLE_CHARS characters (it is stored and embedded with
     every chunk of the document), no invalid characters; None or blank stays None."""
-    from assistant.limits import MAX_TITLE_CHARS
+    from assistant.limits import check_title_length
 
     if title is None or not title.strip():
         return None
     check_characters(title, "title")
-    if len(title) > MAX_TITLE_CHARS:
-        raise TextTooLongError(f"the title has {len(title)} characters; the limit is {MAX_TITLE_CHARS}")
+    check_title_length(title)
     return title
 
 
@@ -171,6 +170,7 @@ def diagnose(
     pasted = [p for _, p in cleaned if p] + ([plan] if plan else [])
     workspace = check_workspace(workspace)
     request = DiagnoseRequest(text=text, history=turns, workspace=workspace)
+    request.language = language_of(request.user_text)  # every engine; the screen reads English only
     if turns and SAME_OR_NEW not in (turns[-1].content if turns[-1].role == "assistant" else ""):
         # "yes", "the second one": read against the questions just asked (answers.py)
         from assistant.answers import pending_questions, read_reply
@@ -205,9 +205,8 @@ def diagnose(
     elif thread == "ask" and SAME_OR_NEW not in asked and result.in_scope and result.escalation is None:
         result.follow_up_questions.insert(0, SAME_OR_NEW)
     attach_plan_evidence(result, request)
-    if result.language is None and (language := language_of(request.user_text)):
-        # an engine that reads other languages (an LLM) still had the text screened in English only
-        result.language = language
+    if request.language:  # an LLM may read it; the safety screen still read English only
+        result.language = request.language
         if result.escalation is None and result.safety_check is None:
             result.safety_check = SafetyCheck(kind="other_safety", message=UNSCREENED_LANGUAGE)
     result = settle_special_cases(result)

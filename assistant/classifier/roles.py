@@ -114,10 +114,11 @@ def is_prose(sentence: str) -> bool:
     return not (_CONTACT.search(rest) and len(words) < 12)
 
 
-def words_outside_links(text: str) -> int:
-    """How many words a text holds once its URLs are taken out (a pasted link is not a
-    description: the assistant does not open it)."""
-    return len(_WORD.findall(_URL.sub(" ", text)))
+def bare_link(text: str) -> bool:
+    """True for a text that is a link and hardly anything else (the assistant does not open
+    links, so there is nothing to read)."""
+    rest = _URL.sub(" ", text)
+    return rest != text and len(_WORD.findall(rest)) < 3
 
 
 def quotable_sentences(sentences: list[str], role_probs: np.ndarray, fallback: bool = True) -> np.ndarray:

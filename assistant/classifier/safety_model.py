@@ -119,17 +119,24 @@ class SafetyModel:
     info: dict
     check_threshold: float | None = None  # the softer `safety_check` note, below `threshold`
 
-    def assess(self, text: str, x: np.ndarray) -> tuple[float, str | None, int]:
-        """(blended log-odds that the text holds a safety matter, the kind its words name, how
-        many of its terms the screen knows), the text vectorised once (x: its safety_features);
-        the log-odds are -inf when it knows fewer than MIN_KNOWN_TERMS."""
+    def _words(self, text: str) -> tuple[float, str | None, int]:
+        """(the word member's log-odds times its share, LEXICAL_WEIGHT; the kind the words name;
+        how many of the text's terms the screen knows); (-inf, None, known) under MIN_KNOWN_TERMS."""
         columns, values = self.words.tfidf.vectorize(text)
         if len(columns) < MIN_KNOWN_TERMS:
             return float("-inf"), None, len(columns)
         coach, escalate = self.words.logits_at(columns, values)
-        sentences = float(self.semantic.logits(x[None, :])[0, 0])
-        score = LEXICAL_WEIGHT * float(escalate - coach) + (1.0 - LEXICAL_WEIGHT) * sentences
-        return score, KINDS[int(np.argmax(self.kinds.logits_at(columns, values)))], len(columns)
+        kind = KINDS[int(np.argmax(self.kinds.logits_at(columns, values)))]
+        return LEXICAL_WEIGHT * float(escalate - coach), kind, len(columns)
+
+    def assess(self, text: str, x: np.ndarray) -> tuple[float, str | None, int]:
+        """(blended log-odds that the text holds a safety matter, the kind its words name, how
+        many of its terms the screen knows), the text vectorised once (x: its safety_features);
+        the log-odds are -inf when it knows fewer than MIN_KNOWN_TERMS."""
+        words, kind, known = self._words(text)
+        if kind is None:
+            return words, None, known
+        return words + (1.0 - LEXICAL_WEIGHT) * float(self.semantic.logits(x[None, :])[0, 0]), kind, known
 
     def window_peak(self, text: str) -> tuple[float, str | None]:
         """(best window score, that window's kind) over half-overlapping windows of about
@@ -150,12 +157,9 @@ class SafetyModel:
             while end < len(sentences) and words < WINDOW_WORDS:
                 words += len(sentences[end].split())
                 end += 1
-            columns, values = self.words.tfidf.vectorize(" ".join(sentences[start:end]))
-            if len(columns) >= MIN_KNOWN_TERMS:
-                coach, escalate = self.words.logits_at(columns, values)
-                score = LEXICAL_WEIGHT * float(escalate - coach)
-                if score > best:
-                    best, kind = score, KINDS[int(np.argmax(self.kinds.logits_at(columns, values)))]
+            score, window_kind, _ = self._words(" ".join(sentences[start:end]))
+            if score > best:
+                best, kind = score, window_kind
             if end >= len(sentences):
                 break
             start = max(start + 1, (start + end) // 2)

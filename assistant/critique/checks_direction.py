@@ -21,6 +21,7 @@ from assistant.critique.patterns import (
     COUNT_WORD,
     IC,
     MONTH,
+    PERIOD_HEAD,
     TEAM_HEAD_RE,
     count_value,
     has_specific_date,
@@ -282,10 +283,6 @@ _GOAL_HEAD = re.compile(
 # a lead-in naming the priorities themselves ('This quarter the priorities are:'): what follows
 # is the list, as headings or items
 _PRIORITIES_LEAD = re.compile(r"\bpriorities\b[^.;]{0,30}:\s*$", IC)
-# a heading that names a period ('2026 Q1', 'Q4 2027', 'FY24', 'H2'): objectives sit under it
-_PERIOD_HEAD = re.compile(
-    r"^\W*(?:(?:q[1-4]|h[12]|fy\s?\d{2,4})\b|(?:19|20)\d\d\b)[\w\s/,.-]{0,24}$", IC
-)
 _SINGLE = re.compile(
     r"\b(?:our|the|my|one)\s+(?:single\s+|one\s+|only\s+|top\s+|number[- ]one\s+|#1\s+|main\s+)+"
     r"(?:priority|focus|goal)\b(?:\s+\w+){0,3}?\s+(?:is|will be)\b",
@@ -389,10 +386,10 @@ def _goal_sets(plan: Plan) -> list[tuple[int, list[Line]]]:
             _GOAL_HEAD.search(ln.label or ln.plain) is not None
             or (lead_in and _PRIORITIES_LEAD.search(ln.text.rstrip(" *_")) is not None)
         )
-        period = _is_heading(ln) and okr_doc and _PERIOD_HEAD.match(ln.plain) is not None
+        period = _is_heading(ln) and okr_doc and PERIOD_HEAD.match(ln.plain) is not None
         if not (named or period):
             continue
-        children = [c for c in _sub_headings(plan, ln) if not _PERIOD_HEAD.match(c.plain)]
+        children = [c for c in _sub_headings(plan, ln) if not PERIOD_HEAD.match(c.plain)]
         items = [] if children else _items_after(plan, ln) if named else []
         for found in (children, list(dict.fromkeys(items))):
             if 2 <= len(found) <= 4:

@@ -22,6 +22,7 @@ from assistant.critique.patterns import (
     METRIC_WORDS_RE,
     MONTH,
     OKR_TITLE,
+    PERIOD_HEAD_NOTED,
     TEAM_HEAD_RE,
     count_value,
     has_number,
@@ -324,7 +325,7 @@ def _count_measures(plan: Plan) -> tuple[int, list[Line]]:
             level = heading_level(ln)
             while scopes and scopes[-1][0] >= level:
                 scopes.pop()
-            period = _PERIOD_HEAD.match(ln.plain) is not None
+            period = PERIOD_HEAD_NOTED.match(ln.plain) is not None
             if period or TEAM_HEAD_RE.match(ln.plain):
                 scopes.append((level, ln, period))  # a scorecard per period or per team
             if ln.kind == "header" and _ONE_MEASURE_LABEL.match(ln.label):
@@ -351,10 +352,6 @@ def _count_measures(plan: Plan) -> tuple[int, list[Line]]:
     return max(groups.values(), key=lambda pair: pair[0])
 
 
-# a heading that names a period ('2026 Q1', 'Q4 2027', 'FY24'): each period has its own scorecard
-_PERIOD_HEAD = re.compile(
-    r"^\W*(?:(?:q[1-4]|h[12]|fy\s?\d{2,4})\b|(?:19|20)\d\d\b)[\w\s/,.()-]{0,24}$", IC
-)
 # a section that explains the method (what an OKR is, how they are tracked), not the measures
 _META_HEAD = re.compile(
     r"\bwhat (?:is|are) (?:an? )?(?:okrs?|kpis?)\b|\bprocess\b|\bguidelines?\b|\bids?\b|"

@@ -110,13 +110,13 @@ def work_items(plan: Plan) -> list[Item]:
     if len(chosen) < 2:
         chosen = [
             ln
-            for ln in plan.body_lines()
+            for ln in doing
             if ln.kind in ("item", "table")
             and ln.okr != "KR"
             and ln.marker != "sub"
             and (ln.kind != "table" or ln.cells)
             and in_topics(ln, "priorities", "initiatives")
-            and not in_topics(ln, "risks", "dependencies", "cadence", "decisions", "exclusions")
+            and not in_topics(ln, "risks", "dependencies", "cadence", "decisions")
         ]
     if len(chosen) < 2:
         tagged = [ln for ln in doing if ln.kind == "item" and _rank(ln) < 9]

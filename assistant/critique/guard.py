@@ -476,7 +476,6 @@ def _laid_out(content: list[str]) -> bool:
 # most 1.6% of words; an e-mail thread and a problem description pasted as plans were at 2.3-2.7%.
 FIRST_PERSON_SHARE = 0.02
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|my|me|myself)\b", re.I)
-_LAYOUT_LINE = re.compile(r"^\s*(?:#|[-*•+]\s|\d+[.)]\s|\|)")
 
 
 def ensure_plan(lines: list[str], what: str = "the text") -> None:
@@ -497,7 +496,7 @@ def ensure_plan(lines: list[str], what: str = "the text") -> None:
             f"{what} seems to be in {language}; the rubric reads English plans only, so a critique "
             "would miss every section: paste an English version")
     mine = len(_FIRST_PERSON.findall(body))
-    laid_out = sum(1 for ln in content if _LAYOUT_LINE.match(ln))
+    laid_out = sum(1 for ln in content if _HEADING_LINE.search(ln) or _LIST_LINE.search(ln))
     if words and mine >= FIRST_PERSON_SHARE * len(words) and laid_out < 0.3 * len(content):
         raise NotAPlanError(
             f"{what} reads like a problem told in the first person (an e-mail or a post), not a plan; "

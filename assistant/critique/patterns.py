@@ -111,6 +111,10 @@ _POSITION = re.compile(
 
 # a title that names a set of objectives and key results
 OKR_TITLE = re.compile(r"\bokrs?\b|\bobjectives\b|\bkey results\b", IC)
+# a heading that names a period ('2026 Q1', 'Q4 2027', 'FY24', 'H2'): objectives sit under it
+PERIOD_HEAD = re.compile(r"^\W*(?:(?:q[1-4]|h[12]|fy\s?\d{2,4})\b|(?:19|20)\d\d\b)[\w\s/,.-]{0,24}$", IC)
+# the same with a bracketed note ('FY23-Q3 OKRs (draft)'): each period has its own scorecard
+PERIOD_HEAD_NOTED = re.compile(PERIOD_HEAD.pattern.replace(",.-]", ",.()-]"), IC)
 
 
 # a reference, not a quantity: 'issue 51', '#812', 'gh-4410', 'PR 41', 'RFC 700', 'v3.2.1', and

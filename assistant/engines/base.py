@@ -27,6 +27,9 @@ class DiagnoseRequest:
     # the new text read as a short answer to the assistant's questions (answers.py): (category,
     # +1 / -1) per answered question; None when it is not such an answer
     answers: list[tuple[str, int]] | None = None
+    # the language the user text seems to be in when it is not English (language.py): the
+    # embedded engine names no cause then
+    language: str | None = None
 
     @property
     def user_text(self) -> str:

@@ -20,17 +20,16 @@ from assistant.classifier.model import Classifier
 from assistant.classifier.roles import (
     ROLES,
     RoleModel,
+    bare_link,
     quotable_sentences,
     surface_sentence,
-    words_outside_links,
 )
 from assistant.engines.base import DiagnoseRequest, Engine, register
 from assistant.engines.guidance import ANTI_PATTERNS, MEANING, WOULD_CHANGE, questions_for
 from assistant.engines.safety import SafetyDetector
-from assistant.language import UNSCREENED_LANGUAGE, language_of
 from assistant.retrieval.embeddings import get_embedder
 from assistant.retrieval.search import SearchHit
-from assistant.schema import Category, Citation, CueEvidence, Diagnosis, SafetyCheck, Scores, Step
+from assistant.schema import Category, Citation, CueEvidence, Diagnosis, Scores, Step
 
 CLOSE_MARGIN = 0.25  # top-two gap under which the engine asks separating questions
 SECONDARY_MIN = 0.2
@@ -69,7 +68,6 @@ UNSAID = ("the text asks, greets or calls for help but does not yet say what hap
           "wrong, who is involved and what was tried, and the answer will name a cause and steps")
 UNPLACED_ANSWER = ("your short answer did not say which question it answers, or a yes or no to that question "
                    "does not point one way: say it in a sentence (or 'yes to the first, no to the second')")
-_LINK = re.compile(r"https?://|www\.", re.I)
 _MARKUP = re.compile(r"^(?:#{1,6}\s+|[-*•>]\s+|\d{1,2}[.)]\s+)+")
 
 
@@ -103,12 +101,16 @@ class LocalEngine(Engine):
         ev = ev or self.evidence(text)
         return self.classifier.predict(ev, text)
 
-    def in_scope(self, text: str, ev: TextEvidence) -> bool:
-        """False when the text is not about an organisation at all (a bare link is not: it is
-        never opened)."""
-        if _LINK.search(text) and words_outside_links(text) < 3:
-            return False
-        return bool(_ORG_WORDS.search(text)) or float(ev.cue_sims.max()) >= SCOPE_MIN_CUE
+    def out_of_scope(self, text: str, ev: TextEvidence, language: str | None) -> str | None:
+        """Why the text names no cause (the warning shown), or None when it is about an
+        organisation: another language, a bare link (never opened), or nothing organisational."""
+        if language is not None:
+            return f"the text seems to be in {language}: the embedded engine reads English only"
+        if bare_link(text):
+            return "links are not opened: paste the text of the post itself"
+        if _ORG_WORDS.search(text) or float(ev.cue_sims.max()) >= SCOPE_MIN_CUE:
+            return None
+        return "this text does not seem to describe a problem in an organisation"
 
     # -- the diagnosis ------------------------------------------------------------------
     def diagnose(self, request: DiagnoseRequest) -> Diagnosis:
@@ -148,10 +150,8 @@ class LocalEngine(Engine):
         if request.answers is not None and escalation is None:  # the short reply is screened too
             reply = self.safety.screen(request.text, self.evidence(request.text))
             escalation, safety_check = reply[0], safety_check or reply[1]
-        language = language_of(text)
-        in_scope = language is None and self.in_scope(text, ev)
-        if language is not None and escalation is None and safety_check is None:  # read English only
-            safety_check = SafetyCheck(kind="other_safety", message=UNSCREENED_LANGUAGE)
+        scope_note = self.out_of_scope(text, ev, request.language)
+        in_scope = scope_note is None
         warnings: list[str] = []
         prefer = self._preferred(lead[0], top) if lead else ()
         if escalation is None:
@@ -168,10 +168,7 @@ class LocalEngine(Engine):
         if not in_scope:
             confidence = min(confidence, 0.2)
             steps = []
-            warnings.append(f"the text seems to be in {language}: the embedded engine reads English only"
-                            if language else "links are not opened: paste the text of the post itself"
-                            if _LINK.search(text) and words_outside_links(text) < 3
-                            else "this text does not seem to describe a problem in an organisation")
+            warnings.append(scope_note)
         surface = _quote(ev.sentences[surface_idx])
         root_sentence = _quote(ev.sentences[root_idx])
         if lead is not None:  # the typed cue's sentence is the clearest sign
@@ -201,7 +198,7 @@ class LocalEngine(Engine):
             cue_evidence=[CueEvidence(type=lead[0], category=cast(Category, CUE_TYPES[lead[0]]),
                                       quote=root_sentence)] if lead else [],
             in_scope=in_scope,
-            language=language,
+            language=request.language,
             prediction_set=cast("list[Category]", candidates) if in_scope else [],
             escalation=escalation,
             safety_check=safety_check,

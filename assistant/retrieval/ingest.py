@@ -16,8 +16,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from assistant.config import DEFAULT_WORKSPACE, get_settings
-from assistant.errors import AssistantError, TextTooLongError, UnsupportedFileError, UserError
-from assistant.limits import MAX_TITLE_CHARS
+from assistant.errors import AssistantError, UnsupportedFileError, UserError
+from assistant.limits import check_title_length
 from assistant.retrieval.readers import SUPPORTED, read_file
 from assistant.retrieval.store import GLOBAL_WORKSPACE, Store, get_store
 from assistant.workspaces import check_workspace
@@ -179,8 +179,7 @@ def ingest_text(
     limit = get_settings().max_text_chars * 10
     if len(text) > limit:
         raise UnsupportedFileError(f"{source}: {len(text)} characters is over the {limit} limit")
-    if title is not None and len(title) > MAX_TITLE_CHARS:
-        raise TextTooLongError(f"the title has {len(title)} characters; the limit is {MAX_TITLE_CHARS}")
+    check_title_length(title)
     store = store or get_store()
     report = IngestReport()
     chunks = build_chunks(

@@ -94,10 +94,10 @@ class KeyLogin:
             while len(self._ended) > self._max_sessions:
                 self._ended.popitem(last=False)
 
-    def ended(self, cookie_header: str) -> bool:
-        """True when a request carries a login token that was logged out."""
+    def ended(self, cookie_header: str) -> set[str]:
+        """The logged-out login tokens a request carries."""
         with self._lock:
-            return any(t in self._ended for t in login_tokens(cookie_header))
+            return {t for t in login_tokens(cookie_header) if t in self._ended}
 
     def key_for(self, cookie_header: str) -> str | None:
         """The key a request's login cookie was issued for (None: no bound login)."""
@@ -144,11 +144,12 @@ class LoginBinder:
             scope = {**scope, "query_string": b"all_session=false"}
             await self.app(scope, receive, send)
             return
-        if self.login.required and scope["type"] == "http" and self.login.ended(header(scope, b"cookie")):
+        cookies = header(scope, b"cookie") if scope["type"] == "http" and self.login.required else ""
+        if cookies and (gone := self.login.ended(cookies)):
             # a logged-out token opens nothing: its cookies are taken off before Gradio reads them
             kept = [(k, v) for k, v in scope.get("headers") or [] if k.lower() != b"cookie"]
-            cookie = "; ".join(f"{n}={v}" for n, v in _cookies(header(scope, b"cookie"))
-                               if not (n.startswith("access-token") and self.login.ended(f"{n}={v}")))
+            cookie = "; ".join(f"{n}={v}" for n, v in _cookies(cookies)
+                               if not (n.startswith("access-token") and v in gone))
             scope = {**scope, "headers": kept + ([(b"cookie", cookie.encode("latin-1"))] if cookie else [])}
         if scope.get("method") != "POST" or not self.login.required:
             await self.app(scope, receive, send)

@@ -301,6 +301,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 @command("train")
 def cmd_train(args: argparse.Namespace) -> int:
     from assistant.classifier.cue_types import train_cue_types_and_save
+    from assistant.classifier.plan_cause import train_plan_cause_and_save
     from assistant.classifier.roles import train_roles_and_save
     from assistant.classifier.safety_training import train_safety_and_save
     from assistant.classifier.training import train_and_save
@@ -320,6 +321,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"cue types: {cues.info['train_sentences']} sentences; real holdout: type accuracy "
           f"{cues.info['holdout_type_accuracy']:.2f}, category {cues.info['holdout_category_accuracy']:.2f}; "
           f"fingerprint {cues.fingerprint}")
+    plans = train_plan_cause_and_save()
+    print(f"plan cause model: {plans.info['train_plans']} plans; fingerprint {plans.fingerprint}")
     return 0
 
 

@@ -7,7 +7,15 @@ rubric gives it (no exclusions, too many priorities -> strategy; no owners, no d
 no review rhythm, nobody who decides -> culture), a check that passes argues against it. Every
 item quotes the plan's own line, with its line numbers.
 
-How much a plan moves the decision: real plans fail most checks (of 40 real plans in
+The rubric judges a plan's shape, and its failures turn up under every root cause; what tells
+causes apart is often the plan's content: per-person output targets with quality kept outside the
+goals, two named leads reversing each other's items, goals still "TBD pending leadership". The
+plan cause model (classifier/plan_cause.py) reads the plan's words into the four causes or
+`none`; its leading cause, when the plan leans to one, is quoted from the lines whose words weigh
+most (check id `wording`, the line typed by the cue model: "what is rewarded pushes the wrong
+behaviour"), and its log-odds move the scores (`CONTENT_WEIGHT`).
+
+How much a plan's rubric findings move the decision: real plans fail most checks (of 40 real plans in
 evals/plans_real, dev split, only 3% allocate capacity and 4% name leading indicators), so a
 failure says little and a pass says a lot. A category's shift is its checks' average distance
 from what a typical real plan scores (`TYPICAL_POINTS`), times `PLAN_WEIGHT` (log-odds), chosen
@@ -48,6 +56,12 @@ POINTS = {"pass": 1.0, "partial": 0.5, "fail": 0.0}
 # per-engineer output targets, goals still "TBD"). So plans are shown as evidence and move the
 # scores a little; they do not yet raise accuracy (issue #17 asks for +0.05).
 PLAN_WEIGHT = 0.2
+# log-odds per unit of the plan cause model's log-odds (PlanCauseModel.cause_log_odds); chosen on
+# the dev half of evals/plan_pairs (see README, "Plans in the diagnosis")
+CONTENT_WEIGHT = 3.0
+# a plan leans to a cause (and its lines are quoted) when the model's log-odds for it reach this
+CONTENT_LEAN = 0.1
+WORDING = "wording"  # the check id of an item from the plan's words rather than a rubric check
 MAX_ITEMS_PER_CHECK = 2
 CACHE_SIZE = 256
 
@@ -99,6 +113,7 @@ def _digest(text: str) -> str:
 
 
 _FINDINGS = _Lru()  # text hash -> findings (None: not a plan)
+_CONTENT = _Lru()  # text hash -> the plan cause model's log-odds per cause
 _EVIDENCE = _Lru()  # (text hash, document, source) -> evidence items
 _TEXTS = _Lru()  # (doc id, ingested at) -> the stored plan's text
 _NOT_CACHED = object()
@@ -115,9 +130,7 @@ def findings(text: str) -> tuple[Finding, ...] | None:
     try:
         # findings only (no drawn fixes: nothing here shows them); a longer plan than the
         # critique accepts is read no further than twice its limit, so the cost stays bounded
-        limit = 2 * DEFAULT_MAX_CHARS
-        head = text if len(text) <= limit else text[:limit].rsplit("\n", 1)[0]  # whole lines only
-        checks, _ = _analyse(head, limit, "the plan", fixes=False)
+        checks, _ = _analyse(_head(text), 2 * DEFAULT_MAX_CHARS, "the plan", fixes=False)
         result: tuple[Finding, ...] | None = tuple(
             Finding(c.id, c.status, tuple(sorted({e.line for e in c.evidence})), c.finding) for c in checks
         )
@@ -127,6 +140,26 @@ def findings(text: str) -> tuple[Finding, ...] | None:
     return result
 
 
+def content(text: str) -> np.ndarray:
+    """The plan cause model's log-odds per cause (CATEGORIES order) for a plan, cached by hash."""
+    key = _digest(text)
+    cached = _CONTENT.get(key)
+    if cached is None:
+        from assistant.classifier.plan_cause import plan_cause_model
+
+        cached = plan_cause_model().cause_log_odds(_head(text))
+        _CONTENT.put(key, cached)
+    return cached
+
+
+def _head(text: str) -> str:
+    """The plan up to twice the critique's limit, in whole lines (what is read of a long plan)."""
+    from assistant.critique.engine import DEFAULT_MAX_CHARS
+
+    limit = 2 * DEFAULT_MAX_CHARS
+    return text if len(text) <= limit else text[:limit].rsplit("\n", 1)[0]
+
+
 def _category(check_id: str) -> str:
     from assistant.critique.rubric import RUBRIC_BY_ID
 
@@ -134,13 +167,19 @@ def _category(check_id: str) -> str:
 
 
 def shift(docs: list[PlanDoc]) -> np.ndarray:
-    """Log-odds to add to each category (CATEGORIES order) from what the plans show."""
+    """Log-odds to add to each category (CATEGORIES order) from what the plans show: their
+    rubric findings and their words (a plan the rubric cannot read moves nothing)."""
     distance: dict[str, list[float]] = {c: [] for c in CATEGORIES}
+    words = []
     for doc in docs:
-        for f in findings(doc.text) or ():
+        found = findings(doc.text)
+        for f in found or ():
             if f.status in POINTS:
                 distance[_category(f.check_id)].append(TYPICAL_POINTS[f.check_id] - POINTS[f.status])
-    return np.array([PLAN_WEIGHT * float(np.mean(distance[c])) if distance[c] else 0.0 for c in CATEGORIES])
+        if found is not None:
+            words.append(content(doc.text))
+    rubric = np.array([PLAN_WEIGHT * float(np.mean(distance[c])) if distance[c] else 0.0 for c in CATEGORIES])
+    return rubric + (CONTENT_WEIGHT * np.mean(words, axis=0) if words else 0.0)
 
 
 def _runs(lines: tuple[int, ...]) -> list[tuple[int, int]]:
@@ -169,10 +208,14 @@ def evidence(docs: list[PlanDoc]) -> list[PlanEvidence]:
 
 
 def _evidence_of(doc: PlanDoc) -> list[PlanEvidence]:
-    """The findings of one plan that have lines to quote."""
-    items: list[PlanEvidence] = []
+    """The findings of one plan that have lines to quote: the lines its words lean on, then the
+    rubric's."""
+    found = findings(doc.text)
+    if found is None:
+        return []
     plan_lines = doc.text.split("\n")
-    for f in findings(doc.text) or ():
+    items = _wording(doc, plan_lines)
+    for f in found:
         if f.status not in POINTS:  # n/a: nothing to quote
             continue
         direction = "against" if f.status == "pass" else "for"
@@ -186,13 +229,57 @@ def _evidence_of(doc: PlanDoc) -> list[PlanEvidence]:
     return items
 
 
+def _wording(doc: PlanDoc, plan_lines: list[str]) -> list[PlanEvidence]:
+    """The lines whose words weigh most for the cause the plan leans to, if it leans to one,
+    each typed by the cue model's words ("what is rewarded pushes the wrong behaviour")."""
+    from assistant.classifier.cue_types import CUE_PHRASES, CUE_TYPES, TYPES
+    from assistant.classifier.plan_cause import plan_cause_model
+
+    log_odds = content(doc.text)
+    top = int(np.argmax(log_odds))
+    if log_odds[top] < CONTENT_LEAN:
+        return []
+    category = CATEGORIES[top]
+    scored = [(n, score) for n, score in plan_cause_model().line_scores(_head(doc.text), category)
+              if _WORDY.search(plan_lines[n - 1])][:MAX_ITEMS_PER_CHECK]
+    cue_words = _cue_words()
+    kinds = [i for i, t in enumerate(TYPES) if CUE_TYPES[t] == category]
+    items = []
+    for n, _ in sorted(scored):
+        line = plan_lines[n - 1].strip()
+        phrase = CUE_PHRASES[TYPES[kinds[int(np.argmax(cue_words.log_probs(line)[kinds]))]]] if cue_words else ""
+        items.append(PlanEvidence(
+            document=doc.document, source=doc.source, lines=[n, n], quote=line, check_id=WORDING,
+            category=category, direction="for",
+            finding=f"The plan's own words lean to {category}" + (f": {phrase}" if phrase else "")
+            + " (this line weighs most)."))
+    return items
+
+
+_WORDY = re.compile(r"[A-Za-z]{3,}.*\s.*[A-Za-z]{3,}")  # two words at least: not a bare heading mark or rule
+
+
+_CUE_WORDS: list = []
+
+
+def _cue_words():
+    """The cue type model's word member (None in an artifact without one), loaded once."""
+    if not _CUE_WORDS:
+        from assistant.classifier.cue_types import CueTypeModel
+
+        _CUE_WORDS.append(CueTypeModel.load().words)
+    return _CUE_WORDS[0]
+
+
 def bearing(items: list[PlanEvidence], candidates: list[str], limit: int = 6) -> list[PlanEvidence]:
-    """The items about the candidate root causes, in candidate order, failures first."""
+    """The items about the candidate root causes, in candidate order, failures first (the
+    plan's words before its rubric findings)."""
     from assistant.critique.rubric import IMPORTANCE
 
     chosen = [i for i in items if i.category in candidates]
     chosen.sort(key=lambda i: (candidates.index(i.category), i.direction != "for",
-                               IMPORTANCE.index(i.check_id) if i.check_id in IMPORTANCE else 99))
+                               -1 if i.check_id == WORDING
+                               else IMPORTANCE.index(i.check_id) if i.check_id in IMPORTANCE else 99))
     return chosen[:limit]
 
 

@@ -43,7 +43,8 @@ class PlanEvidence(BaseModel):
     source: str | None = Field(default=None, description="Where the plan came from; null for a plan pasted in the chat.")
     lines: list[int] = Field(min_length=2, max_length=2, description="[first, last] 1-based line numbers.")
     quote: str = Field(min_length=1, description="The first of those lines, exactly as the plan has it.")
-    check_id: str = Field(description="The rubric check behind the finding.")
+    check_id: str = Field(description="The rubric check behind the finding, or `wording` for a line whose "
+                                      "words the plan cause model weighs most.")
     category: Category = Field(description="The root cause the finding bears on.")
     direction: Literal["for", "against"] = Field(description="Whether it supports that root cause or argues against it.")
     finding: str = Field(default="", description="What the check found, in a sentence.")

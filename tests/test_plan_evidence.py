@@ -219,9 +219,16 @@ def test_the_ui_panel_quotes_the_plan_and_escapes_it(indexed):
     assert "From your plans" in chat_summary(result)
 
 
-def test_plans_never_lower_accuracy_on_the_held_out_pairs(indexed):
+# With the plan cause model (weight chosen on dev), measured once on the holdout: 0.50 without
+# the plan, 0.72 with it (+0.22, paired 95% CI 0.06-0.36). Ratchet less a noise margin of ~3
+# pairs; issue #17's target is +0.05.
+PAIRS_WITH_PLAN_MIN = 0.66
+PAIRS_GAIN_MIN = 0.05
+
+
+def test_plans_raise_accuracy_on_the_held_out_pairs(indexed):
     """evals/plan_pairs/ holdout (50 description + plan pairs, labelled twice blind): the answer
-    with the plan is right at least as often as without it (issue #17 asks for +0.05)."""
+    with the plan is right more often than without it, by at least the issue's +0.05."""
     from assistant.engines.base import DiagnoseRequest, get_engine
 
     rows = [json.loads(line) for line in (ROOT / "evals" / "plan_pairs" / "pairs.jsonl").read_text().splitlines()
@@ -235,4 +242,5 @@ def test_plans_never_lower_accuracy_on_the_held_out_pairs(indexed):
         plan = PlanDoc(r["plan_title"], r["plan_title"], r["plan"])
         right["without"] += engine.diagnose(DiagnoseRequest(text=r["description"])).category in ok
         right["with"] += engine.diagnose(DiagnoseRequest(text=r["description"], plans=[plan])).category in ok
-    assert right["with"] >= right["without"], right
+    assert right["with"] / len(holdout) >= PAIRS_WITH_PLAN_MIN, right
+    assert (right["with"] - right["without"]) / len(holdout) >= PAIRS_GAIN_MIN, right

@@ -60,16 +60,18 @@ def test_assistant_train_reports_every_model(monkeypatch, capsys):
     import argparse
 
     from assistant import cli
-    from assistant.classifier import cue_types, roles, safety_training, training
+    from assistant.classifier import cue_types, plan_cause, roles, safety_training, training
     from assistant.classifier.model import Classifier
 
     monkeypatch.setattr(training, "train_and_save", Classifier.load)
     monkeypatch.setattr(safety_training, "train_safety_and_save", SafetyModel.load)
     monkeypatch.setattr(roles, "train_roles_and_save", roles.RoleModel.load)
     monkeypatch.setattr(cue_types, "train_cue_types_and_save", cue_types.CueTypeModel.load)
+    monkeypatch.setattr(plan_cause, "train_plan_cause_and_save", plan_cause.PlanCauseModel.load)
     assert cli.cmd_train(argparse.Namespace()) == 0
     out = capsys.readouterr().out
     assert "safety screen:" in out and "sentence roles:" in out and "cue types:" in out
+    assert "plan cause model:" in out
 
 
 def test_text_the_screen_cannot_read_is_left_to_the_patterns():

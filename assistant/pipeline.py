@@ -240,10 +240,9 @@ def attach_plan_evidence(result: Diagnosis, request: DiagnoseRequest) -> None:
     sentence of the rationale."""
     if not request.plans:
         return
-    from assistant.critique.rubric import RUBRIC_BY_ID
     from assistant.engines.local import step_from
     from assistant.knowledge import all_steps
-    from assistant.plan_evidence import bearing, evidence
+    from assistant.plan_evidence import bearing, evidence, steps_for
     from assistant.render import plan_verdict, plan_where
     from assistant.retrieval.search import fetched_step_hits
 
@@ -252,11 +251,10 @@ def attach_plan_evidence(result: Diagnosis, request: DiagnoseRequest) -> None:
               or [c for c, p in result.scores.ranked() if p >= 0.15][:2] or [result.category])
     items = bearing(evidence(request.plans), ranked)
     result.plan_evidence = items
-    failing = [i for i in items if i.direction == "for" and i.category == result.category
-               and i.check_id in RUBRIC_BY_ID]
+    failing = [i for i in items if i.direction == "for" and i.category == result.category]
     if failing and result.steps:  # the step that would change the plan's weakest lines comes first
         known = all_steps()
-        wanted = [sid for sid in RUBRIC_BY_ID[failing[0].check_id].steps
+        wanted = [sid for sid in steps_for(failing[0])
                   if sid in known and known[sid].category == result.category][:1]
         for step_id, hit in fetched_step_hits(wanted).items():
             lead_step, count = step_from(known[step_id], hit), len(result.steps)
@@ -264,13 +262,7 @@ def attach_plan_evidence(result: Diagnosis, request: DiagnoseRequest) -> None:
             if all(c.chunk_id != hit.chunk_id for c in result.citations):
                 result.citations.insert(0, lead_step.citations[0])
     for step in result.steps:
-        step.plan_evidence = [i for i in items if i.direction == "for" and i.check_id in RUBRIC_BY_ID
-                              and step.step_id in RUBRIC_BY_ID[i.check_id].steps][:2]
-    # the lines the plan's words lean on go to the first step of their cause that has none
-    wording = [i for i in items if i.check_id not in RUBRIC_BY_ID and i.category == result.category]
-    first = next((s for s in result.steps if s.category == result.category and not s.plan_evidence), None)
-    if wording and first is not None:
-        first.plan_evidence = wording[:2]
+        step.plan_evidence = [i for i in items if i.direction == "for" and step.step_id in steps_for(i)][:2]
     # the finding on the leading cause, else one on the runner-up
     runner = result.scores.ranked()[1][0]
     lead = next((i for i in items if i.category == result.category),

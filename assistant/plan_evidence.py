@@ -53,11 +53,11 @@ POINTS = {"pass": 1.0, "partial": 0.5, "fail": 0.0}
 # stays at 0.46 with or without. The rubric's findings hardly separate root causes there (a
 # failed priority list or missing owners turn up under every label): what decides those pairs is
 # content the rubric does not judge (two named people undoing each other's items in a status log,
-# per-engineer output targets, goals still "TBD"). So plans are shown as evidence and move the
-# scores a little; they do not yet raise accuracy (issue #17 asks for +0.05).
+# per-engineer output targets, goals still "TBD"): the plan cause model reads that (below).
 PLAN_WEIGHT = 0.2
-# log-odds per unit of the plan cause model's log-odds (PlanCauseModel.cause_log_odds); chosen on
-# the dev half of evals/plan_pairs (see README, "Plans in the diagnosis")
+# log-odds per unit of the plan cause model's log-odds (PlanCauseModel.cause_log_odds). Chosen on
+# the dev half of evals/plan_pairs: 0.54 without plans; 0.66 at weights 2, 3 and 4, 0.64-0.66 at
+# 5-8 (3, the middle of the plateau). The holdout half, measured once after: 0.50 -> 0.72.
 CONTENT_WEIGHT = 3.0
 # a plan leans to a cause (and its lines are quoted) when the model's log-odds for it reach this
 CONTENT_LEAN = 0.1
@@ -232,7 +232,7 @@ def _evidence_of(doc: PlanDoc) -> list[PlanEvidence]:
 def _wording(doc: PlanDoc, plan_lines: list[str]) -> list[PlanEvidence]:
     """The lines whose words weigh most for the cause the plan leans to, if it leans to one,
     each typed by the cue model's words ("what is rewarded pushes the wrong behaviour")."""
-    from assistant.classifier.cue_types import CUE_PHRASES, CUE_TYPES, TYPES
+    from assistant.classifier.cue_types import CUE_PHRASES
     from assistant.classifier.plan_cause import plan_cause_model
 
     log_odds = content(doc.text)
@@ -242,12 +242,11 @@ def _wording(doc: PlanDoc, plan_lines: list[str]) -> list[PlanEvidence]:
     category = CATEGORIES[top]
     scored = [(n, score) for n, score in plan_cause_model().line_scores(_head(doc.text), category)
               if _WORDY.search(plan_lines[n - 1])][:MAX_ITEMS_PER_CHECK]
-    cue_words = _cue_words()
-    kinds = [i for i, t in enumerate(TYPES) if CUE_TYPES[t] == category]
     items = []
     for n, _ in sorted(scored):
         line = plan_lines[n - 1].strip()
-        phrase = CUE_PHRASES[TYPES[kinds[int(np.argmax(cue_words.log_probs(line)[kinds]))]]] if cue_words else ""
+        cue = wording_cue(line, category)
+        phrase = CUE_PHRASES[cue] if cue else ""
         items.append(PlanEvidence(
             document=doc.document, source=doc.source, lines=[n, n], quote=line, check_id=WORDING,
             category=category, direction="for",
@@ -256,10 +255,36 @@ def _wording(doc: PlanDoc, plan_lines: list[str]) -> list[PlanEvidence]:
     return items
 
 
-_WORDY = re.compile(r"[A-Za-z]{3,}.*\s.*[A-Za-z]{3,}")  # two words at least: not a bare heading mark or rule
+# a line worth quoting for what its words say: two words at least, and a heading only when it
+# says something (five words or more), not a title such as '# Product Roadmap 2025'
+_WORDY = re.compile(r"^(?!\s*#{1,6}\s+(?:\S+\s+){0,3}\S+\s*$).*[A-Za-z]{3,}.*\s.*[A-Za-z]{3,}")
 
 
 _CUE_WORDS: list = []
+
+
+def wording_cue(line: str, category: str) -> str | None:
+    """The cue type of `category` a plan line's words read as (by the cue model's word member),
+    or None without one."""
+    from assistant.classifier.cue_types import CUE_TYPES, TYPES
+
+    words = _cue_words()
+    if words is None:
+        return None
+    kinds = [i for i, t in enumerate(TYPES) if CUE_TYPES[t] == category]
+    return TYPES[kinds[int(np.argmax(words.log_probs(line)[kinds]))]]
+
+
+def steps_for(item: PlanEvidence) -> tuple[str, ...]:
+    """The SOP steps that would change an item's plan lines: its rubric check's steps, or for
+    a line read by its words, the steps of the cue type it reads as."""
+    from assistant.classifier.cue_types import STEPS_FOR_CUE
+    from assistant.critique.rubric import RUBRIC_BY_ID
+
+    if item.check_id in RUBRIC_BY_ID:
+        return tuple(RUBRIC_BY_ID[item.check_id].steps)
+    cue = wording_cue(item.quote, item.category)
+    return STEPS_FOR_CUE.get(cue, ()) if cue else ()
 
 
 def _cue_words():

@@ -19,11 +19,12 @@ from assistant.evaluation.suites import _credit  # the critique eval's own scori
 
 PLANS = Path(__file__).resolve().parent.parent / "evals" / "plans_real" / "plans.jsonl"
 
-# The dev split grew from 40 to 76 plans (36 new ones, pa6-* and pb6-*). On the 76, after the
-# third generalisation (#16): mean 0.914, lowest check 0.850 (choices), every plan judged (0
-# refused); before it 0.873 (lowest 0.773, 4 refused). On the first 40 alone the old figure was
-# 0.955 (38 judged, lowest check 0.909), 0.852 before the second generalisation, 0.753 before
-# the first.
+# The dev split grew from 40 to 76 plans (36 new ones, pa6-* and pb6-*), then to 116 (pc7-* and
+# pd7-*: public sector, universities, NGOs, foundations; software companies and open-source
+# projects). The 40 newest, before any work on them: 0.781 (agreed labels). On the 116 after the
+# fourth generalisation: mean 0.905, lowest check 0.848 (outcome metrics); before it 0.873. On
+# the 76 after the third: 0.914, lowest 0.850 (choices); before it 0.873. On the first 40 alone
+# the old figure was 0.955, 0.852 before the second generalisation, 0.753 before the first.
 DEV_MEAN_CHECK_AGREEMENT_MIN = 0.89
 DEV_MIN_CHECK_AGREEMENT_MIN = 0.83
 DEV_REFUSED_MAX = 0
@@ -51,7 +52,7 @@ def dev_agreement() -> tuple[dict[str, float], int]:
 
 
 def test_dev_split_is_the_one_measured() -> None:
-    assert len(_dev_plans()) == 76
+    assert len(_dev_plans()) == 116
 
 
 def test_dev_mean_check_agreement_ratchet(dev_agreement) -> None:
@@ -72,9 +73,10 @@ def test_dev_plans_refused_do_not_grow(dev_agreement) -> None:
 
 
 # The holdout split: never used to develop the checker; measured after each round of work on dev
-# and gated here as a ratchet (0.796 first, 0.807 after the first round, 0.826 after the second;
-# issue #16 target 0.90, lowest check 0.75). Only the mean is reported, never a plan.
-HOLDOUT_MEAN_CHECK_AGREEMENT_MIN = 0.80
+# and gated here as a ratchet (0.796 first, 0.807 after the first round, 0.826 after the second,
+# 0.828 after the third, 0.843 (95% CI 0.794-0.890) after the fourth; issue #16 target 0.90,
+# lowest check 0.75). Only the mean is reported, never a plan.
+HOLDOUT_MEAN_CHECK_AGREEMENT_MIN = 0.82
 
 
 def test_holdout_mean_check_agreement_ratchet() -> None:

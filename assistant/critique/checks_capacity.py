@@ -15,17 +15,47 @@ _PEOPLE = (
     r"agents?|testers?|qa|headcount|contractors?|specialists?|nurses?|coordinators?|hires?|"
     r"researchers?|writers?|marketers?|sellers?|reps?|volunteers?|team leaders?|devops|sres?)"
 )
+# a number that is a year ('2021 staff report', 'most of 2022 on it') is no head count
+_NOT_YEAR = r"(?!(?:19|20)\d\d\b)"
 _ALLOC_ANYWHERE = re.compile(
-    rf"\b(?:\d+(?:\.\d+)?|{COUNT_WORD}|half an?|a)\s*(?:x\s*)?(?:full-time\s+|part-time\s+)?{_PEOPLE}\b[^.;]{{0,40}}?\b(?:on|for|to|in|at)\b|"
-    r"(?:about\s+|~)?\b\d+(?:\.\d+)?\s+on\s+(?:the\s+)?[A-Za-z]|"
+    rf"\b(?:{_NOT_YEAR}\d+(?:\.\d+)?\s*|(?:{COUNT_WORD}|half an?|a)\s+)(?:x\s*)?"
+    rf"(?:full-time\s+|part-time\s+)?{_PEOPLE}\b[^.;]{{0,40}}?"
+    # 'two contractors had to be paid': a modal 'to', not work given to someone
+    r"(?<!\bhad )(?<!\bhave )(?<!\bhas )(?<!\bneed )(?<!\bneeds )\b(?:on|for|to|in|at)\b|"
+    rf"(?:about\s+|~)?\b{_NOT_YEAR}\d+(?:\.\d+)?\s+on\s+(?:the\s+)?[A-Za-z]|"
     r"\b\d{1,3}\s?%\s+of\s+(?:their|our|the team's|team|engineering|his|her)\s+"
-    r"(?:time|capacity)|\b\d{1,3}\s?%\s+of\s+(?:our\s+|the\s+)?(?:capacity|engineering|sprint)",
+    r"(?:time|capacity)|\b\d{1,3}\s?%\s+of\s+(?:our\s+|the\s+|its\s+)?(?:capacity|engineering|sprint|"
+    # a share of the money or effort: '~90% of income on the hire', '60% of investments'
+    r"income|budget|funds|funding|investments?|effort|resources|spend(?:ing)?)|"
+    # a share of time in words: 'a small part of the team's time goes to reviews',
+    # 'spends most of the year on it'
+    r"\b(?:part|share|portion|fraction|most|half|all|much|some) of (?:the team['’]s|our|their|"
+    r"his|her|its|the) (?:time|capacity|effort|year)\b",
     IC,
 )
 _ALLOC_IN_CAPACITY = re.compile(
-    rf"(?:^|[:;,(]\s*|\band\s+)[A-Za-z][\w /&+.-]{{1,40}}?:?\s+(?:~|≈|about\s+)?\d+(?:\.\d+)?"
+    rf"(?:^|[:;,(]\s*|\band\s+)[A-Za-z][\w /&+.-]{{1,40}}?:?\s+(?:~|≈|about\s+)?"
+    # not a year, nobody (0), nor a count in thousands ('1,500+ open issues')
+    rf"{_NOT_YEAR}(?!0\b)\d+(?:\.\d+)?(?!,\d{{3}})"
     rf"\s*(?:%|{_PEOPLE})?\b|\b\d{{1,3}}\s?%\s+(?:on\s+|to\s+|for\s+)?[a-z]",
     IC,
+)
+# a numbered position, not a share of people: 'Action 08', 'Goal 2', 'Phase 3'
+_POSITION_END = re.compile(
+    r"\b(?:actions?|goals?|objectives?|phases?|stages?|steps?|items?|priorit(?:y|ies)|pillars?|"
+    r"themes?|parts?|sections?|waves?|tiers?|levels?|krs?|okrs?|releases?|versions?|no\.?|"
+    r"number)\s*#?\d+\W*$",
+    IC,
+)
+# a clock time, not a product manager: '4 PM PT', '10:30 am'
+_CLOCK = re.compile(
+    r"\b\d{1,2}(?::\d\d)?(?:am|pm)\b|\b\d{1,2}\s+(?:am|pm)\s+(?-i:[A-Z]{1,3}T)\b|"
+    r"\b\d{1,2}:\d\d\s*(?:am|pm)\b",
+    IC,
+)
+# money in a cell: a budget row ('| Security audits | $25,000 |')
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\d\s?(?:k|m|bn)?\s?(?:usd|eur|gbp|dai|usdc)\b|\b\d[\d,.]*\s?%", IC
 )
 _BUFFER = re.compile(
     r"\b(?:buffer|reserve|reserved|flex(?:ible)?(?: pool| capacity| time)?|float|slack|"
@@ -36,7 +66,9 @@ _BUFFER = re.compile(
 
 
 _CAPACITY_WORDS = re.compile(
-    rf"\bcapacity\b|\b{_PEOPLE}\b|\bsprints?\b|\bpoints\b|\btime\b|\bhours\b|\bdays\b",
+    rf"\bcapacity\b|\b{_PEOPLE}\b|\bsprints?\b|\bpoints\b|\btime\b|\bhours\b|\bdays\b|"
+    # money kept back is a buffer too: 'the remaining 10% into buffer funds'
+    r"\bfunds?\b|\bbudget\b|\bincome\b",
     IC,
 )
 
@@ -48,13 +80,28 @@ _TOTAL_LABEL = re.compile(
 )
 
 
+def _budget_row(line: Line) -> bool:
+    """A row of a budget table under a capacity or budget heading: a named use and its money
+    ('| Salaries (engineering) | $82,384 |'); the total row allocates nothing."""
+    if line.kind != "table" or len(line.cells) < 2:
+        return False
+    first, *rest = list(line.cells.values())
+    first = first.strip(" *")
+    return bool(first) and not _TOTAL_LABEL.match(first) and any(_MONEY.search(c) for c in rest)
+
+
 def _allocations(line: Line) -> int:
     """How many pieces of work the line gives people or time to ('checkout 4, fraud 2' -> 2);
     a bare total ('Team: 12 people') allocates nothing."""
-    anywhere = len(_ALLOC_ANYWHERE.findall(line.plain))
+    text = _CLOCK.sub(" ", line.plain)
+    anywhere = len(_ALLOC_ANYWHERE.findall(text))
     if not in_topics(line, "capacity"):
         return anywhere
-    in_capacity = len(_ALLOC_IN_CAPACITY.findall(line.plain))
+    if _budget_row(line):
+        return 1
+    in_capacity = sum(
+        1 for m in _ALLOC_IN_CAPACITY.finditer(text) if not _POSITION_END.search(m.group(0))
+    )
     if in_capacity >= 2:
         return max(anywhere, in_capacity)
     labelled = (
@@ -83,7 +130,14 @@ def check_capacity(plan: Plan) -> Verdict:
     ]
     total = sum(n for _, n in allocations)
     alloc_lines = [ln for ln, _ in allocations]
-    if total >= 2:
+    # one piece of work and a buffer that share the capacity out ('~90% on the hire, the
+    # remaining ~10% into a buffer') allocate all of it
+    split = (
+        total == 1
+        and any(re.search(r"\d\s?%", ln.plain) for ln in buffers if ln not in alloc_lines)
+        and any(re.search(r"\d\s?%", ln.plain) for ln in alloc_lines if ln not in buffers)
+    )
+    if total >= 2 or split:
         has_buffer = bool(buffers)
         return Verdict(
             "pass",

@@ -54,7 +54,8 @@ _INVOLVES = re.compile(
     r"reviewers|team|group|committee|vendor)\b|\bdelegat\w+\b[^.;]{0,60}?\bto\b|"
     # work shared with another party: 'cross-cut with X', 'a contract
     # with X', 'under contract by X', 'With the sponsor, set ...'
-    r"\bcross-?cut\w*\s+with|"
+    r"\bcross-?cut\w*\s+with|\bwork(?:s|ing|ed)?\s+(?:closely\s+|together\s+|jointly\s+|directly\s+)?with\b|"
+    r"\b(?:owned|run|led|delivered)\s+jointly\s+by\b|"
     r"\b(?:contract(?:ed|ing)?|contracts)\s+(?:[\w-]+\s+){0,2}?(?:with|to|by)\b|"
     r"\boutsourc\w+\s+to|^\W*with\b)|"
     r"\b(?i:ask|asks|asking)\s+(?:the\s+)?[A-Z][\w&.-]+"
@@ -63,9 +64,10 @@ _INVOLVES = re.compile(
 # care board' (not 'build it with Rust' or 'integrate with the POS': a tool or system is no party)
 _DONE_WITH = re.compile(
     r"\b(?:implement|build|deliver|develop|prepar|produc|agree|align|integrat|set up|define|"
-    r"launch)\w*\s+(?:[\w./'’-]+\s+){0,6}?with\s+(?:the\s+)?"
+    r"launch|iterat|consult|engag|continu|outreach)\w*\s+(?:[\w./'’-]+\s+){0,6}?with\s+(?:the\s+)?"
     r"(?P<party>[\w&'’ -]{0,40}?\b(?:team|group|board|committee|council|"
-    r"office|unit|department|wg|working group|foundation|authority|trust|consortium|sponsor))\b",
+    r"office|unit|department|wg|working group|foundation|authority|trust|consortium|sponsor|"
+    r"agenc(?:y|ies)|civil society|institutions?|nonprofits?|universit(?:y|ies)|ministr(?:y|ies)))\b",
     IC,
 )
 # an involvement weaker than a hand-over ('a pilot with partners', 'building on X's work'): at
@@ -167,6 +169,8 @@ def _dependency(line: Line, plan: Plan) -> str:
             if loose or _FUNDING_SOUGHT.search(clause):
                 found = found or "generic"
             continue
+        if match.re is _DONE_WITH:  # work done with a body named as one: a party by its kind
+            return "named"
         # the party follows the relation word: 'depends on X', 'partner with the data team'
         party = re.sub(r"^\W*[\w-]+", "", clause[match.start() :])
         generic = _GENERIC_PARTY.search(party)

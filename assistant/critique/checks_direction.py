@@ -31,7 +31,7 @@ from assistant.critique.patterns import (
 CHOICE_RE = re.compile(
     r"\brather than\b|\binstead of\b|\binstead\b|\bin favou?r of\b|\bat the expense of\b|"
     r"\bin exchange for\b|\bversus\b|\bvs\.? (?=[a-z])|"
-    r"\b(?:prioriti[sz]e|prioriti[sz]ing|favou?r|favou?ring|choose|choosing|chose|pick|picking|"
+    r"\b(?:prioriti[sz]e|prioriti[sz]ed|prioriti[sz]ing|favou?r|favou?red|favou?ring|preferred|choose|choosing|chose|chosen|pick|picking|"
     r"bet(?:ting)? on|focus(?:ing)?(?: exclusively)? on|optimi[sz]e(?: for)?|put|invest in)\b"
     r"[^.;]{0,80}?\bover\b|"
     r"\bwe (?:are |will |have )?(?:choose|choosing|chose|chosen|opt|opting|opted|pick|picked|"
@@ -52,6 +52,11 @@ CHOICE_RE = re.compile(
     r"\b(?:dropped|de-?emphasi[sz]ed|deprioriti[sz]ed|delayed|paused|deferred|postponed|"
     r"descoped|shelved)\b[^.;]{0,25}?\b(?:so|for|because|in favou?r of|to make room)\b|"
     r"\bthe only\b[^.;]{0,60}\ballowed\b|\bweigh\w*\s+(?:the\s+)?costs? and benefits\b|"
+    # an order chosen with its reason, a single focus, work held back until another is done,
+    # slack kept on purpose: 'they come first because', 'exactly one focus', 'apps only once
+    # the web service works', 'few items, leaving room to react'
+    r"\bcomes? first because\b|\b(?:exactly|only) one (?:[\w-]+ )?(?:focus|priority|goal)\b|"
+    r"\bonly once\b|\bleav(?:e|es|ing) (?:\w+ )?(?:room|slack|headroom)\b|"
     r"\btrade-?offs? (?:must|need to|will|have to) be (?:managed|weighed|made)\b",
     IC,
 )
@@ -106,6 +111,9 @@ def check_choices(plan: Plan) -> Verdict:
     # not when it is a passing aside ('X was paused so ...', 'a tool, not the aim')
     stated = [ln for ln in with_cost if in_topics(ln, "choices") or _STATED_CHOICE.search(ln.plain)]
     enough = enough and (len(with_cost) >= 2 or bool(stated))
+    # the direction set out as several choices, one of them with its cost stated: the others'
+    # costs are read as implied (how careful readers judge real plans)
+    enough = enough or (len(choices) >= 2 and bool(with_cost))
     if enough:
         return Verdict(
             "pass",
@@ -158,7 +166,10 @@ EXCLUSION_RE = re.compile(
     r"\bdefer(?:red|ring)? (?:to|until)\b|\bparking lot\b|\bnot now\b|"
     # a decision against some work, or work put aside: 'we have decided against that',
     # 'ideas set aside', 'parked on the back burner'
-    r"\b(?:decided|decides|chose|choose) (?:against|not to)\b|\bset aside\b|\bback burner\b",
+    r"\b(?:decided|decides|chose|choose) (?:against|not to)\b|\bset aside\b|\bback burner\b|"
+    # excluded or exempted in so many words, a scope said not to be about something
+    r"\b(?:is|are|will be|remain|remains) (?:\w+ )?(?:excluded|exempted)\b|\bexempt(?:ed|ion|ions)?\b|"
+    r"\b(?:is|are) not about\b",
     IC,
 )
 PLACEHOLDER_RE = re.compile(
@@ -183,7 +194,10 @@ NEGATED_EXCLUSION_RE = re.compile(
 _LOOSE_EXCLUSION = re.compile(
     r"\bwithin (?:the |our )?(?:current|existing|present) scope\b|(?<!and )\b(?:is|are) not "
     r"(?:covered|included)\b|\bonly\b[^.;]{0,60}\b(?:are|is) (?:covered|included)\b|\bleav(?:e|es|ing) (?:\w+ ){0,3}out\b|\bnot (?:be )?(?:covered|included) "
-    r"(?:here|in this)\b",
+    r"(?:here|in this)\b|"
+    # work put off to a later plan, or a plan that says it will not all be done
+    r"\b(?:planned|kept|left|saved) for (?:later|future) (?:roadmaps?|releases?|versions?|phases?|years?)\b|"
+    r"\bprioriti[sz]ed for (?:later|future)\b|\bnot all (?:of )?(?:it|this|these|them|the \w+) (?:will|can) be\b",
     IC,
 )
 # a tally by status ('| Paused | 4.1 |'): how much work sits in each state, not a decision
@@ -196,6 +210,23 @@ def _is_placeholder(text: str) -> bool:
 
 def check_exclusions(plan: Plan) -> Verdict:
     """Pass: the plan says what will not be done."""
+    found = _exclusion_lines(plan)
+    empty_sections = [ln for ln in plan.with_topic("exclusions") if _is_placeholder(ln.body)]
+    period = plan_period(plan)
+    if found:
+        return Verdict(
+            "pass",
+            evidence(found, EXCLUSION_RE),
+            f"Says what will not be done ({line_refs(found)}).",
+            "Keep the not-doing list visible next to the priorities and say when each item "
+            "will be reconsidered.",
+        )
+    return _no_exclusions(plan, empty_sections, period)
+
+
+def _exclusion_lines(plan: Plan) -> list[Line]:
+    """The lines that say what will not be done (stated so, or listed under a not-doing
+    heading), without negated or hedged ones."""
     stated = [
         ln
         for ln in plan.body_lines()
@@ -214,17 +245,11 @@ def check_exclusions(plan: Plan) -> Verdict:
         # a dated line under 'Later' is scheduled, not excluded
         and (EXCLUSION_RE.search(ln.plain) or not has_specific_date(ln.plain))
     ]
-    found = sorted(set(stated) | set(listed), key=lambda ln: ln.number)
-    empty_sections = [ln for ln in plan.with_topic("exclusions") if _is_placeholder(ln.body)]
-    period = plan_period(plan)
-    if found:
-        return Verdict(
-            "pass",
-            evidence(found, EXCLUSION_RE),
-            f"Says what will not be done ({line_refs(found)}).",
-            "Keep the not-doing list visible next to the priorities and say when each item "
-            "will be reconsidered.",
-        )
+    return sorted(set(stated) | set(listed), key=lambda ln: ln.number)
+
+
+def _no_exclusions(plan: Plan, empty_sections: list[Line], period) -> Verdict:
+    """The verdict of a plan that says nothing is excluded in so many words."""
     loose = [
         ln
         for ln in plan.body_lines()
@@ -271,7 +296,8 @@ EVERYTHING_RE = re.compile(
 _COUNTED = re.compile(
     r"\b(?:top[\s-]+)?(" + COUNT_WORD + r")\s+(?:top\s+|key\s+|main\s+|big\s+|strategic\s+)?"
     r"(?:priorities|things that matter(?: most)?|bets|must-?wins|focus areas|p0s|goals|"
-    r"objectives|themes|pillars|okrs)\b",
+    r"objectives|themes|pillars|okrs|areas of focus|categories of action|strands|workstreams|"
+    r"parts(?=\s*[:.]))\b",
     IC,
 )
 # a heading (or a 'Goals for this phase:' lead-in) over a short set of goals, objectives or themes
@@ -478,8 +504,30 @@ def _set_out_lists(plan: Plan) -> list[tuple[int, list[Line]]]:
     return lists
 
 
+# a heading that numbers a goal of a set: 'Goal 1: Early literacy', 'Priority 2 - Safety',
+# 'Strategic theme 3'; the set is the headings numbered so, at one level
+_NUMBERED_GOAL = re.compile(
+    r"^\W*(?:strategic\s+|key\s+|top\s+)?(?:goal|priority|theme|pillar|focus area|outcome|bet)\s*"
+    r"(?:#|no\.?\s*)?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+    IC,
+)
+
+
+def _numbered_goals(plan: Plan) -> list[tuple[int, list[Line]]]:
+    """Headings that number the goals of a set ('## Goal 1: ...' to '## Goal 4: ...'), per
+    heading level and word: one list each."""
+    groups: dict[tuple[str, str], list[Line]] = {}
+    for ln in plan.content():
+        found = _NUMBERED_GOAL.match(ln.plain) if _is_heading(ln) else None
+        if found:
+            level = re.match(r"\s*(#*)", ln.text).group(1)
+            word = found.group(0).split()[0].lower().strip("*#_ ")
+            groups.setdefault((level, word), []).append(ln)
+    return [(len(lines), lines) for lines in groups.values() if len(lines) >= 2]
+
+
 def _priority_lists(plan: Plan) -> list[tuple[int, list[Line]]]:
-    lists: list[tuple[int, list[Line]]] = _goal_sets(plan) + _set_out_lists(plan)
+    lists: list[tuple[int, list[Line]]] = _goal_sets(plan) + _set_out_lists(plan) + _numbered_goals(plan)
     for head in plan.headers("priorities"):
         counted = _COUNTED.search(head.plain)
         if head.label and head.body and head.kind != "header":
@@ -495,7 +543,7 @@ def _priority_lists(plan: Plan) -> list[tuple[int, list[Line]]]:
             lists.append((len(items), [head, *dict.fromkeys(items)]))
         elif counted:
             lists.append((count_value(counted.group(1)) or 0, [head]))
-    for ln in plan.body_lines():
+    for ln in [*plan.body_lines(), *(h for h in plan.content() if _is_heading(h))]:
         counted = _COUNTED.search(ln.plain)
         if counted and not is_conditional(ln):
             lists.append((count_value(counted.group(1)) or 0, [ln]))

@@ -38,7 +38,9 @@ _LOOSE_RHYTHM = re.compile(
     r"\b(?:(?:mid|end)[- ]of[- ](?:the[- ])?quarter|mid-?q(?:uarter)?|eoq|end-?q|"
     r"(?:revisit\w*|review\w*|track\w*|updat\w*|discuss\w*|scor\w*) regularly|regularly "
     r"(?:revisit\w*|review\w*|track\w*|updat\w*|discuss\w*|scor\w*)|periodic(?:ally)?|"
-    r"next (?:review|update|refresh|revision))\b|"
+    r"next (?:review|update|refresh|revision)|"
+    # meetings said to recur with no frequency: 'regular video meetings', 'regular check-ins'
+    r"regular (?:\w+ )?(?:meetings?|calls?|reviews?|check-?ins?|syncs?|catch-?ups?))\b|"
     r"\((?:\w+[- ])?scored\)",
     IC,
 )
@@ -54,6 +56,24 @@ _MONITOR = re.compile(
     r"kpis?|okrs?|progress|status|refresh\w*)\b",
     IC,
 )
+# the plan's own goals brought up to date on a schedule: 'OKRs are updated each quarter',
+# 'goals are set and tracked quarterly', 'Tracked: every quarter' under an objective
+_GOALS_TRACKED = re.compile(
+    r"\b(?:track(?:ed|ing)?|updated|revised|refreshed|revisited|re-?scored|re-?assessed|"
+    r"re-?set)\b",
+    IC,
+)
+_GOAL_SET = re.compile(
+    r"\b(?:okrs?|objectives?|goals?|key results?|plan|roadmap|progress|priorities)\b", IC
+)
+# a rare review of the plan itself ('the goals are revisited yearly', 'we review the policy
+# each year'); not progress reported to someone once a year
+_REVIEW_VERB = re.compile(
+    r"\b(?:review\w*|revisit\w*|revis(?:e|ed|es|ing)|updat(?:e|ed|es|ing)|refresh\w*|"
+    r"re-?assess\w*|evaluat\w*)\b",
+    IC,
+)
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+")
 _AD_HOC = re.compile(
     r"\b(?:ad hoc|as (?:and when|required|needed|appropriate)|when (?:there's|there is|needed)|"
     r"from time to time|tbd|to be confirmed)\b",
@@ -61,19 +81,45 @@ _AD_HOC = re.compile(
 )
 
 
+def _unlabelled(line: Line, sentence: str) -> str:
+    """The sentence without the line's leading label ('KPIs: monthly newsletter' -> 'monthly
+    newsletter'): a label names what the line is about, not what is done on the schedule."""
+    if line.label and sentence.lower().startswith(line.label):
+        return sentence[len(line.label) :].lstrip(" :")
+    return sentence
+
+
 def check_cadence(plan: Plan) -> Verdict:
     """Pass: a recurring review rhythm (weekly, monthly or quarterly)."""
-    rhythm, loose, annual = [], [], []
+    rhythm, loose, annual, rare = [], [], [], []
     for ln in plan.body_lines():
         if is_conditional(ln) or in_topics(ln, "risks") or ln.okr == "KR":
             continue
+        heading = plan.sections[ln.section].title
         if FREQUENCY_RE.search(_METRIC_FREQUENCY.sub(" ", ln.plain)):
+            # the sentences that hold the frequency: a word elsewhere in a long line is not
+            # about it; a label ('KPIs: monthly newsletter') names the topic, not a tracking
+            timed = [
+                sent
+                for sent in _SENTENCE.split(ln.plain)
+                if FREQUENCY_RE.search(_METRIC_FREQUENCY.sub(" ", sent))
+            ]
             if _REVIEW.search(ln.plain) or in_topics(ln, "cadence"):
                 rhythm.append(ln)
-            elif ln.kind != "table" and _MONITOR.search(ln.plain):
+            elif any(
+                _GOALS_TRACKED.search(sent)
+                and (_GOAL_SET.search(sent) or _GOAL_SET.search(heading))
+                for sent in timed
+            ):
+                rhythm.append(ln)  # the plan's own goals tracked or updated on a schedule
+            elif ln.kind != "table" and any(_MONITOR.search(_unlabelled(ln, s)) for s in timed):
                 loose.append(ln)  # something watched on a schedule, not an activity's rhythm
         elif _ANNUAL.search(ln.plain) and _REVIEW.search(ln.plain):
-            annual.append(ln)
+            reviewed = any(
+                _ANNUAL.search(sent) and _REVIEW_VERB.search(sent)
+                for sent in _SENTENCE.split(ln.plain)
+            )
+            (rare if reviewed else annual).append(ln)
     for ln in plan.content():
         if not (rhythm or loose) and _LOOSE_RHYTHM.search(ln.plain) and not in_topics(ln, "risks"):
             loose.append(ln)
@@ -85,6 +131,15 @@ def check_cadence(plan: Plan) -> Verdict:
             f"Sets a review rhythm ({line_refs(rhythm)}).",
             "Start every review with the scorecard: what is off track, what changes by next "
             "week, which decisions are needed.",
+        )
+    if rare and not loose:
+        return Verdict(
+            "partial",
+            evidence(rare, _ANNUAL),
+            f"Reviews the plan only once a year ({line_refs(rare)}): too rare to steer it "
+            "during the year.",
+            "Add a monthly or quarterly review between the annual ones: 'Quarterly review of "
+            "progress against the goals; the yearly review resets them.'",
         )
     if loose:
         return Verdict(
@@ -120,15 +175,26 @@ DECIDE_RE = re.compile(
     r"(?:call|say|decision|approval)|makes? the call|has the call|approves?|approved by|approval "
     r"(?:from|by)|for approval|sign(?:s|ed)? off|sign-?off|signs-off|veto(?:es)?|go/no-go|raci|"
     r"escalat\w+ (?:to|goes to)|escalation (?:goes |path )?(?:to|is)|owns? the (?:decision|call)|"
-    r"call on|has authority|authority to|approval lanes?|(?:are|is) made by|arbitrat\w+|"
-    r"tie-?break\w*|breaks? ties|authori[sz]es?|green-?lights?)\b",
+    r"call on|has (?:the )?authority|authority to (?:approve|decide|sign|veto|make|change|accept|"
+    r"reject|spend|hire|commit|merge|release|set|cut|stop|pause|cancel|allocate)|approval lanes?|(?:are|is) made by|arbitrat\w+|"
+    r"tie-?break\w*|breaks? ties|authori[sz]es?|green-?lights?|"
+    # a decision process: consensus, votes, a quorum, ratification
+    r"decisions? (?:are |is )?(?:\w+ )?(?:by|through|via) (?:consensus|(?:a )?(?:majority )?vote|voting)|"
+    r"(?:calls?|hold|holds) a vote|votes?(?: \([^)]{1,20}\))? (?:on|to (?:accept|approve|reject))|(?:call for|lazy) consensus|"
+    r"quorum|ratif(?:y|ied|ies)|"
+    # whose call it is: 'at the maintainers' sole discretion', 'at its own discretion'
+    r"at (?:the )?(?:\w+(?:['’]s?)? )?(?:own |sole |full )?discretion|"
+    # a lane by level: 'agreed at cross-government level', 'approved at board level'
+    r"(?:agreed|approved|signed off|decided|cleared) (?:at|by) (?:the )?[\w-]+ level|"
+    # how decisions are made, with no one named: 'roadmap decisions weigh: ...'
+    r"decisions? (?:criteria|weigh|are (?:based on|guided by|informed by)))\b",
     IC,
 )
 _ESCALATION_ONLY = re.compile(r"\bescalat\w+", IC)
 _DECIDER_ROLE = re.compile(
     r"\b(?:ceo|cfo|coo|cto|cio|ciso|cpo|cmo|chro|cro|vp|svp|evp|head of [\w&]+|director|"
     r"chief [\w ]{2,30}? officer|general manager|managers?|president|founders?|chair|sponsor|"
-    r"controller|producer|product lead|tech lead|team lead|owners?|leads?|i)\b",
+    r"controller|producer|product lead|tech lead|team lead|owners?|leads?|chairs?|committers?|i)\b",
     IC,
 )
 _BODY = re.compile(
@@ -141,7 +207,21 @@ _BODY = re.compile(
 _FINAL_SAY = re.compile(
     r"\bfinal (?:say|call|decision|arbiter|authority)\b|\bonly (?:the )?[\w\s]{2,40}? can "
     r"(?:approve|decide|change|amend)\b|\bneeds? (?:the )?[\w\s]{2,30}?(?:['’]s )?approval\b|"
-    r"\b(?:decides|approves)\b|\bstays with\b",
+    r"\b(?:decides|approves)\b|\bstays with\b|\bvot(?:e|es|ing)\b|\bquorum\b|\bconsensus\b|\bratifi",
+    IC,
+)
+
+
+# the last word on something: final approval, a veto, the decision owner
+_LAST_WORD = re.compile(
+    r"\b(?:final (?:say|call|decision|approval|sign-?off)|decision[- ](?:owner|maker)|"
+    r"has the (?:last|final) word|veto(?:es)?)\b",
+    IC,
+)
+# one person of a group named as the one who decides: 'a single member', 'the assigned reviewer'
+_ONE_OF = re.compile(
+    r"\b(?:a single|one|the assigned|the responsible) (?:member|maintainer|reviewer|person|"
+    r"committer)\b",
     IC,
 )
 
@@ -155,7 +235,18 @@ _TASK_DECIDE = re.compile(
 )
 
 
+# a group that decides for itself: 'contributors decide how much time they give', 'members in
+# each country decide what to map' (not 'helps us decide what', a task)
+_GROUP_DECIDES = re.compile(
+    r"\b(?:[a-z]+[^su\W]s|people|everyone|members?)\b(?:\s+(?!us\b|them\b|to\b|helps?\b)"
+    r"[\w-]+){0,4}?\s+decide\b",
+    IC,
+)
+
+
 def _decides(text: str) -> bool:
+    if _GROUP_DECIDES.search(text):
+        return True
     return bool(DECIDE_RE.search(_TASK_DECIDE.sub(" ", text)))
 
 
@@ -163,7 +254,7 @@ def _decider(line: Line, plan: Plan) -> str:
     """'person' (a named person or role), 'body' (a committee), or '' (nobody named)."""
     text = DECIDE_RE.sub(" ", line.plain)
     text = re.sub(r"\bdecision[- ]owner\b", " ", text, flags=IC)
-    if person_names(text, plan.known_first) or _DECIDER_ROLE.search(text):
+    if person_names(text, plan.known_first) or _DECIDER_ROLE.search(text) or _ONE_OF.search(text):
         return "person"
     if line.cells and len(line.cells) >= 3:
         return "person"
@@ -176,10 +267,14 @@ def check_decision_rights(plan: Plan) -> Verdict:
     """Pass: says who decides what (a named decision owner or approval lanes)."""
     lines = []
     for ln in plan.body_lines():
-        if ln.okr == "KR" or is_conditional(ln):
+        # a conditional is a risk's response, unless it is part of the decision rules themselves
+        if ln.okr == "KR" or (is_conditional(ln) and not in_topics(ln, "decisions")):
             continue
-        if in_topics(ln, "dependencies", "risks", "milestones", "initiatives") and not in_topics(
-            ln, "decisions"
+        if in_topics(ln, "dependencies", "risks", "milestones", "initiatives") and not (
+            in_topics(ln, "decisions")
+            # a work protocol that names who has the last word ('the assignee gives final
+            # approval') is a decision right wherever it sits
+            or (in_topics(ln, "initiatives") and _LAST_WORD.search(ln.plain))
         ):
             continue
         if _decides(ln.plain) or (ln.kind == "table" and in_topics(ln, "decisions")):
@@ -252,6 +347,9 @@ _GENERIC_RISK = re.compile(
 
 _RISKS_INCLUDE = re.compile(
     r"\b(?:key |main |known )?risks? (?:include|are|is)\b|\bat risk\b|\brisks? (?:of|that)\b|"
+    # delivery risk rated: 'future risk to delivery', 'a RAG rating for each action'
+    r"\brisks? to (?:the )?(?:delivery|plan|programme|program|project|schedule|timeline|launch)\b|"
+    r"(?-i:\bRAG\b)\s+(?:ratings?|status)|"
     # a scenario weighed: 'Missing the date would cost us ...', 'Losing X would ...'
     r"(?:^|[.;]\s+)\W*(?:missing|slipping|losing|failing|delaying|dropping)\b[^.;]{0,80}\b(?:is|would|"
     r"could|will|means)\b",
@@ -264,7 +362,8 @@ _ADVERSE = re.compile(
     r"late|below|above|under|over|breach\w*|block\w*|stall\w*|unavailable|unsuitable|"
     r"insufficient|not|no longer|lose|loses|lost|spike\w*|overrun\w*|cannot|worse|declin\w*|"
     r"shortfall|regress\w*|outage|incident|stuck|behind|short|leave\w*|quit\w*|tops?|hits?|"
-    r"reach\w*|pass(?:es)?|cross\w*|rises?|jumps?)\b|n't\b",
+    r"reach\w*|pass(?:es)?|cross\w*|rises?|jumps?|stops?|stopped|emergenc\w*|compromised)\b|"
+    r"n't\b",
     IC,
 )
 # a rule of procedure, not a risk: 'if someone objects, we vote'
@@ -276,11 +375,36 @@ _IF_CLAUSE = re.compile(
 )
 
 
+# words that look like a condition but set none: 'reduce, if not remove, the risks' (an
+# 'even'), 'removed after four releases unless stated otherwise' (a default rule)
+_NO_CONDITION = re.compile(
+    r"[,(]\s*if not\b[^,;.)]{1,40}[,)]|\bunless (?:otherwise )?(?:stated|noted|specified|"
+    r"agreed|indicated|announced)(?: otherwise)?\b",
+    IC,
+)
+_CONDITION_WORD = re.compile(r"\b(?:if|unless|should|in case|in the event|when|whenever)\b", IC)
+# a section of the hurdles the plan faces: risks in other words, named but without triggers
+_CHALLENGES_HEAD = re.compile(
+    r"\b(?:challenges|obstacles|headwinds|open questions|open issues|known issues|caveats|"
+    r"uncertaint(?:y|ies)|concerns|hurdles)\b",
+    IC,
+)
+
+
+def _conditional(line: Line) -> bool:
+    """A conditional line, not counting an 'if not' or 'unless stated otherwise' idiom."""
+    if not is_conditional(line):
+        return False
+    if not _NO_CONDITION.search(line.plain):
+        return True
+    return bool(_CONDITION_WORD.search(_NO_CONDITION.sub(" ", line.plain)))
+
+
 def _contingency(line: Line) -> bool:
     """A plan's contingency: an 'if' naming something going wrong, and what is then done."""
-    if not (is_conditional(line) and _RESPONSE.search(line.plain)):
+    if not (_conditional(line) and _RESPONSE.search(line.plain)):
         return False
-    conditions = [m.group(0) for m in _IF_CLAUSE.finditer(line.plain)]
+    conditions = [m.group(0) for m in _IF_CLAUSE.finditer(_NO_CONDITION.sub(" ", line.plain))]
     return any(
         (_ADVERSE.search(c) or has_number(c)) and not _PROCEDURE_IF.search(c) for c in conditions
     )
@@ -296,15 +420,15 @@ def check_risks(plan: Plan) -> Verdict:
     """Pass: risks named with trigger points or scenarios; partial: risks without triggers."""
     triggers, named = [], []
     for ln in plan.body_lines():
-        risky = in_topics(ln, "risks")
-        conditional = (
-            is_conditional(ln) and _RESPONSE.search(ln.plain) if risky else _contingency(ln)
+        risky = in_topics(ln, "risks") or bool(
+            _CHALLENGES_HEAD.search(plan.sections[ln.section].title)
         )
+        conditional = _conditional(ln) and _RESPONSE.search(ln.plain) if risky else _contingency(ln)
         thresholded = risky and (_THRESHOLD.search(ln.plain) and has_number(ln.plain))
         if (
             conditional
             or thresholded
-            or (_TRIGGER_WORD.search(ln.plain) and (risky or is_conditional(ln)))
+            or (_TRIGGER_WORD.search(ln.plain) and (risky or _conditional(ln)))
             or (risky and _WEAK_TRIGGER.search(ln.plain))
         ):
             triggers.append(ln)

@@ -31,6 +31,7 @@ from assistant.critique.targets import (
     CHANGE_RE,
     column,
     criteria,
+    goal_lines,
     is_target_line,
 )
 
@@ -65,7 +66,7 @@ def check_baseline_target(plan: Plan) -> Verdict:
             f"Add {missing} to '{short(gap.plain, 50)}' (line {gap.number}): '... <baseline> "
             "(<when measured>) -> <target> by <date>'.",
         )
-    okr_doc = titled(plan, OKR_TITLE)
+    okr_doc = titled(plan, OKR_TITLE) or titled(plan, _GOALS_TITLE)
     relative = [
         ln
         for ln in plan.body_lines()
@@ -92,7 +93,18 @@ def check_baseline_target(plan: Plan) -> Verdict:
             f"State the starting value beside '{short(first.plain, 40)}' (line {first.number}): "
             "'... <baseline> (<month>) -> <target> by <date>'.",
         )
+    floors = [ln for ln in no_base if _FLOOR_TARGET.search(ln.plain)]
+    if len(floors) >= 2:
+        # a set of targets with no starting point: the criteria are there, half of each
+        return Verdict(
+            "partial",
+            evidence(no_base),
+            f"Targets are given ({line_refs(no_base)}) but none has a baseline to measure it from.",
+            f"Add today's value to '{short(no_base[0].plain, 40)}' (line {no_base[0].number}): "
+            "'... <baseline> (<month>) -> <target> by <date>'.",
+        )
     if found:
+        # one stray number is not a set of success criteria
         return Verdict(
             "fail",
             evidence(no_base),
@@ -107,6 +119,20 @@ def check_baseline_target(plan: Plan) -> Verdict:
         suggestion="Add: 'Success: <metric> from <baseline> to <target> by <date>' for each "
         "objective.",
     )
+
+
+# a target stated as a floor or ceiling to hold ('at least 10 builders', '≥80% aware', 'no more
+# than 2 incidents'): a level to keep, which needs no starting value to be judged
+_FLOOR_TARGET = re.compile(
+    r"\b(?:at least|no (?:more|fewer|less) than|at most|a minimum of|minimum)\s+[$£€]?\d|[≥≤]\s?\d|"
+    r"(?<![\w.])>=?\s?\d",
+    IC,
+)
+
+
+# a title naming the document as a set of goals ('Strategic Goals', 'Annual goals 2024'): every
+# line of it may state a target
+_GOALS_TITLE = re.compile(r"\bgoals\b|\btargets\b", IC)
 
 
 # a target stated as a change from an unstated value: '+50%', 'cut errors by 30%', 'double X'
@@ -470,9 +496,36 @@ def _numbered_clauses(text: str) -> int:
     return sum(1 for c in clauses if has_number(c) and METRIC_WORDS_RE.search(c))
 
 
+def _unmeasured_aims(plan: Plan) -> list[Line]:
+    """The goals of a plan that states goals, objectives or key results but puts no number on
+    them: headings about its goals and the goal lines under them."""
+    heads = [
+        ln
+        for ln in plan.content()
+        if ln.kind == "header" and in_topics(ln, "metrics") and not in_topics(ln, "risks")
+    ]
+    stated = [ln for ln in plan.body_lines() if _GOAL_LABEL.match(ln.label or "")]
+    return heads + stated + [ln for ln in goal_lines(plan) if ln.kind in ("item", "table")]
+
+
+# a line that states a goal by its label ('Goal: ...', 'Objectives: ...', 'Success criteria: ...')
+_GOAL_LABEL = re.compile(
+    r"^(?:our\s+)?(?:goals?|objectives?|aims?|key results?|success criteria|outcomes?)$", IC
+)
+
+
 def check_scorecard_size(plan: Plan) -> Verdict:
     """Pass: ten measures or fewer; n/a when the plan has no measures at all."""
     count, lines = _count_measures(plan)
+    aims = _unmeasured_aims(plan) if count == 0 else []
+    if aims:
+        return Verdict(
+            "pass",
+            evidence(aims),
+            f"Names no numeric measures, only its goals ({line_refs(aims)}): nothing like a "
+            "scorecard of more than ten per team.",
+            "When you add success measures, keep them to ten or fewer per team.",
+        )
     if count == 0:
         return Verdict(
             "n/a",

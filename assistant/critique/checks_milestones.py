@@ -150,8 +150,25 @@ def _is_record(line: Line) -> bool:
     )
 
 
+# a milestone set out as a bold line of its own ('**Feature freeze: 15 August 2026**'): parsed
+# as a heading, but a label and its date, not a section
+_DATED_HEAD = re.compile(rf"^[^:]{{2,60}}:\s*(?:{SPECIFIC_DATE_RE.pattern})", IC)
+
+
+def _dated_heads(plan: Plan) -> list[Line]:
+    """Bold or heading lines that give a milestone its date ('Code freeze: 1 June 2026')."""
+    return [
+        ln
+        for ln in plan.lines
+        if ln.kind == "header"
+        and _DATED_HEAD.match(ln.plain)
+        and _MILESTONE_WORD.search(ln.plain.split(":")[0])
+        and not _RECORD_LABEL.match(ln.plain)
+    ]
+
+
 def _milestone_lines(plan: Plan) -> list[Line]:
-    found = []
+    found = _dated_heads(plan)
     for ln in plan.body_lines():
         if _table_milestone(ln):
             found.append(ln)

@@ -20,6 +20,7 @@ from assistant.critique.patterns import (
     IC,
     NON_NAME_WORDS,
     ORG_WORDS,
+    PERSON_RE,
     ROLE_RE,
     TEAM_HEAD_RE,
     TEAM_RE,
@@ -28,7 +29,7 @@ from assistant.critique.patterns import (
 
 # --- owners ----------------------------------------------------------------------------------
 _OWNER_MARKER = re.compile(
-    r"\b(?:(?:owners?|dri|accountable|responsible|driver|captain)\b(?:\s*\([^)]*\))?\s*"
+    r"\b(?:(?:owners?|dri|accountable|responsible|driver|captain|poc|point of contact)\b(?:\s*\([^)]*\))?\s*"
     r"(?:[:=\-–—]|is\b|will be\b)?|(?:owned|led|run|driven) by\b|lead\s*[:=\-–—])\s*",
     IC,
 )
@@ -104,9 +105,43 @@ def _field_owners(plan: Plan) -> dict[int, list[str]]:
             continue
         fields = _FIELD_SPLIT.split(ln.plain)
         who = next((w for f in fields[1:] if (w := _who_field(f))), [])
+        if not who and ln.label and not _PLAN_LEVEL.match(ln.label):
+            # a roster: 'Windows installers: Steve Dower', 'Docs: @mei.lin'
+            who = [p for p in [_field_person(ln.body, plan.known_first)] if p]
         if who:
             by_list.setdefault((ln.section, ln.marker), {})[ln.number] = who
     return {n: w for owners in by_list.values() if len(owners) >= 2 for n, w in owners.items()}
+
+
+# an executive's title as a label ('CRO:', 'CMO:', 'VPE:', 'SVP:'): the role that owns the item
+_EXEC_LABEL = re.compile(r"^(?:c[a-z]{1,3}o|vp[a-z]{0,3}|svp|evp|gm)$", IC)
+
+
+def _owner_label(label: str) -> bool:
+    """True for a label naming one role or team ('CMO', 'Content Marketing', 'Security')."""
+    words = label.split()
+    if not 1 <= len(words) <= 3 or _PLAN_LEVEL.match(label) or _OWNER_LABEL.match(label):
+        return False
+    return bool(_EXEC_LABEL.match(label) or ROLE_RE.fullmatch(label)) or words[-1] in ORG_WORDS
+
+
+@per_plan
+def _label_owners(plan: Plan) -> dict[int, list[str]]:
+    """Work items led by the role or team that owns them ('CRO: IACV from higher tiers ...',
+    'Digital Marketing: inbound leads +15%'): in lists where at least half the labels name a
+    role or team (three or more such items in the plan), each labelled item is owned by its
+    label."""
+    lists: dict[tuple[int, str], list[Line]] = {}
+    for ln in plan.body_lines():
+        if ln.kind == "item" and ln.label and len(ln.body.split()) >= 3:
+            lists.setdefault((ln.section, ln.marker), []).append(ln)
+    found: dict[int, list[str]] = {}
+    for items in lists.values():
+        hits = [ln for ln in items if _owner_label(ln.label)]
+        if len(hits) >= 2 and 2 * len(hits) >= len(items):
+            found |= {ln.number: [ln.plain.split(":", 1)[0].strip()] for ln in items}
+    hits_in_plan = sum(_owner_label(label.lower()) for [label] in found.values())
+    return found if hits_in_plan >= 3 else {}
 
 
 def _field_person(fragment: str, known: frozenset[str]) -> str | None:
@@ -179,6 +214,10 @@ def _marked_owners(text: str, known: frozenset[str]) -> list[str]:
     return found
 
 
+# the code or number an objective or item starts with ('O2.', 'KR 1.1:', '3)'), not a sentence
+_ITEM_CODE = re.compile(r"^\W*(?:(?:o|kr|g|p)\s?\d{1,2}(?:\.\d{1,2})?|\d{1,2})\W*$", IC)
+
+
 def _trailing_owner(text: str, known: frozenset[str]) -> list[str]:
     """An initiative's owner written after it: '... (Priya)', '... — Grace Liu', 'X. Mira.'"""
     found: list[str] = []
@@ -188,6 +227,8 @@ def _trailing_owner(text: str, known: frozenset[str]) -> list[str]:
     tail = re.search(r"[—–-]\s*([^—–-]{2,60})$|\(([^()]{2,40})\)\s*\.?$", text)
     segment = next((g for g in (tail.groups() if tail else ()) if g), "")
     lead = re.match(r"^[^.:]{2,80}[.:]\s+(.{2,60})", text)
+    if lead and _ITEM_CODE.match(text[: lead.start(1)]):
+        lead = None  # 'O2. Celebrate Contributions': the code of an objective, then its title
     for fragment in (segment, lead.group(1) if lead else ""):
         names = person_names(fragment, known)
         if names and re.match(rf"\s*{re.escape(names[0])}\s*(?:[,(.;]|$)", fragment):
@@ -205,6 +246,7 @@ def _owner_people(line: Line, plan: Plan) -> list[str]:
         found += [p for f in fields[1:] if (p := _field_person(f, known))][:2]
     if not found:
         found += _field_owners(plan).get(line.number, [])
+        found += _label_owners(plan).get(line.number, [])
         found += [m.group(1) for m in _ASSIGNED.finditer(text) if _single_person(m.group(1))]
     if line.okr == "O" and not found and (below := _block_owner_line(plan, line)):
         found += _owner_people(below, plan)
@@ -214,13 +256,13 @@ def _owner_people(line: Line, plan: Plan) -> list[str]:
 
 
 _OWNER_LABEL = re.compile(
-    r"^(?:owners?|dri|lead|led by|accountable|responsible|champions?|"
+    r"^(?:owners?|dri|lead|led by|accountable|responsible|champions?|poc|point of contact|"
     r"(?:tracking|goal|okr|objective|project|programme|program) (?:manager|lead|owner))$",
     IC,
 )
 # a heading over the plan's owner ('Champion', 'Owners', 'Who leads this')
 _OWNER_HEAD = re.compile(
-    r"^\W*(?:champions?|owners?|ownership|dri|(?:[\w-]+\s+){0,2}?(?:leads?|lead\(s\)|co-?chairs?)|"
+    r"^\W*(?:champions?|owners?|ownership|dri|(?:[\w-]+\s+){0,3}?(?:leads?|lead\(s\)|co-?chairs?)|"
     r"leadership|accountab\w+|who (?:owns|leads)\b.*)\W*$",
     IC,
 )
@@ -231,8 +273,16 @@ _OWNERS_TO_NAME = re.compile(
     r"\b(?:named|appointed|assigned|nominated)\b",
     IC,
 )
+# ownership stated as a rule, with no one named: 'each programme is assigned to one division',
+# 'every goal has a nominated executive lead'
+_OWNERSHIP_RULE = re.compile(
+    r"\b(?:each|every)\b[^.;]{0,60}\b(?:is|are|has|have|gets?)\b[^.;]{0,60}\b(?:assigned to|"
+    r"owned by|led by|(?:an? |one )?(?:named|nominated|single|specific|designated)\b[^.;]{0,30}"
+    r"\b(?:owners?|leads?|leaders?|division|team|department|sponsor|dri))",
+    IC,
+)
 _INLINE_ROLE_OWNER = re.compile(
-    r"\b(?:tracking|goal|okr|objective|project|programme|program) (?:manager|lead|owner)\s*:?\s+"
+    r"\b(?i:tracking|goal|okr|objective|project|programme|program) (?i:manager|lead|owner)\s*:?\s+"
     r"(?=[A-ZÀ-ÖØ-Þ])"
 )
 
@@ -279,6 +329,10 @@ def _siblings_of_owned(plan: Plan, units: list[Line]) -> list[Line]:
             continue
         if in_topics(owned, "dependencies", "risks"):
             continue
+        if _OWNER_LABEL.match(owned.label or ""):
+            # an 'Owner: X' / 'POC: X' field of the goal above: its siblings are more fields
+            # of that goal ('GitHub: ...', 'Status: ...'), not initiatives
+            continue
         lists.add((owned.section, owned.marker))
     taken = {id(u) for u in units}
     return [
@@ -314,6 +368,7 @@ def _units(plan: Plan) -> list[Line]:
             units.append(ln)
     units += [ln for ln in _siblings_of_owned(plan, units) if not _RESERVE.match(ln.plain)]
     units += [ln for ln in plan.body_lines() if ln.number in _field_owners(plan)]
+    units += [ln for ln in plan.body_lines() if ln.number in _label_owners(plan)]
     if not units:
         for head in plan.headers("priorities"):
             units += [
@@ -348,6 +403,48 @@ def _plan_owner(plan: Plan) -> tuple[list[Line], list[str]]:
     return lines, list(dict.fromkeys(people))
 
 
+# a role that leads a whole group or plan, not one initiative: 'Chair', 'Co-chairs', 'Team
+# lead', 'Section Lead', 'Facilitators', 'Programme Manager', 'Release Manager', 'Director'
+_LEAD_ROLE = (
+    r"(?:(?:co-?)?chair(?:s|person)?|(?:[\w-]+\s+){0,2}?(?:leads?|lead\(s\)|co-?leads?|"
+    r"facilitators?|coordinators?|convenors?|conveners?|manager|director))"
+)
+_LEAD_LABEL = re.compile(rf"^(?:[\w.-]+\s+){{0,2}}?{_LEAD_ROLE}$", IC)
+# 'Ana Ruiz (Team Lead)', 'Ana Ruiz (@aruiz), team lead', 'Ana Ruiz, Chair of the board'
+_LEAD_AFTER_NAME = re.compile(
+    rf"^\s*(?:\(@[\w.-]+\))?\s*[(,–—-]\s*(?:the\s+|our\s+)?{_LEAD_ROLE}\b", IC
+)
+_ROLE_COLUMN = re.compile(r"\b(?:role|title|position|function)s?\b", IC)
+
+
+def _group_leads(plan: Plan) -> list[Line]:
+    """Lines naming the one person who leads the group or plan as a whole ('Chairs: Ana
+    Ruiz', 'Ana Ruiz (Team Lead)', a membership table with a 'Chair' row): one lead for the
+    whole plan, not an owner for each initiative."""
+    known = plan.known_first
+    found: list[Line] = []
+    for ln in plan.body_lines():
+        if _PLAN_LEVEL.match(ln.label or "") or is_conditional(ln):
+            continue
+        if _LEAD_LABEL.match(ln.label or "") and _field_value_owners(ln, plan):
+            found.append(ln)
+            continue
+        if ln.kind == "table" and any(
+            _ROLE_COLUMN.search(col) and re.fullmatch(rf"\W*{_LEAD_ROLE}\W*", cell, IC)
+            for col, cell in ln.cells.items()
+        ):
+            if any(person_names(cell, known) for cell in ln.cells.values()):
+                found.append(ln)
+            continue
+        for match in PERSON_RE.finditer(ln.plain):
+            if match.group(0) in person_names(match.group(0), known) and _LEAD_AFTER_NAME.match(
+                ln.plain[match.end() : match.end() + 60]
+            ):
+                found.append(ln)
+                break
+    return found
+
+
 def _role_owner(line: Line) -> bool:
     """True if the line's owner marker names a team or a role, not a person."""
     for match in _OWNER_MARKER.finditer(line.plain):
@@ -357,11 +454,53 @@ def _role_owner(line: Line) -> bool:
     return False
 
 
+def _field_value_owners(line: Line, plan: Plan) -> list[str]:
+    """Who an owner field names ('Lead: moranegg | Priority: high', 'POC: Greg Haynes (IBM)',
+    'Lead: Ana & Tom'); none for a blank or placeholder ('Lead: (blank)', 'Owner: TBD')."""
+    value = re.split(r"\s+\|\s+|;\s|\.\s", line.body or "", maxsplit=1)[0].strip(" *_.")
+    if (
+        not value
+        or PLACEHOLDER_RE.match(value)
+        or re.match(r"^\W*(?:blank|empty|none|-+)\W*$", value, IC)
+    ):
+        return []
+    if who := _who_field(re.sub(r"\s*\([^)]*\)", "", value)):
+        return who
+    if person := _field_person(value, plan.known_first):
+        return [person]
+    return person_names(value, plan.known_first)[:3]
+
+
+@per_plan
+def _block_owners(plan: Plan) -> dict[int, tuple[Line, list[str]]]:
+    """Goals written as headings, each with its own owner field below it ('### Launch the
+    training' then '- Lead: Sabrina | Priority: high', or '- POC: Greg Haynes'), when at least two
+    headings have one: the headings are the initiatives and the fields name their owners."""
+    blocks: dict[int, tuple[Line, list[str]]] = {}
+    for section in plan.sections:
+        if section.header is None or section.header.kind == "title":
+            continue
+        fields = [
+            ln
+            for ln in section.lines
+            if ln.kind in ("item", "text") and _OWNER_LABEL.match(ln.label or "")
+        ]
+        if fields:
+            blocks[section.header.number] = (section.header, _field_value_owners(fields[0], plan))
+    return blocks if len(blocks) >= 2 else {}
+
+
 @per_plan
 def initiative_owners(plan: Plan) -> list[tuple[Line, list[str]]]:
     """The plan's initiatives, each with the people named as its owner (none, one or more)."""
     units = _units(plan)
     owners = {ln.number: _owner_people(ln, plan) for ln in units}
+    if blocks := _block_owners(plan):
+        # the headings with an owner field are the initiatives; their fields are not
+        in_blocks = {ln.section for ln, _ in blocks.values()}
+        units = [ln for ln in units if ln.section not in in_blocks and ln.number not in blocks]
+        units = sorted(units + [ln for ln, _ in blocks.values()], key=lambda ln: ln.number)
+        owners |= {number: people for number, (_, people) in blocks.items()}
     for ln in units:
         if ln.okr == "KR" and not owners[ln.number]:
             # a key result with no owner of its own is owned by its objective's one owner
@@ -437,7 +576,19 @@ def check_owners(plan: Plan) -> Verdict:
             f"Give '{short(gap.plain, 50)}' (line {gap.number}) one owner: '... — Owner: {who}'.",
         )
     by_role = [ln for ln in units if _role_owner(ln)]
-    promised = [ln for ln in plan.body_lines() if _OWNERS_TO_NAME.search(ln.plain)]
+    promised = [
+        ln
+        for ln in plan.body_lines()
+        if _OWNERS_TO_NAME.search(ln.plain) or _OWNERSHIP_RULE.search(ln.plain)
+    ]
+    if leads := _group_leads(plan):
+        return Verdict(
+            "partial",
+            evidence(leads),
+            f"The plan names who leads the group as a whole ({line_refs(leads)}), but no "
+            "initiative has its own named owner.",
+            "Put one person's name against each initiative: '<initiative> — Owner: <person>'.",
+        )
     if by_role or promised:
         return Verdict(
             "partial",
@@ -445,7 +596,8 @@ def check_owners(plan: Plan) -> Verdict:
             (
                 f"Initiatives are owned by teams or roles, not named people ({line_refs(by_role)})."
                 if by_role
-                else f"Owners are to be named later ({line_refs(promised)}); no initiative has one yet."
+                else f"Owners are promised or given by rule ({line_refs(promised)}), but no "
+                "initiative has one named."
             ),
             "Put one person's name against each initiative: '<initiative> — Owner: <person>'.",
         )

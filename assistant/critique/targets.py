@@ -13,6 +13,7 @@ from assistant.critique.patterns import (
     METRIC_WORDS_RE,
     OUTPUT_DONE_RE,
     OUTPUT_START_RE,
+    YEAR_RE,
     has_number,
     has_specific_date,
 )
@@ -53,6 +54,13 @@ _FROM_CHANGE = re.compile(
     r"(?:about\s+|around\s+|~)?[$£€]?\d",
     IC,
 )
+# a target that names the value it is measured from ('from a 2017 baseline', 'vs. 2019 levels')
+_NAMED_BASE = re.compile(
+    r"\b(?:from|on|over|against|vs\.?|versus|compared (?:to|with)|relative to)\s+"
+    r"(?:an?\s+|the\s+|our\s+)?"
+    r"(?:fy\s?)?(?:19|20)\d\d\s+(?:baseline|levels?|figures?|values?)\b",
+    IC,
+)
 _PAST = re.compile(
     r"\b(?:grew|grown|has grown|slipped|fell|rose|dropped|declined|increased|decreased|went|"
     r"was|were|had|improved|moved|since|over the last|last year|earlier)\b",
@@ -62,7 +70,12 @@ _GLOBAL_DATE = re.compile(
     r"\b(?:all|every|each)\b[^.\n]{0,60}\b(?:by|on|measured|due|at|as of|until)\b", IC
 )
 _COLUMNS = {
-    "baseline": re.compile(r"baseline|today|current|start|from|before|\bwas\b", IC),
+    # a progress or actuals column holds the value measured so far: the baseline of a target
+    "baseline": re.compile(
+        r"baseline|today|current|start|from|before|\bwas\b|^\W*(?:(?:19|20)\d\d\s+)?(?:progress|"
+        r"actuals?)\W*$",
+        IC,
+    ),
     "target": re.compile(r"target|goal|to\b|aim|\bkr\b|desired|end", IC),
     "date": re.compile(r"\bby\b|date|deadline|when|due|timing|timeline|until", IC),
     "leading": re.compile(r"leading|early|input|signal", IC),
@@ -192,6 +205,29 @@ def is_target_line(line: Line) -> bool:
     return bool(_TARGET_WORD.search(text) and METRIC_WORDS_RE.search(text))
 
 
+# a target year for a multi-year goal ('by 2025', 'to 61% in 2028', 'by the end of FY27')
+_DUE_YEAR = re.compile(
+    r"\b(?:by|before|until|through)\s+(?:the\s+end\s+of\s+)?(?:fy\s?)?(?:19|20)\d\d\b|"
+    r"\bto\s+[$£€]?\d[\d,.]*\s?%?\s+in\s+(?:fy\s?)?(?:19|20)\d\d\b",
+    IC,
+)
+
+
+def _dated(text: str) -> bool:
+    """True if a target line says when: a day, month, quarter or week, or the year it is due."""
+    return has_specific_date(text) or bool(_DUE_YEAR.search(text))
+
+
+def _dated_columns(line: Line) -> bool:
+    """True if the row's targets are under a column named by when they are due ('2027 Target',
+    'H1 Key Results', 'Target (Q4)'), not a column of values already measured."""
+    return any(
+        (_COLUMNS["target"].search(name) or re.search(r"\bkey results?\b|\bkrs?\b", name, IC))
+        and (has_specific_date(name) or YEAR_RE.search(name))
+        for name in line.cells
+    )
+
+
 def _section_date(plan: Plan, line: Line) -> bool:
     section = plan.sections[line.section]
     return bool(section.header is not None and has_specific_date(section.header.plain))
@@ -220,10 +256,12 @@ def criteria(plan: Plan) -> list[Criterion]:
             found.append(
                 Criterion(
                     ln,
-                    baseline=bool(base and base.strip("- ")),
+                    # a baseline column, or a goal cell that names its base ('from a 2017 baseline')
+                    baseline=bool(base and base.strip("- ")) or bool(_NAMED_BASE.search(ln.plain)),
                     target=True,
                     date=bool(date and date.strip("- "))
-                    or has_specific_date(ln.plain)
+                    or _dated(ln.plain)
+                    or _dated_columns(ln)
                     or global_date
                     or _section_date(plan, ln),
                 )
@@ -239,7 +277,7 @@ def criteria(plan: Plan) -> list[Criterion]:
                     or _VALUE_THEN_TARGET.search(text)
                 ),
                 target=True,
-                date=has_specific_date(text) or global_date or _section_date(plan, ln),
+                date=_dated(text) or global_date or _section_date(plan, ln),
             )
         )
     return found

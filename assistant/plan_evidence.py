@@ -13,7 +13,7 @@ goals, two named leads reversing each other's items, goals still "TBD pending le
 plan cause model (classifier/plan_cause.py) reads the plan's words into the four causes or
 `none`; its leading cause, when the plan leans to one, is quoted from the lines whose words weigh
 most (check id `wording`, the line typed by the cue model: "what is rewarded pushes the wrong
-behaviour"), and its log-odds move the scores (`CONTENT_WEIGHT`).
+behaviour"), and its lean against a typical real plan moves the scores (`CONTENT_WEIGHT`).
 
 How much a plan's rubric findings move the decision: real plans fail most checks (of 40 real plans in
 evals/plans_real, dev split, only 3% allocate capacity and 4% name leading indicators), so a
@@ -27,6 +27,7 @@ and is never stored.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -55,12 +56,15 @@ POINTS = {"pass": 1.0, "partial": 0.5, "fail": 0.0}
 # content the rubric does not judge (two named people undoing each other's items in a status log,
 # per-engineer output targets, goals still "TBD"): the plan cause model reads that (below).
 PLAN_WEIGHT = 0.2
-# log-odds per unit of the plan cause model's log-odds (PlanCauseModel.cause_log_odds). Chosen on
-# the dev half of evals/plan_pairs: 0.54 without plans; 0.66 at weights 2, 3 and 4, 0.64-0.66 at
-# 5-8 (3, the middle of the plateau). The holdout half, measured once after: 0.50 -> 0.72.
-CONTENT_WEIGHT = 3.0
-# a plan leans to a cause (and its lines are quoted) when the model's log-odds for it reach this
-CONTENT_LEAN = 0.1
+# log-odds per unit of the plan cause model's lean (PlanCauseModel.lean: its reading against a
+# typical real plan's, clipped to +-1), used only when the plan leans to some cause by at least
+# CONTENT_LEAN (then its lines are quoted too). Chosen on the dev half of evals/plan_pairs and on
+# the 187 real dev descriptions each given a random real plan (the plan unrelated to the
+# problem: it should move little), averaged over five draws: lean 0.4, weight 2 gave pairs dev
+# 0.54 -> 0.64 and real dev 0.813 -> 0.797; weight 1.5: 0.62 / 0.804; lean 0.3, weight 2:
+# 0.66 / 0.782; without centring, a real plan of any kind pulled real descriptions to 0.64.
+CONTENT_WEIGHT = 2.0
+CONTENT_LEAN = 0.4
 WORDING = "wording"  # the check id of an item from the plan's words rather than a rubric check
 MAX_ITEMS_PER_CHECK = 2
 CACHE_SIZE = 256
@@ -141,13 +145,15 @@ def findings(text: str) -> tuple[Finding, ...] | None:
 
 
 def content(text: str) -> np.ndarray:
-    """The plan cause model's log-odds per cause (CATEGORIES order) for a plan, cached by hash."""
+    """How the plan's words lean per cause (CATEGORIES order), zeros unless it leans to some
+    cause by CONTENT_LEAN or more; cached by the text's hash."""
     key = _digest(text)
     cached = _CONTENT.get(key)
     if cached is None:
         from assistant.classifier.plan_cause import plan_cause_model
 
-        cached = plan_cause_model().cause_log_odds(_head(text))
+        lean = plan_cause_model().lean(_head(text))
+        cached = lean if lean.max() >= CONTENT_LEAN else np.zeros_like(lean)
         _CONTENT.put(key, cached)
     return cached
 
@@ -235,13 +241,13 @@ def _wording(doc: PlanDoc, plan_lines: list[str]) -> list[PlanEvidence]:
     from assistant.classifier.cue_types import CUE_PHRASES
     from assistant.classifier.plan_cause import plan_cause_model
 
-    log_odds = content(doc.text)
-    top = int(np.argmax(log_odds))
-    if log_odds[top] < CONTENT_LEAN:
+    lean = content(doc.text)
+    top = int(np.argmax(lean))
+    if lean[top] < CONTENT_LEAN:
         return []
     category = CATEGORIES[top]
     scored = [(n, score) for n, score in plan_cause_model().line_scores(_head(doc.text), category)
-              if _WORDY.search(plan_lines[n - 1])][:MAX_ITEMS_PER_CHECK]
+              if _wordy(plan_lines[n - 1])][:MAX_ITEMS_PER_CHECK]
     items = []
     for n, _ in sorted(scored):
         line = plan_lines[n - 1].strip()
@@ -255,14 +261,24 @@ def _wording(doc: PlanDoc, plan_lines: list[str]) -> list[PlanEvidence]:
     return items
 
 
-# a line worth quoting for what its words say: two words at least, and a heading only when it
-# says something (five words or more), not a title such as '# Product Roadmap 2025'
-_WORDY = re.compile(r"^(?!\s*#{1,6}\s+(?:\S+\s+){0,3}\S+\s*$).*[A-Za-z]{3,}.*\s.*[A-Za-z]{3,}")
+# a line worth quoting for what its words say: two words of three letters or more, and not a
+# short heading such as '# Product Roadmap 2025', nor a table's rule or header row. Linear in the
+# line's length (a backtracking pattern here took minutes on one long run of letters).
+_TITLE_LIKE = re.compile(r"\s*#{1,6}\s+(?:\S+\s+){0,3}\S+\s*$")
+_RULE_ROW = re.compile(r"\s*\|?[\s:|-]*$")
+_WORD3 = re.compile(r"[A-Za-z]{3}")
+
+
+def _wordy(line: str) -> bool:
+    if _TITLE_LIKE.match(line) or _RULE_ROW.match(line):
+        return False
+    return sum(1 for token in line.split() if _WORD3.search(token)) >= 2
 
 
 _CUE_WORDS: list = []
 
 
+@functools.lru_cache(maxsize=1024)
 def wording_cue(line: str, category: str) -> str | None:
     """The cue type of `category` a plan line's words read as (by the cue model's word member),
     or None without one."""

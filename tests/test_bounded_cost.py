@@ -295,3 +295,17 @@ def test_the_ui_config_names_no_eval_run_before_a_login(data_dir):
     picker = next(c for c in blocks.blocks.values() if getattr(c, "elem_id", None) == "oa-ev-runs")
     assert picker.choices == []
     assert blocks.delete_cache is not None  # Gradio's uploads and cached outputs are deleted in time
+
+
+def test_a_pasted_plan_with_one_enormous_line_is_read_in_bounded_time(indexed):
+    """The plan's words are quoted line by line: a line of 19,000 letters without spaces (a
+    pasted blob) once took minutes in a backtracking pattern; it must cost like any line."""
+    from assistant.pipeline import diagnose
+
+    plan = ("# Q3 plan\n## Goals\n- Ship the billing rework by 30 Sep (owner: Ann)\n"
+            "- Cut churn from 5% to 3% by Q4\n## Not doing\n- The mobile app\n"
+            "Notes:TBD/pending/leadership/decision/" + "x" * 19_000)
+    started = time.monotonic()
+    result = diagnose("Why do we keep missing our goals? Here is our plan:\n" + plan, store=False)
+    assert time.monotonic() - started < 10
+    assert all(len(e.quote) < 1_000 for e in result.plan_evidence)

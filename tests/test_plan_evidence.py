@@ -219,10 +219,12 @@ def test_the_ui_panel_quotes_the_plan_and_escapes_it(indexed):
     assert "From your plans" in chat_summary(result)
 
 
-# With the plan cause model (weight chosen on dev), measured once on the holdout: 0.50 without
-# the plan, 0.72 with it (+0.22, paired 95% CI 0.06-0.36). Ratchet less a noise margin of ~3
-# pairs; issue #17's target is +0.05.
-PAIRS_WITH_PLAN_MIN = 0.66
+# With the plan cause model (weight chosen on dev), on the holdout: 0.50 without the plan; 0.72
+# with the first model (+0.22), then 0.62 (+0.12, paired 95% CI 0.04-0.22) once its reading was
+# centred on real plans, names left out and its weight cut so an unrelated real plan barely
+# moves a real diagnosis (tests/test_plan_cause.py). Ratchet less a noise margin of ~2 pairs;
+# issue #17's target is +0.05.
+PAIRS_WITH_PLAN_MIN = 0.58
 PAIRS_GAIN_MIN = 0.05
 
 

@@ -1,6 +1,6 @@
-"""Wordings of real published plans that the owners, baseline/target and scorecard checks
-learned to read: one short hand-written plan per kind, with the verdict and the lines that
-decide it."""
+"""Wordings of real published plans that the owners, baseline/target, scorecard and leading-
+indicator checks learned to read: one short hand-written plan per kind, with the verdict and
+the lines that decide it."""
 
 from __future__ import annotations
 
@@ -90,6 +90,23 @@ CASES: list[tuple[str, str, str, tuple[str, ...]]] = [
         "### O2. Celebrate Sustained Contributions\n- KR 2.1: 10 published stories\n",
         ("O1. Launch the Mentoring Scheme", "O2. Celebrate Sustained Contributions"),
     ),
+    # an owner column of logins
+    (
+        "owners",
+        "pass",
+        "## Status\n| Repo | Owner | Done |\n| --- | --- | --- |\n| Parser | jkowal | 2 / 4 |\n"
+        "| Runtime | mtan | 0 / 4 |\n",
+        ("Parser", "Runtime"),
+    ),
+    # a leads column naming the bodies that do each piece of work: owned by organisations
+    (
+        "owners",
+        "partial",
+        "## Initiatives\n| Item | Initiative | Leads and partners |\n| --- | --- | --- |\n"
+        "| 1.01 | Secure messaging between clinics | Health Agency; all health departments |\n"
+        "| 1.02 | Electronic prescribing | Department of Health; vendors |\n",
+        ("Secure messaging", "Electronic prescribing"),
+    ),
     # --- baseline_target ----------------------------------------------------------------------
     # key results set as floors ('at least', '≥') with no starting value: half there
     (
@@ -117,7 +134,137 @@ CASES: list[tuple[str, str, str, tuple[str, ...]]] = [
         "in 2029\n- Comprehension rate: 44% in 2025 to 54% in 2029\n",
         ("Fluency", "Comprehension"),
     ),
+    # a scorecard table (KPI, baseline and target columns) under a heading about people, not goals
+    (
+        "baseline_target",
+        "pass",
+        "## People management\n| Indicator | Baseline 2024 | Target 2026 |\n| --- | --- | --- |\n"
+        "| Staff retention rate | 81% | 88% |\n| Grievances closed within 30 days | 40% | 75% |\n",
+        ("Staff retention rate", "Grievances closed"),
+    ),
+    # of two baseline columns only the later one is filled: the row still has its baseline
+    (
+        "baseline_target",
+        "pass",
+        "## Outcomes\n| Measure | Baseline 2023 | Baseline 2024 | Target 2026 |\n"
+        "| --- | --- | --- | --- |\n| Families reached | - | 1,200 | 2,000 |\n"
+        "| Volunteer hours | 3,000 | 3,400 | 5,000 |\n",
+        ("Families reached", "Volunteer hours"),
+    ),
+    # a column giving the level measured at a point in time is the baseline
+    (
+        "baseline_target",
+        "pass",
+        "## The targets\n| Target | Measure | Level at launch |\n| --- | --- | --- |\n"
+        "| Quicker repairs | 90% of repairs done within 5 days by 2027 | 71% (Q2 2025) |\n"
+        "| Fewer complaints | 95% of tenants satisfied by 2027 | 84% (Q2 2025) |\n",
+        ("Quicker repairs", "Fewer complaints"),
+    ),
+    # targets with the year they are due but no starting value: two of the three parts
+    (
+        "baseline_target",
+        "partial",
+        "## Targets\n- Raise first-year retention to 90% by 2028\n"
+        "- Lift six-year completion rate to 60% by 2028\n",
+        ("first-year retention", "completion rate"),
+    ),
+    # an aim stated in prose with a number and a date, outside any list of success criteria
+    (
+        "baseline_target",
+        "partial",
+        "## Roadmap\nThe group formed in March. By the end of 2027, the aim is a shared format "
+        "supported by at least 5 archive tools.\n",
+        ("the aim is a shared format",),
+    ),
+    # an inline 'Target:' field on a piece of work
+    (
+        "baseline_target",
+        "partial",
+        "## Ventures\n- Advisory studio: write the offer and pricing; Target: $90K revenue for "
+        "2027\n- Licensing: sign the first paying customer\n",
+        ("Advisory studio",),
+    ),
+    # a cut by a share with its deadline, in a timeline table
+    (
+        "baseline_target",
+        "partial",
+        "## Timeline\n| Deadline | Headline |\n| --- | --- |\n| 1 March 2027 | Councils publish "
+        "their data |\n| 1 December 2027 | Councils cut permit backlogs by 15% |\n",
+        ("cut permit backlogs",),
+    ),
+    # baseline and targets as fields of one expected result, each target naming its year
+    (
+        "baseline_target",
+        "pass",
+        "## Expected results\n**Clinics refer electronically**\n- Baseline June 2025: 40% of "
+        "clinics send referrals online\n- Target 2026: at least 60% of clinics\n"
+        "- Target 2027: at least 75% of clinics\n",
+        ("Target 2026", "Target 2027"),
+    ),
+    # prose that says the year is judged on the numbers that follow
+    (
+        "baseline_target",
+        "pass",
+        "## The year\nWe will judge the year on outcomes. Paying members: 1,200 today, 2,000 by "
+        "31 December 2027.\n",
+        ("We will judge the year",),
+    ),
+    # key results coded with their objective ('O1KR2') under a heading that is not about goals
+    (
+        "baseline_target",
+        "partial",
+        "## Team\n### O1 Onboard people\n- **O1KR1**: At least 4 team members each merge 2 pull "
+        "requests by 30 June\n- **O1KR2**: Response time under 15 minutes for 80% of data "
+        "requests by 30 June\n",
+        ("O1KR1", "O1KR2"),
+    ),
     # --- scorecard_size -----------------------------------------------------------------------
+    # a targets column that lists several measures in one cell: each counts
+    (
+        "scorecard_size",
+        "fail",
+        "## Objectives\n| Objective | Targets |\n| --- | --- |\n| Grow the membership | New "
+        "members; New partners; Renewals; Event sign-ups |\n| Grow awareness | Talks given; "
+        "Articles published; Newsletter readers; Site visits |\n| Healthy community | Meeting "
+        "attendance; Active projects; Contributors; Mentors |\n",
+        ("Grow the membership", "Grow awareness", "Healthy community"),
+    ),
+    # the only measure is an aim stated in prose: one measure, not 'no scorecard'
+    (
+        "scorecard_size",
+        "pass",
+        "## Hospital services\n1. **Shorter waits.** Target: cut the wait for first "
+        "appointments by 20% in the next financial year.\n2. **Better wards.** Refurbish two "
+        "wards.\n",
+        ("Shorter waits",),
+    ),
+    # a labelled list of what the team will look at, under a heading about something else
+    (
+        "scorecard_size",
+        "pass",
+        "## The team\nWhat we'll look at: fun in playtests, demo completion rate.\n",
+        ("What we'll look at",),
+    ),
+    # goals under a goals heading with no number and no metric word are goals, not measures
+    (
+        "scorecard_size",
+        "pass",
+        "## Goals\n- Everyone can get help in their own language\n- Every town has a library\n"
+        "- Staff feel proud of their work\n- Partners trust us\n- Archives are safe\n"
+        "- Children love reading\n- Readers find what they need\n- Buildings are welcoming\n"
+        "- Collections reflect the region\n- Research is open\n- Events are accessible\n",
+        ("## Goals", "own language", "has a library", "feel proud", "Partners trust us"),
+    ),
+    # goals that read as measures, and a section reporting results so far: not more measures
+    (
+        "scorecard_size",
+        "pass",
+        "## Measures of success\n- 90% of repairs done within 5 days\n- 95% of tenants "
+        "satisfied\n- 10% fewer complaints and appeals within 30 days\n\n## Results so far\n"
+        "- Q1: repairs 72%, satisfaction 81%, complaints down 2%\n- Q2: repairs 75%, "
+        "satisfaction 83%, complaints down 3%, appeals down 1%\n",
+        ("90% of repairs", "95% of tenants", "10% fewer complaints"),
+    ),
     # goals with no numbers on them: nothing near ten measures, so the scorecard is small
     (
         "scorecard_size",
@@ -125,6 +272,51 @@ CASES: list[tuple[str, str, str, tuple[str, ...]]] = [
         "## Key results in 2026\n\n### Import most legacy APIs\nTemplates excluded.\n\n"
         "### A worked safety design\nShared with the community.\n",
         ("Key results in 2026",),
+    ),
+]
+
+
+# --- outcome_metrics ------------------------------------------------------------------------
+CASES += [
+    # goals set as a change by a share, with no starting value: outcomes, half measured
+    (
+        "outcome_metrics",
+        "partial",
+        "### Grow the membership base\n- Grow paying membership by 20%\n- Host 6 community "
+        "calls\n\n### Reading\n- Run the summer reading club, with participation up 3% each "
+        "year\n",
+        ("Grow paying membership", "participation up 3%"),
+    ),
+]
+
+# --- leading_indicators -------------------------------------------------------------------
+CASES += [
+    # a name that starts with 'Leading' in a table is not a Type cell
+    (
+        "leading_indicators",
+        "fail",
+        "## Pillars\n| Pillar | Intended result |\n| --- | --- |\n| Leading research "
+        "university | Recognised for research |\n| Community | Trusted by the region |\n",
+        (),
+    ),
+    # each result followed by its indicator: '... — leading: <indicator>'
+    (
+        "leading_indicators",
+        "pass",
+        "## How we'll know\n- Repeat bookings: 34% -> 45% by 30 Jun 2027 — leading: invoices "
+        "paid on time\n- Dispute rate: 3.8% -> 1.5% by 30 Jun 2027 — leading: rentals with "
+        "photo check-in\n",
+        ("Repeat bookings", "Dispute rate"),
+    ),
+    # indicators tied to the results by what their not moving would mean
+    (
+        "leading_indicators",
+        "pass",
+        "## Outcomes\n| Measure | Baseline | Target |\n| --- | --- | --- |\n"
+        "| Digital take-up | 35% | 70% |\n\n**Leading indicators** (fortnightly): form step "
+        "completion, auto-verified share. If these don't move by March, the June outcomes won't "
+        "either.\n",
+        ("Leading indicators",),
     ),
 ]
 

@@ -160,6 +160,221 @@ CASES: list[tuple[str, str, str, tuple[str, ...]]] = [
 ]
 
 
+# --- second pass: more kinds of wording ------------------------------------------------------
+CASES += [
+    # cadence: a living roadmap refreshed once a year: a rare review
+    (
+        "cadence",
+        "partial",
+        "## Roadmap\nA three-year living roadmap with an annual refresh, so the work follows what "
+        "users need.\n",
+        ("annual refresh",),
+    ),
+    # cadence: audits on no set rhythm
+    (
+        "cadence",
+        "partial",
+        "## Controls\nThe accounts get regular project audits by the treasurer.\n",
+        ("regular project audits",),
+    ),
+    # cadence: progress reported 'regularly'
+    (
+        "cadence",
+        "partial",
+        "## Goals\n- Faster builds\n- Fewer flaky tests\n\nThe team reports on these regularly "
+        "to the board.\n",
+        ("reports on these regularly",),
+    ),
+    # cadence: a yearly account under a follow-up heading is the plan's own (rare) review
+    (
+        "cadence",
+        "partial",
+        "## Goals\n- Faster builds\n\n## Phasing and follow-up\n- Annual build-time accounts cover "
+        "every repository.\n",
+        ("Annual build-time accounts",),
+    ),
+    # cadence: software put out on a schedule is no meeting
+    (
+        "cadence",
+        "fail",
+        "## Support\nBugfix updates roughly every 2 months for two years, then security fixes "
+        "only.\n",
+        (),
+    ),
+    # cadence: an objective named 'Review ...' does not make its monthly figures a review
+    (
+        "cadence",
+        "partial",
+        "## Tools team\n**Objective 1: Review build machines** — monthly usage statistics checked "
+        "before each lease renewal.\n**Objective 2: Faster builds** — cache hits up.\n",
+        ("monthly usage statistics",),
+    ),
+    # cadence: a weekly sync held to handle one risk
+    (
+        "cadence",
+        "partial",
+        "## Risks\n| Risk | Mitigation |\n|---|---|\n| Partner API not ready | weekly sync with the "
+        "partner team |\n",
+        ("weekly sync",),
+    ),
+    # cadence: the plan as one of a series ('monthly update') with no review set
+    (
+        "cadence",
+        "partial",
+        "## Tools team monthly update\n- Faster builds\n- Fewer flaky tests\n",
+        ("monthly update",),
+    ),
+    # cadence: another body's calls that the team attends
+    (
+        "cadence",
+        "partial",
+        "## Links\nA member of the team should attend the quarterly steering calls of the wider "
+        "community.\n",
+        ("attend the quarterly steering calls",),
+    ),
+    # cadence: one meeting on a calendar, named after its series
+    (
+        "cadence",
+        "partial",
+        "## Dates\n- Sep 6: Interagency Quarterly Meeting\n- Oct 2: plan published\n",
+        ("Quarterly Meeting",),
+    ),
+    # decision_rights: a body placed over the work, with chairs
+    (
+        "decision_rights",
+        "pass",
+        "## Governance\nThe group is overseen by a steering committee, elected by the members, with "
+        "two co-chairs.\n",
+        ("overseen by a steering committee",),
+    ),
+    # decision_rights: a decision scheduled, with no rule for who takes it
+    (
+        "decision_rights",
+        "partial",
+        "## Actions\n| Action | Steps |\n|---|---|\n| New depot | Decision on the site by summer; "
+        "build after |\n",
+        ("Decision on the site",),
+    ),
+    # decision_rights: a column naming the forum that watches each goal
+    (
+        "decision_rights",
+        "partial",
+        "## Goals\n| # | Goal | Governance forum |\n|---|---|---|\n| 1 | Faster builds | Quality "
+        "group |\n",
+        ("Faster builds",),
+    ),
+    # decision_rights: what the team may do, under a mandate heading
+    (
+        "decision_rights",
+        "partial",
+        "## Mandate (the team's authority)\n- Recommend courses of action to the platform group\n",
+        ("Recommend courses of action",),
+    ),
+    # decision_rights: a body that picks the work
+    (
+        "decision_rights",
+        "partial",
+        "## Partners\nWe rely on the foundation, whose technical committee selects the projects "
+        "to fund.\n",
+        ("selects the projects",),
+    ),
+    # risks: a risk told as a hedge in prose
+    (
+        "risks",
+        "partial",
+        "## Outlook\nShipping the new cache this year may not happen; results depend on who "
+        "chooses to contribute.\n",
+        ("may not happen",),
+    ),
+    # risks: a lead-in naming the key risks, then the list
+    (
+        "risks",
+        "partial",
+        "## Notes\nAn assessment identified the following key risks, in priority order:\n"
+        "1. Partner co-operation\n2. Staff turnover\n",
+        ("Partner co-operation", "Staff turnover"),
+    ),
+    # risks: a hurdle named as 'the major challenge'
+    (
+        "risks",
+        "partial",
+        "## Goals\n- Builds under 5 minutes. A major challenge is moving every team off the old "
+        "scripts.\n",
+        ("A major challenge is",),
+    ),
+    # capacity: a capacity column that gives each row its share of people
+    (
+        "capacity",
+        "pass",
+        "## Milestones\n| Milestone | Capacity |\n|---|---|\n| Remote cache | 1.5 |\n"
+        "| Flaky-test quarantine | 0.5 |\n",
+        ("Remote cache", "Flaky-test quarantine"),
+    ),
+    # capacity: effort sizes per item estimate, not allocate
+    (
+        "capacity",
+        "partial",
+        "## Roadmap\n| Task | Size | Owner |\n|---|---|---|\n| Remote cache | Large | Ana |\n"
+        "| Quarantine | Small | Ben |\n",
+        ("Remote cache", "Quarantine"),
+    ),
+    # capacity: versions, beneficiaries in a long figure and OKR grades are no head counts
+    (
+        "capacity",
+        "fail",
+        "## Notes\n- Python 2.4 or 2.5 on build hosts is no longer supported.\n- The programme "
+        "reached 1,23,708 people in 73 villages.\n- **Team velocity**: 0.3\n",
+        ("Team velocity",),  # shown as the capacity-labelled line, allocating nothing
+    ),
+    # capacity: the chat tool and unplanned work in a metric are no buffer
+    (
+        "capacity",
+        "fail",
+        "## Measures\n| # | Measure | Note |\n|---|---|---|\n| 5 | Quality work | share of "
+        "unplanned work per developer |\n\nFeedback comes in through Slack, 3 channels.\n",
+        (),
+    ),
+    # capacity: a share of capacity told as history allocates none of the plan's work
+    (
+        "capacity",
+        "partial",
+        "## Done\n- Backlog drive (completed Q4): up to 50% of engineering capacity went to "
+        "triage, afterwards 20% of capacity.\n",
+        ("50% of engineering capacity",),
+    ),
+    # milestones: quarters under a year heading
+    (
+        "milestones",
+        "pass",
+        "## Milestones\n### 2027\n#### Early Q1 (January)\n- Remote cache beta\n"
+        "#### End of Q1 (March)\n- Remote cache on for all teams\n",
+        ("Early Q1", "End of Q1"),
+    ),
+    # milestones: a set of goals given only a year by a body heading
+    (
+        "milestones",
+        "partial",
+        "## Objectives for 2027\n- Faster builds\n- Fewer flaky tests\n",
+        ("Objectives for 2027",),
+    ),
+    # milestones: a schedule table whose when-column is 'Month'
+    (
+        "milestones",
+        "pass",
+        "## Next steps\n| Month | Milestone |\n|---|---|\n| January 2027 | Proposal out |\n"
+        "| March 2027 | Approval by the board |\n",
+        ("January 2027", "March 2027"),
+    ),
+    # milestones: a heading giving a quarter to a set of goals, its year the plan's own
+    (
+        "milestones",
+        "pass",
+        "## Our Q2 goals\n- Remote cache for every team\n- Quarantine for flaky tests\n",
+        ("Our Q2 goals",),
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("check_id", "expected", "body", "phrases"),
     CASES,

@@ -19,14 +19,19 @@ from assistant.evaluation.suites import _credit  # the critique eval's own scori
 
 PLANS = Path(__file__).resolve().parent.parent / "evals" / "plans_real" / "plans.jsonl"
 
-# The dev split grew from 40 to 76 plans (36 new ones, pa6-* and pb6-*), then to 116 (pc7-* and
-# pd7-*: public sector, universities, NGOs, foundations; software companies and open-source
-# projects). The 40 newest, before any work on them: 0.781 (agreed labels). On the 116 after the
-# fourth generalisation: mean 0.905, lowest check 0.848 (outcome metrics); before it 0.873. On
-# the 76 after the third: 0.914, lowest 0.850 (choices); before it 0.873. On the first 40 alone
-# the old figure was 0.955, 0.852 before the second generalisation, 0.753 before the first.
+# The dev split grew from 40 to 76 plans (pa6-*, pb6-*), to 116 (pc7-*, pd7-*) and to 155
+# (pe8-*: software companies and open-source projects; pf8-*: public bodies, health services,
+# universities, cooperatives, energy and manufacturing outside the US and UK). Each batch,
+# before any work on it: 0.768 (pa6/pb6), 0.781 (pc7/pd7), 0.775 (pe8/pf8, and 0.759 with the
+# checker from before the fourth round: that round carried over +0.016). After the fifth
+# generalisation: the 155 at 0.904 (lowest priorities 0.817), the first 116 at 0.920 (lowest
+# choices 0.842), the newest 39 at 0.854. Before: 116 at 0.905 after the fourth, 0.914 on 76
+# after the third, 0.955 on the first 40 after the second.
 DEV_MEAN_CHECK_AGREEMENT_MIN = 0.89
-DEV_MIN_CHECK_AGREEMENT_MIN = 0.83
+DEV_MIN_CHECK_AGREEMENT_MIN = 0.80
+EARLIER_MEAN_CHECK_AGREEMENT_MIN = 0.91  # the first 116 dev plans (gated at 0.89 / 0.83 before)
+EARLIER_MIN_CHECK_AGREEMENT_MIN = 0.83
+_NEWEST = ("pe8-", "pf8-")
 DEV_REFUSED_MAX = 0
 
 
@@ -35,11 +40,10 @@ def _dev_plans() -> list[dict]:
     return [r for r in rows if r["split"] == "dev"]
 
 
-@pytest.fixture(scope="module")
-def dev_agreement() -> tuple[dict[str, float], int]:
+def _agreement(plans: list[dict]) -> tuple[dict[str, float], int]:
     per_check: dict[str, list[float]] = {}
     refused = 0
-    for plan in _dev_plans():
+    for plan in plans:
         try:
             result = critique_plan(plan["text"])
         except NotAPlanError:
@@ -51,8 +55,21 @@ def dev_agreement() -> tuple[dict[str, float], int]:
     return {k: sum(v) / len(v) for k, v in per_check.items()}, refused
 
 
+@pytest.fixture(scope="module")
+def dev_agreement() -> tuple[dict[str, float], int]:
+    return _agreement(_dev_plans())
+
+
 def test_dev_split_is_the_one_measured() -> None:
-    assert len(_dev_plans()) == 116
+    assert len(_dev_plans()) == 155
+    assert len([p for p in _dev_plans() if not p["id"].startswith(_NEWEST)]) == 116
+
+
+def test_the_earlier_dev_plans_keep_their_ratchet() -> None:
+    accuracy, refused = _agreement([p for p in _dev_plans() if not p["id"].startswith(_NEWEST)])
+    assert refused == 0 and len(accuracy) == 14
+    assert sum(accuracy.values()) / len(accuracy) >= EARLIER_MEAN_CHECK_AGREEMENT_MIN
+    assert min(accuracy.values()) >= EARLIER_MIN_CHECK_AGREEMENT_MIN, accuracy
 
 
 def test_dev_mean_check_agreement_ratchet(dev_agreement) -> None:

@@ -26,7 +26,9 @@ _DEP_RELATION = re.compile(
     r"reliant on|contingent on|blocked (?:by|on)|waiting (?:on|for)|needs? [^.;]{0,40}?\bfrom\b|"
     r"requires? [^.;]{0,50}?\bfrom\b|"
     r"handed (?:to|over to)|supplied by|provided by|co-sign\w*|"
-    r"hand-?offs? (?:to|from)|hinges? on|counting on|count on|waits? (?:on|for))\b",
+    r"hand-?offs? (?:to|from)|hinges? on|counting on|count on|waits? (?:on|for)|"
+    # another party's work needed before this: 'which needs the TPA server merge first'
+    r"needs? (?:the |both |our )?[^.;]{0,50}?\bfirst)\b",
     IC,
 )
 # another party's obligation: 'Legal must approve', 'the vendor has to deliver' (the party is
@@ -108,7 +110,7 @@ _PARTY_WORD = re.compile(
     IC,
 )
 # a dependency column in a table ('Depends on', 'Needs from', 'Blocked by')
-_DEP_COLUMN = re.compile(r"depend|needs? from|blocked|relies|\bdeps?\b|handoff", IC)
+_DEP_COLUMN = re.compile(r"depend|needs? from|blocked|relies|\bdeps?\b|handoff|partners?\b|collaborators?", IC)
 _CLAUSE = re.compile(r"(?<=[.;])\s+|\s+[—–]\s+")
 
 

@@ -33,7 +33,8 @@ CHOICE_RE = re.compile(
     r"\bin exchange for\b|\bversus\b|\bvs\.? (?=[a-z])|"
     r"\b(?:prioriti[sz]e|prioriti[sz]ed|prioriti[sz]ing|favou?r|favou?red|favou?ring|preferred|choose|choosing|chose|chosen|pick|picking|"
     r"bet(?:ting)? on|focus(?:ing)?(?: exclusively)? on|optimi[sz]e(?: for)?|put|invest in)\b"
-    r"[^.;]{0,80}?\bover\b|"
+    # 'A over B', not 'over the next two sprints' (a time span)
+    r"[^.;]{0,80}?\bover\b(?!\s+(?:the\s+)?(?:next|coming|past|last|first|following|\d))|"
     r"\bwe (?:are |will |have )?(?:choose|choosing|chose|chosen|opt|opting|opted|pick|picked|"
     # 'our choice', not 'a choice-filled future'
     r"betting|bet)\b|\b(?:our|the|a|this) (?:strategic |key |big )?(?:choice|bet)\b(?!-)|"
@@ -52,11 +53,7 @@ CHOICE_RE = re.compile(
     r"\b(?:dropped|de-?emphasi[sz]ed|deprioriti[sz]ed|delayed|paused|deferred|postponed|"
     r"descoped|shelved)\b[^.;]{0,25}?\b(?:so|for|because|in favou?r of|to make room)\b|"
     r"\bthe only\b[^.;]{0,60}\ballowed\b|\bweigh\w*\s+(?:the\s+)?costs? and benefits\b|"
-    # an order chosen with its reason, a single focus, work held back until another is done,
-    # slack kept on purpose: 'they come first because', 'exactly one focus', 'apps only once
-    # the web service works', 'few items, leaving room to react'
-    r"\bcomes? first because\b|\b(?:exactly|only) one (?:[\w-]+ )?(?:focus|priority|goal)\b|"
-    r"\bonly once\b|\bleav(?:e|es|ing) (?:\w+ )?(?:room|slack|headroom)\b|"
+
     r"\btrade-?offs? (?:must|need to|will|have to) be (?:managed|weighed|made)\b",
     IC,
 )
@@ -67,7 +64,10 @@ _STATED_CHOICE = re.compile(
     r"\bdeliberately\b",
     IC,
 )
-_OVER_TITLE = re.compile(r"^[A-Za-z][A-Za-z\s/&'’+,-]{1,60}?\bover\b[A-Za-z\s/&'’+-]{2,60}?[.:]")
+_OVER_TITLE = re.compile(
+    r"^[A-Za-z][A-Za-z\s/&'’+,-]{1,60}?\bover\b(?!\s+(?:the\s+)?(?:next|coming|past|last|first|"
+    r"following)\b)[A-Za-z\s/&'’+-]{2,60}?[.:]"
+)
 CONSEQUENCE_RE = re.compile(
     r"\b(?:trade-?offs?|consequences?|price|cost|costs|costing|downside|this means|that means|"
     r"which means|means|meaning|we accept|accepting|accept|at the cost of|even though|although|"
@@ -167,9 +167,10 @@ EXCLUSION_RE = re.compile(
     # a decision against some work, or work put aside: 'we have decided against that',
     # 'ideas set aside', 'parked on the back burner'
     r"\b(?:decided|decides|chose|choose) (?:against|not to)\b|\bset aside\b|\bback burner\b|"
-    # excluded or exempted in so many words, a scope said not to be about something
-    r"\b(?:is|are|will be|remain|remains) (?:\w+ )?(?:excluded|exempted)\b|\bexempt(?:ed|ion|ions)?\b|"
-    r"\b(?:is|are) not about\b",
+    # work excluded, exempted or removed from the plan in so many words
+    r"\b(?:is|are|will be|remain|remains) (?:\w+ )?(?:excluded|exempted)\b|\bexempted from\b|"
+    r"\b(?:deprecated and )?removed (?:from (?:the |this )?(?:roadmap|plan|scope)|items)\b|"
+    r"\bwill be deprecated\b",
     IC,
 )
 PLACEHOLDER_RE = re.compile(
@@ -195,9 +196,9 @@ _LOOSE_EXCLUSION = re.compile(
     r"\bwithin (?:the |our )?(?:current|existing|present) scope\b|(?<!and )\b(?:is|are) not "
     r"(?:covered|included)\b|\bonly\b[^.;]{0,60}\b(?:are|is) (?:covered|included)\b|\bleav(?:e|es|ing) (?:\w+ ){0,3}out\b|\bnot (?:be )?(?:covered|included) "
     r"(?:here|in this)\b|"
-    # work put off to a later plan, or a plan that says it will not all be done
-    r"\b(?:planned|kept|left|saved) for (?:later|future) (?:roadmaps?|releases?|versions?|phases?|years?)\b|"
-    r"\bprioriti[sz]ed for (?:later|future)\b|\bnot all (?:of )?(?:it|this|these|them|the \w+) (?:will|can) be\b",
+    # work left unscheduled, or some of it to be trimmed, without saying which
+    r"\bnot (?:yet )?scheduled\b|\bno plans (?:at this time|for now|yet)\b|"
+    r"\bdrop (?:some|a few|the) (?:[\w-]+ ){0,3}(?:issues|items|tasks|features|work)\b",
     IC,
 )
 # a tally by status ('| Paused | 4.1 |'): how much work sits in each state, not a decision
@@ -245,7 +246,15 @@ def _exclusion_lines(plan: Plan) -> list[Line]:
         # a dated line under 'Later' is scheduled, not excluded
         and (EXCLUSION_RE.search(ln.plain) or not has_specific_date(ln.plain))
     ]
-    return sorted(set(stated) | set(listed), key=lambda ln: ln.number)
+    # a heading that says what is excluded ('Not part of this milestone:', 'Removed items') over
+    # the items it excludes, whatever topic its other words give it
+    headed: list[Line] = []
+    for head in plan.content():
+        if _is_heading(head) and EXCLUSION_RE.search(head.plain) and not NEGATED_EXCLUSION_RE.search(head.plain):
+            items = [ln for ln in _items_after(plan, head)
+                     if not _is_placeholder(ln.body) and not NEGATED_EXCLUSION_RE.search(ln.plain)]
+            headed += [head, *items] if items else []
+    return sorted(set(stated) | set(listed) | set(headed), key=lambda ln: ln.number)
 
 
 def _no_exclusions(plan: Plan, empty_sections: list[Line], period) -> Verdict:
@@ -339,9 +348,12 @@ def _items_after(plan: Plan, header: Line) -> list[Line]:
         enumerated = len(_ENUMERATED.findall(ln.plain if ln.marker != "paren" else ln.text))
         if not items and enumerated >= 2:
             return [ln] * enumerated
+        # list items, table rows, or paragraphs that each open with a short bold label
+        # ('**Trust**: people feel safe online'): one goal each
+        labelled = ln.kind == "text" and bool(ln.label) and len(ln.label.split()) <= 6
         if (ln.kind == "item" and ln.okr != "KR" and ln.marker != "sub") or (
             ln.kind == "table" and ln.cells
-        ):
+        ) or labelled:
             items.append(ln)
         elif items:
             break

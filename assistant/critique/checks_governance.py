@@ -7,7 +7,7 @@ import re
 from assistant.critique.base import Verdict, evidence, in_topics, is_conditional, line_refs
 from assistant.critique.checks_direction import PLACEHOLDER_RE
 from assistant.critique.parse import Line, Plan
-from assistant.critique.patterns import IC, has_number, person_names
+from assistant.critique.patterns import IC, SPECIFIC_DATE_RE, has_number, person_names
 
 # --- cadence ---------------------------------------------------------------------------------
 _DAYS = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?"
@@ -29,18 +29,19 @@ _REVIEW = re.compile(
     r"go/no-go|confidence|planning|catch-?ups?|sessions?|scorecard|dashboard|wbr|mbr|qbr|"
     r"posted|grading|mtg|progress|look at|looks at|go over|goes over|go through|discuss\w*|"
     r"walk ?through|inspect\w*|assess\w*|evaluat\w*|scor(?:ed|ing)|"
-    r"revisit\w*)\b",
+    r"revisit\w*|refresh(?:es|ed)?|audits?)\b",
     IC,
 )
 # progress looked at on some rhythm that is not a set review: OKRs scored mid- and end-of-quarter,
 # a document 'looked at again regularly'
 _LOOSE_RHYTHM = re.compile(
     r"\b(?:(?:mid|end)[- ]of[- ](?:the[- ])?quarter|mid-?q(?:uarter)?|eoq|end-?q|"
-    r"(?:revisit\w*|review\w*|track\w*|updat\w*|discuss\w*|scor\w*) regularly|regularly "
-    r"(?:revisit\w*|review\w*|track\w*|updat\w*|discuss\w*|scor\w*)|periodic(?:ally)?|"
+    r"(?:revisit\w*|review\w*|track\w*|updat\w*|discuss\w*|scor\w*|report\w*)(?: on [\w ]{1,30}?)? "
+    r"regularly|regularly (?:revisit\w*|review\w*|track\w*|updat\w*|discuss\w*|scor\w*|report\w*)|"
+    r"periodic(?:ally)?|"
     r"next (?:review|update|refresh|revision)|"
     # meetings said to recur with no frequency: 'regular video meetings', 'regular check-ins'
-    r"regular (?:\w+ )?(?:meetings?|calls?|reviews?|check-?ins?|syncs?|catch-?ups?))\b|"
+    r"regular (?:\w+ )?(?:meetings?|calls?|reviews?|check-?ins?|syncs?|catch-?ups?|audits?))\b|"
     r"\((?:\w+[- ])?scored\)",
     IC,
 )
@@ -49,6 +50,20 @@ _METRIC_FREQUENCY = re.compile(
     r"\b(?:daily|weekly|monthly|quarterly|annual|yearly)\s+(?:average|active|recurring|mean|"
     r"median|total|unique|revenue|users?|sessions?|visits?|orders?|sales|spend|volume|count|"
     r"rate|downloads?|installs?)\b",
+    IC,
+)
+# software put out on a schedule, not a meeting: 'bugfix updates every 2 months', 'security
+# releases monthly'
+_RELEASES = re.compile(
+    r"\b(?:bug-?fix|security|maintenance|point|patch|minor|major|feature|software|firmware|"
+    r"binary|source-only) (?:updates?|releases?)\b",
+    IC,
+)
+# a meeting that is not the team's own review of its plan: another body's call it attends, an
+# open community meeting where anyone raises ideas
+_NOT_OWN_MEETING = re.compile(
+    r"\b(?:attend\w*|participat\w*|community (?:meetings?|calls?)|public (?:meetings?|calls?)|"
+    r"office hours)\b",
     IC,
 )
 _MONITOR = re.compile(
@@ -63,6 +78,12 @@ _GOALS_TRACKED = re.compile(
     r"re-?set)\b",
     IC,
 )
+# a schedule said of the section's goals themselves, without a subject of its own ('Tracked:
+# every quarter', 'they are updated monthly'); 'The changelog is updated monthly' is about the changelog
+_SUBJECTLESS = re.compile(
+    r"^\W*(?:[\w ]{1,30}:\s*)?(?:(?:they|it|these|this|which|all)\s+(?:are\s+|is\s+|gets?\s+|will be\s+)?)?"
+    r"(?:track|updat|revis|refresh|revisit|re-?scor|re-?assess|re-?set)", IC
+)
 _GOAL_SET = re.compile(
     r"\b(?:okrs?|objectives?|goals?|key results?|plan|roadmap|progress|priorities)\b", IC
 )
@@ -74,6 +95,19 @@ _REVIEW_VERB = re.compile(
     IC,
 )
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+")
+# a section on how the plan is followed up ('Reporting', 'Phasing and follow-up', 'Monitoring
+# and evaluation'): a yearly account given there is the plan's own (rare) review
+_FOLLOW_UP_HEAD = re.compile(
+    r"\b(?:follow-?up|monitoring|reporting|evaluation|tracking|progress review)\b", IC
+)
+# the plan as one of a series, in its title or a heading: 'founder's monthly post', 'Q1 Budget
+# Recap', 'Month 5 update'; a rhythm of reporting, with no review set
+_SERIES = re.compile(
+    r"\b(?:weekly|monthly|quarterly|(?:week|month) \d{1,2}|q[1-4](?:\s+(?:19|20)\d\d)?|h[12])\s+"
+    r"(?:[\w&-]+\s+){0,2}?(?:posts?|updates?|recaps?|reports?|newsletters?|letters?|"
+    r"retro(?:spective)?s?)\b",
+    IC,
+)
 _AD_HOC = re.compile(
     r"\b(?:ad hoc|as (?:and when|required|needed|appropriate)|when (?:there's|there is|needed)|"
     r"from time to time|tbd|to be confirmed)\b",
@@ -89,39 +123,75 @@ def _unlabelled(line: Line, sentence: str) -> str:
     return sentence
 
 
+def _timed_kind(ln: Line, heading: str) -> str:
+    """What a line that names a frequency sets: 'rhythm' (a review), 'loose' (something done
+    or watched on a schedule that is not the plan's review) or ''."""
+    # the sentences that hold the frequency: a word elsewhere in a long line is not about
+    # it; a label ('KPIs: monthly newsletter') names the topic, not a tracking
+    timed = [
+        sent
+        for sent in _SENTENCE.split(ln.plain)
+        if FREQUENCY_RE.search(_METRIC_FREQUENCY.sub(" ", sent))
+    ]
+    # the review word is the line's own, not an objective's name ('Objective 1: Review
+    # resources — monthly statistics checked') nor software updates
+    said = ln.body if ln.okr == "O" and ln.label else ln.plain
+    # one meeting on a calendar ('Sep 6: Interagency Quarterly Meeting') is an event of
+    # someone's series, not a rhythm the plan sets
+    dated = bool(SPECIFIC_DATE_RE.match(ln.plain)) and ln.kind == "item"
+    if dated or any(_NOT_OWN_MEETING.search(sent) for sent in timed):
+        return "loose"
+    if _REVIEW.search(_RELEASES.sub(" ", said)) or in_topics(ln, "cadence"):
+        return "rhythm"
+    if any(
+        _GOALS_TRACKED.search(sent)
+        and (_GOAL_SET.search(sent) or (_GOAL_SET.search(heading) and _SUBJECTLESS.match(sent)))
+        for sent in timed
+    ):
+        return "rhythm"  # the plan's own goals tracked or updated on a schedule
+    if ln.kind != "table" and any(_MONITOR.search(_unlabelled(ln, s)) for s in timed):
+        return "loose"  # something watched on a schedule, not an activity's rhythm
+    return ""
+
+
+def _cadence_kind(ln: Line, plan: Plan) -> str:
+    """'rhythm', 'loose', 'rare' (the plan reviewed once a year), 'annual' (something else
+    yearly) or '' for one line."""
+    if is_conditional(ln) or ln.okr == "KR":
+        return ""
+    if in_topics(ln, "risks"):
+        # a meeting held to manage one risk ('weekly sync with the partner team'): a rhythm,
+        # but not a review of the plan
+        if FREQUENCY_RE.search(ln.plain) and _REVIEW.search(_RELEASES.sub(" ", ln.plain)):
+            return "loose"
+        return ""
+    heading = plan.sections[ln.section].title
+    if FREQUENCY_RE.search(_METRIC_FREQUENCY.sub(" ", ln.plain)):
+        return _timed_kind(ln, heading)
+    follow_up = bool(_FOLLOW_UP_HEAD.search(heading))
+    if _ANNUAL.search(ln.plain) and (_REVIEW.search(ln.plain) or follow_up):
+        reviewed = follow_up or any(
+            _ANNUAL.search(sent) and _REVIEW_VERB.search(sent) for sent in _SENTENCE.split(ln.plain)
+        )
+        return "rare" if reviewed else "annual"
+    return ""
+
+
 def check_cadence(plan: Plan) -> Verdict:
     """Pass: a recurring review rhythm (weekly, monthly or quarterly)."""
-    rhythm, loose, annual, rare = [], [], [], []
+    found: dict[str, list[Line]] = {"rhythm": [], "loose": [], "annual": [], "rare": []}
     for ln in plan.body_lines():
-        if is_conditional(ln) or in_topics(ln, "risks") or ln.okr == "KR":
-            continue
-        heading = plan.sections[ln.section].title
-        if FREQUENCY_RE.search(_METRIC_FREQUENCY.sub(" ", ln.plain)):
-            # the sentences that hold the frequency: a word elsewhere in a long line is not
-            # about it; a label ('KPIs: monthly newsletter') names the topic, not a tracking
-            timed = [
-                sent
-                for sent in _SENTENCE.split(ln.plain)
-                if FREQUENCY_RE.search(_METRIC_FREQUENCY.sub(" ", sent))
-            ]
-            if _REVIEW.search(ln.plain) or in_topics(ln, "cadence"):
-                rhythm.append(ln)
-            elif any(
-                _GOALS_TRACKED.search(sent)
-                and (_GOAL_SET.search(sent) or _GOAL_SET.search(heading))
-                for sent in timed
-            ):
-                rhythm.append(ln)  # the plan's own goals tracked or updated on a schedule
-            elif ln.kind != "table" and any(_MONITOR.search(_unlabelled(ln, s)) for s in timed):
-                loose.append(ln)  # something watched on a schedule, not an activity's rhythm
-        elif _ANNUAL.search(ln.plain) and _REVIEW.search(ln.plain):
-            reviewed = any(
-                _ANNUAL.search(sent) and _REVIEW_VERB.search(sent)
-                for sent in _SENTENCE.split(ln.plain)
-            )
-            (rare if reviewed else annual).append(ln)
+        kind = _cadence_kind(ln, plan)
+        if kind:
+            found[kind].append(ln)
+    rhythm, loose, annual, rare = (found[k] for k in ("rhythm", "loose", "annual", "rare"))
     for ln in plan.content():
-        if not (rhythm or loose) and _LOOSE_RHYTHM.search(ln.plain) and not in_topics(ln, "risks"):
+        if rhythm or loose:
+            break
+        if ln.kind in ("title", "header") and _SERIES.search(ln.plain):
+            loose.append(ln)
+            break
+        if _LOOSE_RHYTHM.search(ln.plain) and not in_topics(ln, "risks"):
             loose.append(ln)
             break
     if rhythm:
@@ -178,6 +248,8 @@ DECIDE_RE = re.compile(
     r"call on|has (?:the )?authority|authority to (?:approve|decide|sign|veto|make|change|accept|"
     r"reject|spend|hire|commit|merge|release|set|cut|stop|pause|cancel|allocate)|approval lanes?|(?:are|is) made by|arbitrat\w+|"
     r"tie-?break\w*|breaks? ties|authori[sz]es?|green-?lights?|"
+    # a body placed over the work: 'overseen by a Steering Committee', 'governed by the board'
+    r"(?:overseen|governed) by|"
     # a decision process: consensus, votes, a quorum, ratification
     r"decisions? (?:are |is )?(?:\w+ )?(?:by|through|via) (?:consensus|(?:a )?(?:majority )?vote|voting)|"
     r"(?:calls?|hold|holds) a vote|votes?(?: \([^)]{1,20}\))? (?:on|to (?:accept|approve|reject))|(?:call for|lazy) consensus|"
@@ -207,7 +279,8 @@ _BODY = re.compile(
 _FINAL_SAY = re.compile(
     r"\bfinal (?:say|call|decision|arbiter|authority)\b|\bonly (?:the )?[\w\s]{2,40}? can "
     r"(?:approve|decide|change|amend)\b|\bneeds? (?:the )?[\w\s]{2,30}?(?:['’]s )?approval\b|"
-    r"\b(?:decides|approves)\b|\bstays with\b|\bvot(?:e|es|ing)\b|\bquorum\b|\bconsensus\b|\bratifi",
+    r"\b(?:decides|approves)\b|\bstays with\b|\bvot(?:e|es|ing)\b|\bquorum\b|\bconsensus\b|\bratifi|"
+    r"\b(?:overseen|governed) by\b",
     IC,
 )
 
@@ -238,10 +311,42 @@ _TASK_DECIDE = re.compile(
 # a group that decides for itself: 'contributors decide how much time they give', 'members in
 # each country decide what to map' (not 'helps us decide what', a task)
 _GROUP_DECIDES = re.compile(
-    r"\b(?:[a-z]+[^su\W]s|people|everyone|members?)\b(?:\s+(?!us\b|them\b|to\b|helps?\b)"
+    r"\b(?:[a-z]+[^su\W]s|people|everyone|members?)\b(?:\s+(?!us\b|them\b|to\b|helps?\b|then\b|and\b|or\b|we\b)"
     r"[\w-]+){0,4}?\s+decide\b",
     IC,
 )
+
+
+# a decision mentioned without a rule for who takes it: one taken or scheduled ('a decision on
+# the depot by summer', 'the council decided to start two studies', 'the committee votes to
+# recommend approval'), a body that picks the work, a decision-making framework to be written
+_WEAK_DECISION = re.compile(
+    r"\bdecisions? (?:on|about|by|whether)\b|\bdecided (?:to|on)\b|\bvot(?:es|ed) (?:to|on)\b|"
+    r"\bdecision-?making (?:framework|process|model|rules)\b|\bselection criteria\b|"
+    r"\b(?:picks|selects|chooses|oversees)\b",
+    IC,
+)
+# a heading over what a team may do: 'Mandate (the team's authority)', 'Remit'
+_MANDATE_HEAD = re.compile(r"\b(?:authority|mandate|remit|terms of reference)\b", IC)
+# a table column naming the forum that watches each item: 'Governance forum', 'Oversight'
+_FORUM_COLUMN = re.compile(r"\b(?:governance|forum|oversight|assurance)\b", IC)
+
+
+def _weak_decision(line: Line, plan: Plan) -> bool:
+    """A decision mentioned with no one named to take it, or a body named over the work."""
+    if line.okr == "KR":
+        return False
+    if any(_FORUM_COLUMN.search(name) and cell.strip() for name, cell in line.cells.items()):
+        return True
+    if _MANDATE_HEAD.search(plan.sections[line.section].title):
+        return True
+    match = _WEAK_DECISION.search(line.plain)
+    if match is None:
+        return False
+    # a body or a role must take the pick ('the committee selects'), not anyone
+    if match.group(0).lower() in ("picks", "selects", "chooses", "oversees"):
+        return bool(_BODY.search(line.plain) or _DECIDER_ROLE.search(line.plain))
+    return True
 
 
 def _decides(text: str) -> bool:
@@ -301,6 +406,7 @@ def check_decision_rights(plan: Plan) -> Verdict:
             f"Says who decides what ({line_refs(deciding)}).",
             "Publish the lanes: what needs executive approval, what the team decides alone.",
         )
+    lines += [ln for ln in plan.body_lines() if ln not in lines and _weak_decision(ln, plan)]
     if lines:
         return Verdict(
             "partial",
@@ -352,7 +458,22 @@ _RISKS_INCLUDE = re.compile(
     r"(?-i:\bRAG\b)\s+(?:ratings?|status)|"
     # a scenario weighed: 'Missing the date would cost us ...', 'Losing X would ...'
     r"(?:^|[.;]\s+)\W*(?:missing|slipping|losing|failing|delaying|dropping)\b[^.;]{0,80}\b(?:is|would|"
-    r"could|will|means)\b",
+    r"could|will|means)\b|"
+    # risks assessed or ranked: 'a risk assessment identified', 'the key risks'
+    r"\brisk assessments?\b|\b(?:key|main|major|top|principal|biggest) risks\b|"
+    # a hurdle named as such: 'a major challenge is a much faster shift to ...'
+    r"\b(?:a|the|our) (?:major |main |key |big |biggest |greatest )?challenge (?:is|will be|remains)\b",
+    IC,
+)
+# a risk told in prose, hedged: what the work depends on, what may not happen, what is
+# uncertain ('results depend on who chooses to contribute', 'shipping in 2026 may not happen',
+# 'longer-range goals are uncertain', 'X is the backup if a keyholder is compromised')
+_HEDGE = re.compile(
+    r"\bdepends? on (?:whether|who|how (?:many|much|fast|quickly|well)|(?:the )?[\w-]+ being)\b|"
+    r"\b(?:may|might) not (?:happen|land|ship|succeed|be (?:ready|possible|enough|done|met))\b|"
+    r"\b(?:is|are|remains?) (?:uncertain|unclear|unknown)\b|\buncertaint(?:y|ies)\b|"
+    r"\bcould (?:slip|delay|fail|stall)\b|\b(?:a|the) known (?:problem|issue|risk)\b|"
+    r"\bhard to (?:know|predict)\b|\bis (?:the )?backup if\b",
     IC,
 )
 # the condition of a contingency names something going wrong ('if the API slips', 'if X
@@ -416,6 +537,26 @@ def _named_risk(line: Line) -> bool:
     return bool(real) and len(" ".join(real).split()) >= 2
 
 
+def _listed_risks(plan: Plan) -> list[Line]:
+    """The list after a lead-in that names risks ('... identified the following key risks,
+    in priority order:'): each item is a named risk."""
+    out: list[Line] = []
+    for ln in plan.body_lines():
+        if (
+            ln.kind != "text"
+            or not ln.plain.endswith(":")
+            or not re.search(r"\brisks\b", ln.plain, IC)
+        ):
+            continue
+        for nxt in plan.lines[ln.index + 1 :]:
+            if nxt.is_blank and not out:
+                continue
+            if nxt.kind != "item":
+                break
+            out.append(nxt)
+    return out
+
+
 def check_risks(plan: Plan) -> Verdict:
     """Pass: risks named with trigger points or scenarios; partial: risks without triggers."""
     triggers, named = [], []
@@ -432,8 +573,11 @@ def check_risks(plan: Plan) -> Verdict:
             or (risky and _WEAK_TRIGGER.search(ln.plain))
         ):
             triggers.append(ln)
-        elif (risky or _RISKS_INCLUDE.search(ln.plain)) and _named_risk(ln):
+        elif (risky or _RISKS_INCLUDE.search(ln.plain) or _HEDGE.search(ln.plain)) and _named_risk(
+            ln
+        ):
             named.append(ln)
+    named += [ln for ln in _listed_risks(plan) if ln not in named and ln not in triggers]
     if triggers:
         return Verdict(
             "pass",

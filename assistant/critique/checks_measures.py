@@ -32,7 +32,11 @@ from assistant.critique.targets import (
     column,
     criteria,
     goal_lines,
+    is_output,
     is_target_line,
+    scorecard_row,
+    sets_target,
+    stated_aim,
 )
 
 # --- baseline_target -------------------------------------------------------------------------
@@ -103,6 +107,29 @@ def check_baseline_target(plan: Plan) -> Verdict:
             f"Add today's value to '{short(no_base[0].plain, 40)}' (line {no_base[0].number}): "
             "'... <baseline> (<month>) -> <target> by <date>'.",
         )
+    dated = [c.line for c in found if c.date and not c.baseline and not is_output(c.line.plain)]
+    if len(dated) >= 2:
+        # targets with the date each is due ('Increase to 90% | 2025'): two of the three parts,
+        # only the starting value is missing (one such number alone is still a stray)
+        return Verdict(
+            "partial",
+            evidence(dated),
+            f"Targets are dated ({line_refs(dated)}) but none has a baseline to measure it from.",
+            f"Add today's value to '{short(dated[0].plain, 40)}' (line {dated[0].number}): "
+            "'... <baseline> (<month>) -> <target> by <date>'.",
+        )
+    aims = [ln for ln in plan.body_lines() if stated_aim(ln)] if not found else []
+    if aims:
+        # an aim in prose with a number and a date ('by the end of 2019, the aim is at least
+        # 3 tools'): a target outside any set of success criteria, with nothing to start from
+        return Verdict(
+            "partial",
+            evidence(aims),
+            f"Aims are stated with a number and a date ({line_refs(aims)}), but not as success "
+            "criteria: none has a baseline to measure it from.",
+            f"Turn '{short(aims[0].plain, 40)}' (line {aims[0].number}) into a criterion: "
+            "'<metric> from <baseline> (<month>) to <target> by <date>'.",
+        )
     if found:
         # one stray number is not a set of success criteria
         return Verdict(
@@ -154,6 +181,8 @@ _PLACEHOLDER_TARGET = re.compile(
 LEADING_RE = re.compile(
     r"\b(?:leading|lead|early|input|predictive|upstream|forward-looking)\s+(?:indicators?|"
     r"signals?|metrics?|measures?|kpis?)\b|^\W*leading\s*:|\(\s*leading\b[^)]{0,40}\)|"
+    # a result with its indicator after it: '61% -> 70% by June — leading: weekly sign-ups'
+    r"[—–;|-]\s*leading\s*:|"
     r"\bearly[- ]warning (?:signs?|"
     r"signals?|indicators?)\b|\bearly signs?\b|\blead measures?\b",
     IC,
@@ -161,7 +190,8 @@ LEADING_RE = re.compile(
 _RELATION = re.compile(
     r"\b(?:move|moves|moving|change|changes|react|reacts|respond|responds|shift|shifts)\s+"
     r"(?:first|earlier|early|before|ahead|sooner)\b|\bpredict\w*|\bahead of\b|\btrail\w*|"
-    r"\blag\w*|\btell us\b[^.]{0,60}\b(?:early|whether|within|before|if)\b|\bif they don'?t\b|"
+    r"\blag\w*|\btell us\b[^.]{0,60}\b(?:early|whether|within|before|if)\b|"
+    r"\bif (?:they|these|those|it|this|that) (?:don'?t|do not|doesn'?t|does not|fails? to)\b|"
     r"\bdrives?\b|\bdriven by\b|\bpaired (?:to|with)\b|→|\bfeeds? (?:into )?(?:the )?\b|"
     r"\bleads? to\b|\bbefore the (?:outcome|result|target|lagging)s?\b|\bsignal whether\b|"
     r"\bbefore\b[^.]{0,40}\b(?:does|do|moves?|shows?|changes?|lands?|registers?)\b|"
@@ -175,7 +205,13 @@ def _in_objective_block(plan: Plan, line: Line) -> bool:
     return any(ln.okr for ln in before[-4:])
 
 
-_TYPE_CELL = re.compile(r"^\W*(leading|lagging)\b", IC)
+# a Type cell holding only the kind ('Leading', 'lagging indicator', 'Leading (weekly)'), not a
+# name that starts with the word ('Leading Catholic Institution')
+_TYPE_CELL = re.compile(
+    r"^\W*(leading|lagging)(?:\s+(?:indicators?|measures?|metrics?|kpis?|signals?))?\W*"
+    r"(?:\([^)]*\)\W*)?(?:[-–—:,]\s.*)?$",
+    IC,
+)
 
 
 def _typed_rows(plan: Plan) -> dict[str, list[Line]]:
@@ -285,7 +321,9 @@ _NOT_A_NAME = re.compile(
 )
 _SCORE_LABEL = re.compile(
     r"\b(?:kpis?|metrics?|measures?|indicators?|signals?|dashboard|"
-    r"scorecard|leading)\b",
+    r"scorecard|leading)\b|"
+    # 'What we'll look at: ...', 'What we track: ...'
+    r"\bwhat we(?:'ll|’ll| will)?\s+(?:look at|watch|track|monitor|measure)\b",
     IC,
 )
 
@@ -315,7 +353,9 @@ def _listed_measures(line: Line) -> int:
     intro = None
     for match in _LIST_INTRO.finditer(text):
         intro = match
-    head = text[: intro.start()] if intro else ""
+    # the words just before the list name what it lists ('KPIs: ...', 'three metrics, including
+    # ...'); a measure named further back in a long sentence is not the list's label
+    head = text[max(0, intro.start() - 50) : intro.start()] if intro else ""
     if intro is None and not in_topics(line, "metrics"):
         return 0
     if intro is not None and not (
@@ -329,6 +369,8 @@ def _listed_measures(line: Line) -> int:
     if intro is None or not _SCORE_LABEL.search(head + intro.group(0)):
         # a list in prose under a goals heading names measures only if they read as measures
         items = [i for i in items if METRIC_WORDS_RE.search(i) or re.search(r"\d", i)]
+    if intro is None and not re.search(r"[,;·•]", body):
+        return 0  # one goal with an 'and' in it ('admissions and readmissions'), not a list
     return len(items) if len(items) >= 2 else 0
 
 
@@ -385,6 +427,13 @@ _META_HEAD = re.compile(
     r"\babout (?:this|the) (?:document|page|plan)\b|\bfaq\b",
     IC,
 )
+# a section reporting how the measures moved ('Early results', 'Results so far', 'Progress to
+# date'): values of the measures set elsewhere, not more measures
+_REPORT_HEAD = re.compile(
+    r"\b(?:early|latest|recent|interim|first)\s+results\b|\bresults\s+(?:so far|to date)\b|"
+    r"\bprogress\s+(?:so far|to date|report|update)\b|^\W*(?:status|progress)\s+(?:update|report)s?\W*$",
+    IC,
+)
 # a field of one measure, under the line that names it ('Current: 2', 'Target: 85%',
 # 'Plan to measure: ...'): part of that measure, not another one
 _MEASURE_FIELD = re.compile(
@@ -425,10 +474,14 @@ def _measures_on(plan: Plan, ln: Line, okr_doc: bool, in_period: bool = False) -
     if ln.kind not in ("item", "table", "text"):
         return 0
     header = plan.sections[ln.section].header
-    if header is not None and _META_HEAD.search(header.plain):
+    if header is not None and (
+        _META_HEAD.search(header.plain) or _REPORT_HEAD.search(header.plain)
+    ):
         return 0
     elsewhere = in_topics(ln, "risks", "cadence", "decisions", "capacity", "dependencies")
-    if elsewhere and not (ln.okr or in_topics(ln, "metrics")):
+    # a line labelled as measures ('KPIs: ...') lists them under any heading
+    labelled = bool(ln.label) and bool(_SCORE_LABEL.search(ln.label))
+    if elsewhere and not (ln.okr or in_topics(ln, "metrics") or scorecard_row(ln) or labelled):
         return 0
     if ln.okr != "KR" and (
         in_topics(ln, "context") or (header is not None and _TIME_HEAD.match(header.plain))
@@ -457,19 +510,56 @@ def _measures_on(plan: Plan, ln: Line, okr_doc: bool, in_period: bool = False) -
         and (_KR_TAG.search(ln.plain) or under_objective)
     ):
         return max(1, len(_KR_TAG.findall(ln.plain)))  # a key result (or a tagged list of them)
-    listed = _listed_measures(ln)
-    if ln.kind == "table" and ln.cells and is_target_line(ln):
-        return 1 + bool((column(ln, "leading") or "").strip("- "))
-    if ln.kind == "table" and any(
-        _MEASURE_COLUMN.match(name) and cell.strip(" *-—") for name, cell in ln.cells.items()
-    ):
-        return 1  # a row of a table of measures
-    if listed:
+    if ln.kind == "table" and (in_row := _row_measures(ln)):
+        return in_row
+    if listed := _listed_measures(ln):
         return listed
-
     if is_target_line(ln):
         return max(1, len(CHANGE_RE.findall(ln.plain)), _numbered_clauses(ln.plain))
-    return int(ln.okr == "KR" or (ln.kind == "item" and in_topics(ln, "metrics")))
+    if ln.okr == "KR":
+        return 1
+    # an item under a goals heading is a measure when it reads as one (a number, a metric
+    # word) or the heading names measures; 'All residents feel safe online' is a goal
+    return int(
+        ln.kind == "item"
+        and in_topics(ln, "metrics")
+        and (
+            has_number(ln.plain)
+            or bool(METRIC_WORDS_RE.search(ln.plain))
+            or (header is not None and bool(_SCORE_LABEL.search(header.plain)))
+        )
+    )
+
+
+def _row_measures(ln: Line) -> int:
+    """How many measures a table row names: those listed in one cell, a target row (with its
+    leading indicator), or a row of a table of measures."""
+    if several := _cell_list(ln):
+        return several
+    if ln.cells and sets_target(ln):
+        return 1 + bool((column(ln, "leading") or "").strip("- "))
+    return int(
+        any(_MEASURE_COLUMN.match(name) and cell.strip(" *-—") for name, cell in ln.cells.items())
+    )
+
+
+# a column of a table that holds the measures or their targets ('Targets', 'KPIs', 'Measures')
+_MEASURES_CELL_COLUMN = re.compile(
+    r"^\W*(?:targets?|kpis?|metrics?|measures?|indicators?|key results?|success measures?)\W*$", IC
+)
+
+
+def _cell_list(line: Line) -> int:
+    """Measures listed in one cell of a row, one per semicolon ('| Grow membership | New
+    members; New alliances; Articles published |'): each is a measure of its own."""
+    for name, cell in line.cells.items():
+        if _MEASURES_CELL_COLUMN.match(name):
+            items = [
+                i for i in re.split(r"\s*[;•]\s*|<br\s*/?>", cell) if re.search(r"[a-z]{3,}", i, IC)
+            ]
+            if len(items) >= 2:
+                return len(items)
+    return 0
 
 
 def _is_field_label(label: str) -> bool:
@@ -517,6 +607,11 @@ _GOAL_LABEL = re.compile(
 def check_scorecard_size(plan: Plan) -> Verdict:
     """Pass: ten measures or fewer; n/a when the plan has no measures at all."""
     count, lines = _count_measures(plan)
+    if count == 0:
+        # aims stated in prose with a number ('Target: cut waiting time by 20% in 2023-24'):
+        # the plan's only measures, one each
+        lines = [ln for ln in plan.body_lines() if stated_aim(ln)]
+        count = len(lines)
     aims = _unmeasured_aims(plan) if count == 0 else []
     if aims:
         return Verdict(

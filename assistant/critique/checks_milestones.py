@@ -126,10 +126,20 @@ _OTHER_TOPICS = frozenset(
 )
 
 
+# a column that only says when ('Month', 'Date', 'Quarter'): a date there is a milestone's when
+# the table is a schedule (another column names the milestone)
+_WHEN_COLUMN = re.compile(r"^\W*(?:date|month|quarter|week|period)s?\W*$", IC)
+
+
 def _table_milestone(line: Line) -> bool:
-    """A table row whose milestone/due/timing column holds a date."""
-    return line.kind == "table" and any(
-        _MILESTONE_COLUMN.search(name) and has_specific_date(cell)
+    """A table row whose milestone/due/timing column holds a date, or a schedule row ('| Month |
+    Milestone |') whose when-column does."""
+    if line.kind != "table":
+        return False
+    schedule = any(_MILESTONE_COLUMN.search(name) for name in line.cells)
+    return any(
+        (_MILESTONE_COLUMN.search(name) or (schedule and _WHEN_COLUMN.match(name)))
+        and has_specific_date(cell)
         for name, cell in line.cells.items()
     )
 
@@ -184,6 +194,8 @@ def _milestone_lines(plan: Plan) -> list[Line]:
             in_topics(ln, "milestones")
         ):
             continue
+        # a target is no milestone, unless it is given a deadline of its own ('six sessions by
+        # June 2022')
         if is_target_line(ln) and not in_topics(ln, "milestones"):
             continue
         if in_topics(ln, "metrics") and not scheduled and not _DEADLINE.search(ln.plain):
@@ -268,6 +280,64 @@ def _goals_under(plan: Plan, head: Line, okr_set: bool) -> list[Line]:
     return run
 
 
+# a quarter or month named without its year ('Early Q4 (October)', '### Q2'), and a heading
+# that is only a year ('### 2022'): the year heading above dates the quarter below
+_PERIOD_NO_YEAR = re.compile(
+    r"\b(?:q[1-4]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b", IC
+)
+_YEAR_HEAD = re.compile(r"^\W*(?:19|20)\d\d\W*$")
+
+
+def _under_year(plan: Plan, head: Line) -> bool:
+    """True when the nearest higher heading above a period heading is a bare year."""
+    level = heading_level(head)
+    for ln in reversed(plan.lines[: head.index]):
+        if ln.kind in ("header", "title") and heading_level(ln) < level:
+            return bool(_YEAR_HEAD.match(ln.plain))
+    return False
+
+
+def _nested_periods(plan: Plan) -> list[Line]:
+    """Quarter or month headings under a year heading ('### 2022' > '#### Q4'), with the work
+    they schedule: two or more items under them in all."""
+    heads = [
+        ln
+        for ln in plan.lines
+        if ln.kind == "header"
+        and len(ln.plain) <= 40
+        and _PERIOD_NO_YEAR.search(ln.plain)
+        and not topics_of(ln.plain) & _OTHER_TOPICS
+        and _under_year(plan, ln)
+    ]
+    scheduled = [h for h in heads if _goals_under(plan, h, True)]
+    return scheduled if sum(len(_goals_under(plan, h, True)) for h in scheduled) >= 2 else []
+
+
+# a heading in the body that puts a set of goals in a year ('## 2019 Goals', 'Objectives for
+# 2025', 'Key results in 2025', 'Priorities — FY 2021-22'): due within the year, loosely
+_ONE_YEAR = r"(?:(?:19|20)\d\d(?:\s?[-–/]\s?\d\d)?|fy\s?'?\d{2,4}(?:\s?[-–/]\s?'?\d\d)?)(?![\w.–-])"
+_YEAR_SET_HEAD = re.compile(
+    rf"^\W*{_ONE_YEAR}\s+(?:[\w-]+\s+)?(?:goals|objectives|okrs|priorities|key results|targets)\b|"
+    rf"\b(?:goals|objectives|okrs|priorities|key results|key projects|targets)\b[^.:]{{0,20}}?"
+    rf"(?:\bfor\b|\bin\b|(?<![\d\s])\s*[—–-])\s*(?:the\s+)?{_ONE_YEAR}",
+    IC,
+)
+
+
+# a set of goals given a month or quarter in words, its year the plan's own ('these goals for
+# December:', '## Anticipated Q2 output')
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+)
+_PERIOD_SET = re.compile(
+    rf"\b(?:goals?|objectives|okrs|priorities|outputs?|deliverables|targets)\b[^.:]{{0,20}}?\bfor\s+"
+    rf"(?:the\s+month\s+of\s+)?(?:{_MONTH}|q[1-4])\b|"
+    rf"\b(?:{_MONTH}|q[1-4])\s+(?:[\w-]+\s+){{0,3}}?(?:goals|objectives|okrs|priorities|outputs?|"
+    rf"deliverables|targets)\b",
+    IC,
+)
+
+
 def _timeboxed_sets(plan: Plan) -> tuple[list[Line], list[Line]]:
     """Headings that put a set of goals in a period: (in a quarter or month, by a year).
 
@@ -284,8 +354,10 @@ def _timeboxed_sets(plan: Plan) -> tuple[list[Line], list[Line]]:
             continue
         if topics_of(text) & _OTHER_TOPICS:
             continue
-        is_short = bool(_SHORT_PERIOD.search(text))
-        is_long = not is_short and bool(_YEAR_DEADLINE.search(text))
+        is_short = bool(_SHORT_PERIOD.search(text) or _PERIOD_SET.search(text))
+        is_long = not is_short and bool(
+            _YEAR_DEADLINE.search(text) or (head.kind == "header" and _YEAR_SET_HEAD.search(text))
+        )
         # a deadline heading ('By the end of 2027') dates whatever list it stands over
         if (is_short or is_long) and len(_goals_under(plan, head, okr_set or is_long)) >= 2:
             (short if is_short else long).append(head)
@@ -343,7 +415,7 @@ def check_milestones(plan: Plan) -> Verdict:
             "against it.",
         )
     boxed, yearly = _timeboxed_sets(plan)
-    boxed = boxed or _scored_period(plan)
+    boxed = boxed or _nested_periods(plan) or _scored_period(plan)
     if boxed:
         return Verdict(
             "pass",

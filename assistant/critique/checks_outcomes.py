@@ -78,6 +78,29 @@ _MEASURES_SAID = re.compile(
 )
 
 
+# a goal stated as a change in a quantity by a share: 'Grow membership by 20%', 'Reduce bug
+# count by 15%', 'participation grows 3% a year', 'engagement up 50% on last year'
+_SHARE_CHANGE = re.compile(
+    r"\b(?:grow|increase|raise|reduce|cut|lower|decrease|lift|boost)\w*\b[^.;:]{0,50}?\bby\s+"
+    r"(?:at least\s+|about\s+)?\d+(?:\.\d+)?\s?%|"
+    r"\b\w+\s+(?:grows?|rises?|up|down|falls?)\s+(?:by\s+)?\d+(?:\.\d+)?\s?%\s+(?:a|per|each|"
+    r"in each|on|over)\b",
+    IC,
+)
+
+
+def _share_changes(plan: Plan) -> list[Line]:
+    """Goal lines, key results or list items that set a change by a share, not a history."""
+    return [
+        ln
+        for ln in plan.body_lines()
+        if ln.kind in ("item", "table", "text")
+        and not in_topics(ln, "risks", "context")
+        and (ln.kind != "text" or ln.okr or in_topics(ln, "metrics", "priorities"))
+        and _SHARE_CHANGE.search(ln.plain)
+    ]
+
+
 def _inline_aims(plan: Plan) -> list[tuple[Line, str]]:
     """Goals enumerated inside one line of prose, each with the line it sits on."""
     out: list[tuple[Line, str]] = []
@@ -194,6 +217,16 @@ def check_outcome_metrics(plan: Plan) -> Verdict:
             "measures; the goals read as aims.",
             f"Show the measure under each goal, starting with '{short(_aim(listed[0]), 40)}' "
             f"(line {listed[0].number}): 'Raise <metric> from <baseline> to <target> by <date>'.",
+        )
+    shares = [] if outcomes or phrased else _share_changes(plan)
+    if shares:
+        return Verdict(
+            "partial",
+            evidence(shares),
+            f"Some goals are a change by a share ({line_refs(shares)}), but none says where the "
+            "metric stands, so the outcome cannot be checked.",
+            f"State the starting value of '{short(shares[0].plain, 50)}' (line "
+            f"{shares[0].number}): 'Raise <metric> from <baseline> to <target> by <date>'.",
         )
     if not outcomes and phrased and enough:
         first = phrased[0]

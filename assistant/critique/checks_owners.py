@@ -50,7 +50,7 @@ _PLAN_LEVEL = re.compile(
 _UNIT_TOPICS = ("initiatives", "owners")
 _NOT_UNIT_TOPICS = ("dependencies", "risks", "capacity", "metrics", "cadence", "decisions")
 _OWNER_COLUMN = re.compile(
-    r"\bowners?\b|\bdri\b|\blead\b|\baccountable\b|\bwho\b|\bresponsible\b|\bdriver\b", IC
+    r"\bowners?\b|\bdri\b|\bleads?\b|\baccountable\b|\bwho\b|\bresponsible\b|\bdriver\b", IC
 )
 _NAME_THEN_ROLE = re.compile(r"\s*\((?:owner|dri|lead|accountable)\)", IC)
 # fields of a delimited item ('Work — Name (role) — date', 'Work / Name / date')
@@ -114,7 +114,9 @@ def _field_owners(plan: Plan) -> dict[int, list[str]]:
 
 
 # an executive's title as a label ('CRO:', 'CMO:', 'VPE:', 'SVP:'): the role that owns the item
-_EXEC_LABEL = re.compile(r"^(?:c[a-z]{1,3}o|vp[a-z]{0,3}|svp|evp|gm)$", IC)
+_EXEC_LABEL = re.compile(
+    r"^(?:ceo|cfo|coo|cto|cio|ciso|cpo|cmo|chro|cro|cso|cdo|cco|cxo|vpe|vpp|vp|svp|evp|gm)$", IC
+)
 
 
 def _owner_label(label: str) -> bool:
@@ -122,7 +124,10 @@ def _owner_label(label: str) -> bool:
     words = label.split()
     if not 1 <= len(words) <= 3 or _PLAN_LEVEL.match(label) or _OWNER_LABEL.match(label):
         return False
-    return bool(_EXEC_LABEL.match(label) or ROLE_RE.fullmatch(label)) or words[-1] in ORG_WORDS
+    # a team by its function needs two words ('Content Marketing', 'Field Ops'): one word alone
+    # ('Security:', 'Finance:') is as often the item's topic as its owner
+    return bool(_EXEC_LABEL.match(label) or ROLE_RE.fullmatch(label)) or (
+        len(words) >= 2 and words[-1] in ORG_WORDS)
 
 
 @per_plan
@@ -185,7 +190,12 @@ def _owner_cells(line: Line, known: frozenset[str]) -> list[str]:
             if person := _field_person(re.split(r"[,(]", cell, maxsplit=1)[0], known):
                 found.append(person)
                 continue
-            found += person_names(cell, known) or [p for p in [_single_person(cell)] if p]
+            found += (
+                person_names(cell, known)
+                or [p for p in [_single_person(cell)] if p]
+                # a login alone in the cell ('mawilkie', 'jdoe, mtan'): the people who own it
+                or _who_field(re.sub(r"\s*\([^)]*\)", "", cell))
+            )
     return found
 
 
@@ -446,12 +456,16 @@ def _group_leads(plan: Plan) -> list[Line]:
 
 
 def _role_owner(line: Line) -> bool:
-    """True if the line's owner marker names a team or a role, not a person."""
+    """True if the line's owner marker names a team or a role, not a person; or, in a table,
+    its owner column does ('| Leads | Department of Health; vendors |')."""
     for match in _OWNER_MARKER.finditer(line.plain):
         after = " ".join(line.plain[match.end() :].split()[:4])
         if after and (TEAM_RE.search(after) or ROLE_RE.search(after)):
             return True
-    return False
+    return any(
+        _OWNER_COLUMN.search(name) and (TEAM_RE.search(cell) or ROLE_RE.search(cell))
+        for name, cell in line.cells.items()
+    )
 
 
 def _field_value_owners(line: Line, plan: Plan) -> list[str]:

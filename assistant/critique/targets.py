@@ -73,10 +73,13 @@ _COLUMNS = {
     # a progress or actuals column holds the value measured so far: the baseline of a target
     "baseline": re.compile(
         r"baseline|today|current|start|from|before|\bwas\b|^\W*(?:(?:19|20)\d\d\s+)?(?:progress|"
-        r"actuals?)\W*$",
+        r"actuals?)\W*$|"
+        # the level measured at a point in time ('Level at announcement or first report')
+        r"\blevel (?:at|in|when|on)\b|\blatest\b",
         IC,
     ),
-    "target": re.compile(r"target|goal|to\b|aim|\bkr\b|desired|end", IC),
+    # 'end' as a word ('End value'), not inside 'Depends on'
+    "target": re.compile(r"target|goal|to\b|aim|\bkr\b|desired|\bend\b", IC),
     "date": re.compile(r"\bby\b|date|deadline|when|due|timing|timeline|until", IC),
     "leading": re.compile(r"leading|early|input|signal", IC),
 }
@@ -120,9 +123,20 @@ def column(line: Line, kind: str) -> str | None:
     return None
 
 
+def _filled(line: Line, kind: str) -> bool:
+    """True if any column of that kind holds a value: of 'Baseline 2019/20 | Baseline 2020/21',
+    the later one may be the only one measured."""
+    return any(
+        _COLUMNS[kind].search(name) and cell.strip("- ") for name, cell in line.cells.items()
+    )
+
+
 # prose that frames what follows as the plan's success measures
 SUCCESS_FRAME = re.compile(
     r"\b(?:measure|judge|track|assess|gauge)\w*\s+(?:our\s+|its\s+|the\s+)?(?:success|progress)\b|"
+    # 'We will judge the year on outcomes', 'we grade the quarter by these results'
+    r"\b(?:judge|grade|score|assess)\w*\s+(?:the|this|our)\s+(?:year|quarter|half|plan|season)\s+"
+    r"(?:on|by|against)\b|"
     r"\bsuccess (?:means|looks like|will (?:be|mean))\b|"
     r"\bwe(?:'ll| will) know (?:it(?:'s| is)|we(?:'re| are)|this is) (?:working|succeeding)\b",
     IC,
@@ -139,8 +153,36 @@ _OUTLINE_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})+\.?\s+")
 SCORE_TAIL = re.compile(r"\s*[—–-]\s*(?:0?\.\d{1,2}|[01](?:\.0{1,2})?)\s*$")
 
 
+# a table column naming the measures or their starting values ('Key Performance Indicator',
+# 'Baseline 2020/21', 'Metric'): beside a target column, the table is a scorecard
+_SCORECARD_COLUMN = re.compile(
+    r"\b(?:kpis?|key performance indicators?|performance indicators?|indicators?|metrics?|"
+    r"measures?|baselines?)\b",
+    IC,
+)
+
+
+def scorecard_row(line: Line) -> bool:
+    """A row of a table with a target column and a measure or baseline column: a scorecard,
+    whatever heading it sits under ('People Management', 'Budget')."""
+    return (
+        line.kind == "table"
+        and column(line, "target") is not None
+        and any(_SCORECARD_COLUMN.search(name) for name in line.cells)
+    )
+
+
+# a key result coded with its objective ('O1KR2: ...', 'O2 KR1 - ...'), whatever the heading
+_KR_CODE = re.compile(r"^o\d{1,2}\s?[-.]?\s?kr\s?\d{1,2}\b", IC)
+
+
 def _goal_context(line: Line) -> bool:
-    return bool(line.okr) or in_topics(line, "metrics") or bool(SUCCESS_FRAME.search(line.plain))
+    return (
+        bool(line.okr)
+        or in_topics(line, "metrics")
+        or bool(SUCCESS_FRAME.search(line.plain))
+        or bool(_KR_CODE.match(line.label or ""))
+    )
 
 
 def is_output(text: str) -> bool:
@@ -205,6 +247,42 @@ def is_target_line(line: Line) -> bool:
     return bool(_TARGET_WORD.search(text) and METRIC_WORDS_RE.search(text))
 
 
+def sets_target(line: Line) -> bool:
+    """True for a target line, or a row of a scorecard table with a number in it (a
+    success criterion even under a heading about people or money; not a milestone's date, so
+    the milestones check keeps reading is_target_line)."""
+    if is_target_line(line) or field_target(line):
+        return True
+    return scorecard_row(line) and not is_conditional(line) and has_number(line.plain)
+
+
+# fields of an expected result: 'Baseline December 2020: 67% ...', 'Target 2021: at least 80%'
+_TARGET_LABEL = re.compile(r"^(?:annual\s+|yearly\s+|interim\s+|final\s+|end\s+)?targets?\b", IC)
+_BASELINE_LABEL = re.compile(r"^(?:baselines?|starting point|current (?:value|level))\b", IC)
+
+
+def field_target(line: Line) -> bool:
+    """A line labelled as a target with a quantity after the label ('Target 2022: at least
+    90%'), whatever words it measures with."""
+    return (
+        line.kind in ("item", "text")
+        and bool(line.label)
+        and bool(_TARGET_LABEL.match(line.label))
+        and not is_conditional(line)
+        and has_number(_VERSION.sub(" ", line.body))
+    )
+
+
+def _field_baseline(plan: Plan, line: Line) -> bool:
+    """True if a 'Baseline: <number>' field sits in the same block above a target field."""
+    for ln in reversed(plan.lines[max(0, line.index - 6) : line.index]):
+        if ln.kind in ("header", "title"):
+            return False
+        if ln.label and _BASELINE_LABEL.match(ln.label) and has_number(ln.body):
+            return True
+    return False
+
+
 # a target year for a multi-year goal ('by 2025', 'to 61% in 2028', 'by the end of FY27')
 _DUE_YEAR = re.compile(
     r"\b(?:by|before|until|through)\s+(?:the\s+end\s+of\s+)?(?:fy\s?)?(?:19|20)\d\d\b|"
@@ -233,6 +311,55 @@ def _section_date(plan: Plan, line: Line) -> bool:
     return bool(section.header is not None and has_specific_date(section.header.plain))
 
 
+# an aim stated in prose, outside any set of success criteria: 'Target: $120K revenue for 2026',
+# 'the aim is a standard used by at least 3 tools', 'our ambitions include reaching 1 million'
+_AIM_MARKER = re.compile(
+    r"\btargets?\s*:|\b(?:the|our|its|their|a|one)\s+(?:main\s+|overall\s+|key\s+)?"
+    r"(?:aims?|goals?|ambitions?|targets?)\s+(?:is|are|was|will be|of|include\w*)\b|"
+    r"\baims?\s+(?:is|are)\b|\b(?:aims?|aiming|plans?|expects?|committed|commitment)\s+to\s+"
+    r"(?:reach|raise|cut|reduce|increase|grow|add|double|halve|get|have|hit|lift|bring)\b|"
+    # a change by a share: 'Reduce FOIA backlogs by 10%', 'cut waiting time by 20%'
+    r"\b(?:reduc|cut|increas|rais|grow|lift|lower|decreas|improv|shorten)\w*\b[^.;:]{0,60}?"
+    r"\bby\s+(?:about\s+|at least\s+)?\d+(?:\.\d+)?\s?%",
+    IC,
+)
+_VERSION = re.compile(
+    r"\b(?:v|version\s|release\s|edition\s)\s?\d+(?:\.\d+)*\b(?!-\d)|\b\d{4}-\d{2}-\d{2}\b", IC
+)
+# a quantity named in words ('one billion people', 'a million users')
+_WORD_QUANTITY = re.compile(r"\b(?:\w+\s+)?(?:hundred|thousand|million|billion)s?\b", IC)
+# when an aim is due, in words: 'over the next three years', 'by the end of the year', 'in the
+# next financial year', 'for 2026'
+_DUE_WORDS = re.compile(
+    r"\b(?:over|within|in)\s+the\s+(?:next|coming)\s+\w+\s+(?:years?|months?|quarters?)\b|"
+    r"\bby\s+(?:the\s+)?end\s+of\s+(?:the\s+|this\s+|next\s+)?(?:year|quarter|half)\b|"
+    r"\b(?:next|this|coming)\s+(?:financial|fiscal|calendar)\s+year\b|"
+    r"\b(?:for|in|by)\s+(?:fy\s?)?(?:19|20)\d\d\b",
+    IC,
+)
+
+
+@per_line
+def stated_aim(line: Line) -> bool:
+    """True for a line stating an aim with a quantity and when it is due, in prose or a
+    field ('Target: 2-3 clients by end of year'), wherever it sits: a target and a date with
+    no baseline."""
+    if line.kind not in ("item", "text", "table") or is_conditional(line):
+        return False
+    if in_topics(line, "risks", "context"):
+        return False
+    for sentence in re.split(r"(?<=[.;!?])\s+", line.plain):
+        marker = _AIM_MARKER.search(sentence)
+        if marker is None:
+            continue
+        # a version or a day is not a quantity ('Target: release 1.29, beta 2018-08-02')
+        rest = _VERSION.sub(" ", sentence[marker.start() :])
+        quantity = has_number(rest) or bool(_WORD_QUANTITY.search(rest))
+        if quantity and (_dated(sentence) or _DUE_WORDS.search(sentence)):
+            return True
+    return False
+
+
 def criteria(plan: Plan) -> list[Criterion]:
     """Every target line with whether it gives a baseline, a target and a date."""
     global_date = any(
@@ -245,19 +372,18 @@ def criteria(plan: Plan) -> list[Criterion]:
     )
     found: list[Criterion] = []
     for ln in plan.body_lines():
-        if not is_target_line(ln):
+        if not sets_target(ln):
             continue
         if ln.kind == "table" and trajectory(ln) and column(ln, "target") is None:
             found.append(Criterion(ln, baseline=True, target=True, date=True))
             continue  # the first period's value is the baseline, each later one a dated target
         if ln.kind == "table":
-            base = column(ln, "baseline")
             date = column(ln, "date")
             found.append(
                 Criterion(
                     ln,
                     # a baseline column, or a goal cell that names its base ('from a 2017 baseline')
-                    baseline=bool(base and base.strip("- ")) or bool(_NAMED_BASE.search(ln.plain)),
+                    baseline=_filled(ln, "baseline") or bool(_NAMED_BASE.search(ln.plain)),
                     target=True,
                     date=bool(date and date.strip("- "))
                     or _dated(ln.plain)
@@ -275,9 +401,14 @@ def criteria(plan: Plan) -> list[Criterion]:
                     CHANGE_RE.search(text)
                     or _BASELINE.search(text)
                     or _VALUE_THEN_TARGET.search(text)
-                ),
+                )
+                or (field_target(ln) and _field_baseline(plan, ln)),
                 target=True,
-                date=_dated(text) or global_date or _section_date(plan, ln),
+                # a target field names its year in its label ('Target 2022: ...')
+                date=_dated(text)
+                or global_date
+                or _section_date(plan, ln)
+                or (field_target(ln) and bool(YEAR_RE.search(ln.label))),
             )
         )
     return found
@@ -291,11 +422,11 @@ def goal_lines(plan: Plan) -> list[Line]:
         if is_conditional(ln) or in_topics(ln, "risks"):
             continue
         listed = ln.kind == "item" and in_topics(ln, "metrics", "priorities")
-        if ln.okr or listed or is_target_line(ln):
+        if ln.okr or listed or sets_target(ln):
             out.append(ln)
     return out
 
 
 def quantified_outcome(line: Line) -> bool:
     """A goal phrased as a measured change: a target line that is not an output."""
-    return is_target_line(line) and not is_output(line.plain)
+    return sets_target(line) and not is_output(line.plain)

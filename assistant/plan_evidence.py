@@ -247,7 +247,9 @@ def _wording(doc: PlanDoc, plan_lines: list[str]) -> list[PlanEvidence]:
         return []
     category = CATEGORIES[top]
     scored = [(n, score) for n, score in plan_cause_model().line_scores(_head(doc.text), category)
-              if _wordy(plan_lines[n - 1])][:MAX_ITEMS_PER_CHECK]
+              if _wordy(plan_lines[n - 1])
+              and not (n < len(plan_lines) and _RULE_ROW.match(plan_lines[n]) and "|" in plan_lines[n])
+              ][:MAX_ITEMS_PER_CHECK]  # a table's header row (the rule follows it) is no evidence
     items = []
     for n, _ in sorted(scored):
         line = plan_lines[n - 1].strip()

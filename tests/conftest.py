@@ -193,3 +193,15 @@ def database(request, monkeypatch) -> str:
         monkeypatch.setenv(name, value)
     _reset()
     return getattr(request, "param", "sqlite")
+
+
+def assert_check_kind(text: str, check_id: str, expected: str, phrases: tuple[str, ...]) -> None:
+    """A plan's verdict on one check, and the evidence lines quoting exactly these phrases."""
+    from assistant.critique import critique_plan
+
+    result = critique_plan(text).check(check_id)
+    quotes = [e.quote for e in result.evidence]
+    assert result.status == expected, (result.finding, quotes)
+    assert len(quotes) == len(phrases), quotes
+    for phrase in phrases:
+        assert any(phrase in q for q in quotes), (phrase, quotes)

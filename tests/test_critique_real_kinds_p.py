@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.critique import critique_plan
+from tests.conftest import assert_check_kind
 
 TITLE = "# Harbour tools team — team operating plan 2026\n\n"
 
@@ -327,12 +328,7 @@ CASES += [
     ids=[f"{c}-{e}-{i}" for i, (c, e, _, _) in enumerate(CASES)],
 )
 def test_kind(check_id: str, expected: str, body: str, phrases: tuple[str, ...]) -> None:
-    result = critique_plan(TITLE + body).check(check_id)
-    quotes = [e.quote for e in result.evidence]
-    assert result.status == expected, (result.finding, quotes)
-    assert len(quotes) == len(phrases), quotes
-    for phrase in phrases:
-        assert any(phrase in q for q in quotes), (phrase, quotes)
+    assert_check_kind(TITLE + body, check_id, expected, phrases)
 
 
 def test_relative_targets_in_a_goals_document() -> None:

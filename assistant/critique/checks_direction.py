@@ -197,7 +197,7 @@ _LOOSE_EXCLUSION = re.compile(
     r"(?:covered|included)\b|\bonly\b[^.;]{0,60}\b(?:are|is) (?:covered|included)\b|\bleav(?:e|es|ing) (?:\w+ ){0,3}out\b|\bnot (?:be )?(?:covered|included) "
     r"(?:here|in this)\b|"
     # work left unscheduled, or some of it to be trimmed, without saying which
-    r"\bnot (?:yet )?scheduled\b|\bno plans (?:at this time|for now|yet)\b|"
+    r"\bnot (?:yet )?scheduled\b|\bno plans (?:\w+ ){0,2}(?:time|now|yet)\b|"
     r"\bdrop (?:some|a few|the) (?:[\w-]+ ){0,3}(?:issues|items|tasks|features|work)\b",
     IC,
 )

@@ -247,9 +247,7 @@ def _wording(doc: PlanDoc, plan_lines: list[str]) -> list[PlanEvidence]:
         return []
     category = CATEGORIES[top]
     scored = [(n, score) for n, score in plan_cause_model().line_scores(_head(doc.text), category)
-              if _wordy(plan_lines[n - 1])
-              and not (n < len(plan_lines) and _RULE_ROW.match(plan_lines[n]) and "|" in plan_lines[n])
-              ][:MAX_ITEMS_PER_CHECK]  # a table's header row (the rule follows it) is no evidence
+              if _quotable(plan_lines, n)][:MAX_ITEMS_PER_CHECK]
     items = []
     for n, _ in sorted(scored):
         line = plan_lines[n - 1].strip()
@@ -263,30 +261,31 @@ def _wording(doc: PlanDoc, plan_lines: list[str]) -> list[PlanEvidence]:
     return items
 
 
-# a line worth quoting for what its words say: two words of three letters or more, and not a
-# short heading such as '# Product Roadmap 2025', nor a table's rule or header row. Linear in the
-# line's length (a backtracking pattern here took minutes on one long run of letters).
 _TITLE_LIKE = re.compile(r"\s*#{1,6}\s+(?:\S+\s+){0,3}\S+\s*$")
 _RULE_ROW = re.compile(r"\s*\|?[\s:|-]*$")
 _WORD3 = re.compile(r"[A-Za-z]{3}")
 
 
-def _wordy(line: str) -> bool:
+def _quotable(lines: list[str], n: int) -> bool:
+    """Whether line n (1-based) is worth quoting for what its words say: two words of three
+    letters or more, and not a short heading such as '# Product Roadmap 2025', a table's rule,
+    or a table's header row (a rule follows it). Linear in the line's length (a backtracking
+    pattern here took minutes on one long run of letters)."""
+    line = lines[n - 1]
     if _TITLE_LIKE.match(line) or _RULE_ROW.match(line):
         return False
+    if n < len(lines) and "|" in lines[n] and _RULE_ROW.match(lines[n]):
+        return False
     return sum(1 for token in line.split() if _WORD3.search(token)) >= 2
-
-
-_CUE_WORDS: list = []
 
 
 @functools.lru_cache(maxsize=1024)
 def wording_cue(line: str, category: str) -> str | None:
     """The cue type of `category` a plan line's words read as (by the cue model's word member),
     or None without one."""
-    from assistant.classifier.cue_types import CUE_TYPES, TYPES
+    from assistant.classifier.cue_types import CUE_TYPES, TYPES, cue_type_model
 
-    words = _cue_words()
+    words = cue_type_model().words
     if words is None:
         return None
     kinds = [i for i, t in enumerate(TYPES) if CUE_TYPES[t] == category]
@@ -303,15 +302,6 @@ def steps_for(item: PlanEvidence) -> tuple[str, ...]:
         return tuple(RUBRIC_BY_ID[item.check_id].steps)
     cue = wording_cue(item.quote, item.category)
     return STEPS_FOR_CUE.get(cue, ()) if cue else ()
-
-
-def _cue_words():
-    """The cue type model's word member (None in an artifact without one), loaded once."""
-    if not _CUE_WORDS:
-        from assistant.classifier.cue_types import CueTypeModel
-
-        _CUE_WORDS.append(CueTypeModel.load().words)
-    return _CUE_WORDS[0]
 
 
 def bearing(items: list[PlanEvidence], candidates: list[str], limit: int = 6) -> list[PlanEvidence]:

@@ -195,6 +195,16 @@ def database(request, monkeypatch) -> str:
     return getattr(request, "param", "sqlite")
 
 
+# the plan every kinds test's body is written under (tests/test_critique_real_kinds_*.py)
+KINDS_TITLE = "# Harbour tools team — team operating plan 2026\n\n"
+
+
+def parametrize_kinds(cases: list[tuple[str, str, str, tuple[str, ...]]]):
+    """pytest.mark.parametrize over (check, expected status, plan body, evidence phrases)."""
+    return pytest.mark.parametrize(("check_id", "expected", "body", "phrases"), cases,
+                                   ids=[f"{c}-{e}-{i}" for i, (c, e, _, _) in enumerate(cases)])
+
+
 def assert_check_kind(text: str, check_id: str, expected: str, phrases: tuple[str, ...]) -> None:
     """A plan's verdict on one check, and the evidence lines quoting exactly these phrases."""
     from assistant.critique import critique_plan

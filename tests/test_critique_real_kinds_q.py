@@ -4,12 +4,9 @@ the lines that decide it."""
 
 from __future__ import annotations
 
-import pytest
-
 from assistant.critique import critique_plan
-from tests.conftest import assert_check_kind
-
-TITLE = "# Harbour tools team — team operating plan 2026\n\n"
+from tests.conftest import KINDS_TITLE as TITLE
+from tests.conftest import assert_check_kind, parametrize_kinds
 
 # (check, expected status, plan body, a phrase of every evidence line; () for no evidence)
 CASES: list[tuple[str, str, str, tuple[str, ...]]] = [
@@ -376,11 +373,7 @@ CASES += [
 ]
 
 
-@pytest.mark.parametrize(
-    ("check_id", "expected", "body", "phrases"),
-    CASES,
-    ids=[f"{c}-{e}-{i}" for i, (c, e, _, _) in enumerate(CASES)],
-)
+@parametrize_kinds(CASES)
 def test_kind(check_id: str, expected: str, body: str, phrases: tuple[str, ...]) -> None:
     assert_check_kind(TITLE + body, check_id, expected, phrases)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from assistant.classifier.lexical import WordModel
 from assistant.classifier.model import (
     LinearModel,
     _softmax,
+    balanced_weights,
     data_fingerprint,
     open_artifact,
     save_artifact,
@@ -130,6 +132,13 @@ class CueTypeModel:
                    WordModel.optional_from_arrays(data, "words"), float(meta.get("words_weight", CUE_WORDS_WEIGHT)))
 
 
+@lru_cache(maxsize=1)
+def cue_type_model() -> CueTypeModel:
+    """The shipped model, loaded once (the engine types description cues with it, the plan
+    evidence types plan lines with its word member)."""
+    return CueTypeModel.load()
+
+
 def labelled_cues(split: str) -> list[tuple[str, str]]:
     """(sentence, cue type) of the labelled cue sentences: "train" is every split but the
     real-world holdout (dev included) plus the written cue sentences (evals/roles/cue_sentences.jsonl,
@@ -181,8 +190,7 @@ def train_cue_types_and_save(path: Path | None = None) -> CueTypeModel:
     def fit(rows: list[tuple[str, str]], threshold: float = 0.0, fingerprint: str = "") -> CueTypeModel:
         x = embedder.embed([s for s, _ in rows])
         y = np.array([TYPES.index(t) for _, t in rows])
-        counts = np.bincount(y, minlength=len(TYPES))
-        weights = (len(y) / (len(TYPES) * np.maximum(counts, 1)))[y]
+        weights = balanced_weights(y, len(TYPES))
         words = WordModel.fit([s for s, _ in rows], y, len(TYPES), CUE_WORDS_C)
         return CueTypeModel(LinearModel.fit(x, y, CUE_C, weights=weights), threshold, fingerprint, {}, words)
 

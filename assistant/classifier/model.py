@@ -259,6 +259,13 @@ class Classifier:
                    data["vague"].astype(np.float32), words, float(meta.get("words_weight", 0.0)))
 
 
+def balanced_weights(y: np.ndarray, classes: int) -> np.ndarray:
+    """Per-example weights that give every class the same total weight (a class with no
+    example counts as one)."""
+    counts = np.bincount(y, minlength=classes)
+    return (len(y) / (classes * np.maximum(counts, 1)))[y]
+
+
 def data_fingerprint(version: str, records: Iterable[str]) -> str:
     """Hash of a feature version and training records (each already formatted, in a fixed
     order): an artifact carries it, so a test can tell when its training data changed."""

@@ -27,12 +27,18 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from assistant.classifier.lexical import Tfidf, WordModel
-from assistant.classifier.model import data_fingerprint, open_artifact, save_artifact
+from assistant.classifier.model import (
+    balanced_weights,
+    data_fingerprint,
+    open_artifact,
+    save_artifact,
+)
 from assistant.schema import CATEGORIES
 
 PLAN_CLASSES = (*CATEGORIES, "none")
@@ -150,8 +156,7 @@ def fit_plan_cause(rows: list[tuple[str, str]], reference: list[str], c: float =
     names and numbers left out; centred on the reference (real) plans' average reading."""
     texts = [t for t, _ in rows]
     y = np.array([PLAN_CLASSES.index(label) for _, label in rows])
-    counts = np.bincount(y, minlength=len(PLAN_CLASSES))
-    weights = (len(y) / (len(PLAN_CLASSES) * np.maximum(counts, 1)))[y]
+    weights = balanced_weights(y, len(PLAN_CLASSES))
     tfidf = Tfidf.fit(texts)
     dropped = _names_and_numbers(texts)
     keep = [i for i, term in enumerate(tfidf.vocabulary) if not any(w in dropped for w in term.split())]
@@ -169,12 +174,7 @@ def train_plan_cause_and_save(path: Path = PLAN_CAUSE_ARTIFACT) -> PlanCauseMode
     return model
 
 
-_MODEL: PlanCauseModel | None = None
-
-
+@lru_cache(maxsize=1)
 def plan_cause_model() -> PlanCauseModel:
     """The shipped model, loaded once."""
-    global _MODEL
-    if _MODEL is None:
-        _MODEL = PlanCauseModel.load()
-    return _MODEL
+    return PlanCauseModel.load()

@@ -21,6 +21,7 @@ from assistant.classifier.lexical import WordModel
 from assistant.classifier.model import (
     LinearModel,
     _softmax,
+    balanced_weights,
     data_fingerprint,
     open_artifact,
     save_artifact,
@@ -182,8 +183,7 @@ def train_roles_and_save(path: Path | None = None) -> RoleModel:
 
     train_docs = labelled_documents("train")
     x, y = matrix(train_docs)
-    counts = np.bincount(y, minlength=len(ROLES))
-    weights = (len(y) / (len(ROLES) * np.maximum(counts, 1)))[y]
+    weights = balanced_weights(y, len(ROLES))
     words = WordModel.fit([s for ss, _ in train_docs for s in ss], y, len(ROLES), ROLES_WORDS_C, weights)
     model = RoleModel(LinearModel.fit(x, y, ROLES_C, weights=weights),
                       roles_fingerprint([(s, r) for ss, rr in train_docs for s, r in zip(ss, rr, strict=True)]),

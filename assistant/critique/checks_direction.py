@@ -53,7 +53,6 @@ CHOICE_RE = re.compile(
     r"\b(?:dropped|de-?emphasi[sz]ed|deprioriti[sz]ed|delayed|paused|deferred|postponed|"
     r"descoped|shelved)\b[^.;]{0,25}?\b(?:so|for|because|in favou?r of|to make room)\b|"
     r"\bthe only\b[^.;]{0,60}\ballowed\b|\bweigh\w*\s+(?:the\s+)?costs? and benefits\b|"
-
     r"\btrade-?offs? (?:must|need to|will|have to) be (?:managed|weighed|made)\b",
     IC,
 )
@@ -212,8 +211,6 @@ def _is_placeholder(text: str) -> bool:
 def check_exclusions(plan: Plan) -> Verdict:
     """Pass: the plan says what will not be done."""
     found = _exclusion_lines(plan)
-    empty_sections = [ln for ln in plan.with_topic("exclusions") if _is_placeholder(ln.body)]
-    period = plan_period(plan)
     if found:
         return Verdict(
             "pass",
@@ -222,7 +219,7 @@ def check_exclusions(plan: Plan) -> Verdict:
             "Keep the not-doing list visible next to the priorities and say when each item "
             "will be reconsidered.",
         )
-    return _no_exclusions(plan, empty_sections, period)
+    return _no_exclusions(plan)
 
 
 def _exclusion_lines(plan: Plan) -> list[Line]:
@@ -257,8 +254,10 @@ def _exclusion_lines(plan: Plan) -> list[Line]:
     return sorted(set(stated) | set(listed) | set(headed), key=lambda ln: ln.number)
 
 
-def _no_exclusions(plan: Plan, empty_sections: list[Line], period) -> Verdict:
+def _no_exclusions(plan: Plan) -> Verdict:
     """The verdict of a plan that says nothing is excluded in so many words."""
+    empty_sections = [ln for ln in plan.with_topic("exclusions") if _is_placeholder(ln.body)]
+    period = plan_period(plan)
     loose = [
         ln
         for ln in plan.body_lines()
@@ -505,7 +504,7 @@ def _goal_rows(plan: Plan) -> list[Line]:
 
 def _set_out_lists(plan: Plan) -> list[tuple[int, list[Line]]]:
     """Priority sets written other than as a list under a heading: numbered phases, a top
-    tier, a table of goals, goals picked out by number."""
+    tier, a table of goals, goals picked out by number, goals numbered as headings."""
     lists = [
         (len(found), found) for found in (_phases(plan), _tiered(plan), _goal_rows(plan)) if found
     ]
@@ -513,7 +512,7 @@ def _set_out_lists(plan: Plan) -> list[tuple[int, list[Line]]]:
         refs = _FOCUS_REFS.search(ln.plain)
         if refs:
             lists.append((len(re.findall(r"\d{1,2}", refs.group(1))), [ln]))
-    return lists
+    return lists + _numbered_goals(plan)
 
 
 # a heading that numbers a goal of a set: 'Goal 1: Early literacy', 'Priority 2 - Safety',
@@ -539,7 +538,7 @@ def _numbered_goals(plan: Plan) -> list[tuple[int, list[Line]]]:
 
 
 def _priority_lists(plan: Plan) -> list[tuple[int, list[Line]]]:
-    lists: list[tuple[int, list[Line]]] = _goal_sets(plan) + _set_out_lists(plan) + _numbered_goals(plan)
+    lists: list[tuple[int, list[Line]]] = _goal_sets(plan) + _set_out_lists(plan)
     for head in plan.headers("priorities"):
         counted = _COUNTED.search(head.plain)
         if head.label and head.body and head.kind != "header":

@@ -97,27 +97,20 @@ def check_baseline_target(plan: Plan) -> Verdict:
             f"State the starting value beside '{short(first.plain, 40)}' (line {first.number}): "
             "'... <baseline> (<month>) -> <target> by <date>'.",
         )
+    # targets with nothing to start from, each set of two or more half of the criteria: floors
+    # ('at least 10') or targets with the date each is due ('Increase to 90% | 2025'); one such
+    # number alone is still a stray
     floors = [ln for ln in no_base if _FLOOR_TARGET.search(ln.plain)]
-    if len(floors) >= 2:
-        # a set of targets with no starting point: the criteria are there, half of each
-        return Verdict(
-            "partial",
-            evidence(no_base),
-            f"Targets are given ({line_refs(no_base)}) but none has a baseline to measure it from.",
-            f"Add today's value to '{short(no_base[0].plain, 40)}' (line {no_base[0].number}): "
-            "'... <baseline> (<month>) -> <target> by <date>'.",
-        )
     dated = [c.line for c in found if c.date and not c.baseline and not is_output(c.line.plain)]
-    if len(dated) >= 2:
-        # targets with the date each is due ('Increase to 90% | 2025'): two of the three parts,
-        # only the starting value is missing (one such number alone is still a stray)
-        return Verdict(
-            "partial",
-            evidence(dated),
-            f"Targets are dated ({line_refs(dated)}) but none has a baseline to measure it from.",
-            f"Add today's value to '{short(dated[0].plain, 40)}' (line {dated[0].number}): "
-            "'... <baseline> (<month>) -> <target> by <date>'.",
-        )
+    for shown, said in ((no_base if len(floors) >= 2 else []), "given"), (dated if len(dated) >= 2 else [], "dated"):
+        if shown:
+            return Verdict(
+                "partial",
+                evidence(shown),
+                f"Targets are {said} ({line_refs(shown)}) but none has a baseline to measure it from.",
+                f"Add today's value to '{short(shown[0].plain, 40)}' (line {shown[0].number}): "
+                "'... <baseline> (<month>) -> <target> by <date>'.",
+            )
     aims = [ln for ln in plan.body_lines() if stated_aim(ln)] if not found else []
     if aims:
         # an aim in prose with a number and a date ('by the end of 2019, the aim is at least

@@ -13,7 +13,7 @@ from assistant.classifier.cue_types import (
     CUE_TYPES,
     STEPS_FOR_CUE,
     TYPES,
-    CueTypeModel,
+    cue_type_model,
 )
 from assistant.classifier.features import CATEGORIES, FeatureBuilder, TextEvidence
 from assistant.classifier.model import Classifier
@@ -91,7 +91,7 @@ class LocalEngine(Engine):
             self.classifier = Classifier.load()
             self.safety = SafetyDetector(embedder)
             self.roles = RoleModel.load()
-            self.cue_types = CueTypeModel.load()
+            self.cue_types = cue_type_model()
 
     # -- classification ---------------------------------------------------------------
     def evidence(self, text: str) -> TextEvidence:
